@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crmwh/crmwh/etl/demodata"
+	"github.com/crmwh/crmwh/jobs"
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+func newRun(g *globals) *cobra.Command {
+	var asOf string
+	cmd := &cobra.Command{
+		Use:   "run [JOB...]",
+		Short: "Run jobs for an as-of date (default: the nightly sequence extract, load, marts, lake)",
+		Long: `Runs the named jobs, or the whole nightly sequence, for --as-of:
+  extract  copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
+  load     validate and load it into the star schema; bad rows go to ops.etl_rejects
+  marts    rebuild fact_customer_month as of the date
+  lake     write the star schema as Parquet to lake/warehouse/
+Re-running a date changes nothing; a failed job leaves the warehouse as it was.`,
+		RunE: func(cmd *cobra.Command, names []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			date := time.Now().UTC().Truncate(24 * time.Hour)
+			if asOf != "" {
+				if date, err = time.Parse(time.DateOnly, asOf); err != nil {
+					return fmt.Errorf("--as-of: %q is not a date YYYY-MM-DD", asOf)
+				}
+			}
+			t0 := time.Now()
+			sum, err := jobs.Run(cmd.Context(), env, date, names)
+			if sum != nil {
+				printRun(cmd.OutOrStdout(), sum, time.Since(t0))
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&asOf, "as-of", "", "as-of date YYYY-MM-DD (default: today, UTC)")
+	return cmd
+}
+
+func newDemo(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Generate demo data (if absent), run the nightly pipeline on it and print a summary",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			t0 := time.Now()
+			dir := filepath.Join(env.DataDir, "demo")
+			m, err := readManifest(dir)
+			if errors.Is(err, os.ErrNotExist) {
+				opt := demodata.Options{Customers: env.Config.Generate.Customers, Seed: env.Config.Generate.Seed,
+					DirtyRate: env.Config.Generate.DirtyRate, Dir: dir,
+					End: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1)}
+				fmt.Fprintf(out, "Generating demo data: %d customers, seed %d ...\n", opt.Customers, opt.Seed)
+				var elapsed time.Duration
+				if m, elapsed, err = generate(cmd, opt); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "  done in %.1f s: %s\n", elapsed.Seconds(), dir)
+			} else if err != nil {
+				return err
+			} else {
+				fmt.Fprintf(out, "Using the demo data in %s (%d customers, seed %d; delete the folder to regenerate)\n", dir, m.Customers, m.Seed)
+			}
+			env.Config.Source.Type, env.Config.Source.Dir = "csv", dir
+			asOf, err := time.Parse(time.DateOnly, m.End)
+			if err != nil {
+				return fmt.Errorf("demo manifest: end %q: %w", m.End, err)
+			}
+			fmt.Fprintf(out, "Running the nightly pipeline as of %s ...\n\n", m.End)
+			sum, err := jobs.Run(cmd.Context(), env, asOf, nil)
+			if err != nil {
+				if sum != nil {
+					printRun(out, sum, time.Since(t0))
+				}
+				return err
+			}
+			printRun(out, sum, 0)
+			return printDemoSummary(cmd, env, time.Since(t0))
+		},
+	}
+}
+
+func readManifest(dir string) (*demodata.Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, demodata.ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	m := &demodata.Manifest{}
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, demodata.ManifestFile), err)
+	}
+	return m, nil
+}
+
+// printRun prints a run's jobs and load counts, then its key figures as name=value lines (when
+// elapsed is non-zero; the demo prints its own afterwards).
+func printRun(w io.Writer, s *jobs.Summary, elapsed time.Duration) {
+	fmt.Fprintf(w, "Run %s as of %s\n", s.RunID, s.AsOf.Format(time.DateOnly))
+	jt := &table{header: []string{"job", "status", "rows read", "rows written", "rows rejected", "seconds"}, numeric: []bool{false, false, true, true, true, true}}
+	for _, j := range s.Jobs {
+		jt.add(j.Job, j.Status, num(j.Read), num(j.Written), num(j.Rejected), fmt.Sprintf("%.2f", j.Ended.Sub(j.Started).Seconds()))
+	}
+	jt.print(w)
+	for _, j := range s.Jobs {
+		if j.Err != nil {
+			fmt.Fprintf(w, "\n%s failed: %v\n", j.Job, j.Err)
+		}
+	}
+	var read, loaded, rejected int64
+	if len(s.Loaded) > 0 {
+		fmt.Fprintln(w, "\nLoad: rows read = loaded + rejected for every source table")
+		lt := &table{header: []string{"source table", "target", "read", "loaded", "rejected", "inserted", "updated"},
+			numeric: []bool{false, false, true, true, true, true, true}}
+		for _, l := range s.Loaded {
+			lt.add(l.Source, l.Target, num(l.Read), num(l.Loaded), num(l.Rejected), num(l.Inserted), num(l.Updated))
+			read, loaded, rejected = read+l.Read, loaded+l.Loaded, rejected+l.Rejected
+		}
+		lt.add("total", "", num(read), num(loaded), num(rejected), "", "")
+		lt.print(w)
+	}
+	if elapsed > 0 {
+		fmt.Fprintf(w, "\nrun_id=%s\nas_of=%s\nrows_read=%d\nrows_loaded=%d\nrows_rejected=%d\nseconds=%.2f\n",
+			s.RunID, s.AsOf.Format(time.DateOnly), read, loaded, rejected, elapsed.Seconds())
+	}
+}
+
+func printDemoSummary(cmd *cobra.Command, env *jobs.Env, elapsed time.Duration) error {
+	out := cmd.OutOrStdout()
+	db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(out, "\nRows per table")
+	if err := printTableCounts(cmd.Context(), db, out); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\nRejected rows by reason (all kept in ops.etl_rejects)")
+	if err := printQuery(cmd.Context(), db, out, "demo/rejects_by_reason.sql"); err != nil {
+		return err
+	}
+	var customers, lines int64
+	if err := db.QueryRowContext(cmd.Context(), "SELECT (SELECT count(DISTINCT customer_id) FROM dim_customer WHERE customer_id <> ''), (SELECT count(*) FROM fact_sales)").Scan(&customers, &lines); err != nil {
+		return fmt.Errorf("demo summary: %w", err)
+	}
+	fmt.Fprintf(out, `
+Finished in %.1f s.
+  warehouse        %s
+  landing zone     %s
+  Parquet copy     %s
+  demo exports     %s
+
+Try:
+  go run ./cmd/crmwh sql "SELECT c.region, count(DISTINCT f.order_id) AS orders, sum(f.net_amount) AS revenue FROM fact_sales f JOIN dim_customer c USING (customer_key) WHERE f.order_status = 'completed' GROUP BY ALL ORDER BY revenue DESC"
+  go run ./cmd/crmwh sql "SELECT month, sum(revenue) AS revenue, count(*) FILTER (WHERE is_active) AS active_customers FROM fact_customer_month GROUP BY month ORDER BY month DESC LIMIT 12"
+  go run ./cmd/crmwh schema fact_sales
+
+customers=%d
+order_lines=%d
+seconds=%.2f
+`, elapsed.Seconds(), env.WarehousePath(), filepath.Join(env.LakeDir(), "raw"), filepath.Join(env.LakeDir(), "warehouse"),
+		filepath.Join(env.DataDir, "demo"), customers, lines, elapsed.Seconds())
+	return nil
+}
+
+func printTableCounts(ctx context.Context, db *warehouse.DB, w io.Writer) error {
+	q, err := warehouse.Render("demo/table_counts.sql", nil)
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("list tables: %w", err)
+	}
+	var names [][2]string
+	for rows.Next() {
+		var s, t string
+		if err := rows.Scan(&s, &t); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, [2]string{s, t})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	t := &table{header: []string{"table", "rows"}, numeric: []bool{false, true}}
+	for _, n := range names {
+		var c int64
+		name := n[1]
+		if n[0] != "main" {
+			name = n[0] + "." + n[1]
+		}
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+warehouse.Ident(n[0])+"."+warehouse.Ident(n[1])).Scan(&c); err != nil {
+			return fmt.Errorf("count %s: %w", name, err)
+		}
+		t.add(name, num(c))
+	}
+	t.print(w)
+	return nil
+}

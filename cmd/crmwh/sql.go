@@ -1,0 +1,354 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+func newSQL(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "sql [QUERY]",
+		Short: "Query the warehouse (read-only); the query comes from the arguments or standard input",
+		Example: `  crmwh sql "SELECT count(*) FROM fact_sales"
+  crmwh sql --format csv "SELECT * FROM dim_customer WHERE is_current" > customers.csv
+  echo "SELECT * FROM ops.job_runs" | crmwh sql --format json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			query := strings.Join(args, " ")
+			if strings.TrimSpace(query) == "" {
+				b, err := io.ReadAll(cmd.InOrStdin())
+				if err != nil {
+					return err
+				}
+				query = string(b)
+			}
+			if strings.TrimSpace(query) == "" {
+				return fmt.Errorf("no query: pass one as an argument or on standard input")
+			}
+			db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return runQuery(cmd.Context(), db, cmd.OutOrStdout(), query, format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	return cmd
+}
+
+func newSchema(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema [TABLE]",
+		Short: "The data dictionary: every table and column, described",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return printSchema(cmd.Context(), db, cmd.OutOrStdout(), name)
+		},
+	}
+}
+
+func printSchema(ctx context.Context, db *warehouse.DB, w io.Writer, name string) error {
+	q, err := warehouse.Render("schema/dictionary.sql", nil)
+	if err != nil {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, q, name)
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	defer rows.Close()
+	var cur string
+	var t *table
+	flush := func() {
+		if t != nil {
+			t.print(w)
+			fmt.Fprintln(w)
+		}
+	}
+	for rows.Next() {
+		var schema, tbl, tcomment, col, typ, ccomment string
+		if err := rows.Scan(&schema, &tbl, &tcomment, &col, &typ, &ccomment); err != nil {
+			return err
+		}
+		full := tbl
+		if schema != "main" {
+			full = schema + "." + tbl
+		}
+		if full != cur {
+			flush()
+			cur = full
+			fmt.Fprintf(w, "%s: %s\n", full, tcomment)
+			t = &table{header: []string{"column", "type", "description"}, numeric: []bool{false, false, false}}
+		}
+		t.add(col, typ, ccomment)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if t == nil {
+		return fmt.Errorf("schema: no table %q", name)
+	}
+	flush()
+	return nil
+}
+
+// printQuery runs an embedded query file and prints it as a table.
+func printQuery(ctx context.Context, db *warehouse.DB, w io.Writer, file string) error {
+	q, err := warehouse.Render(file, nil)
+	if err != nil {
+		return err
+	}
+	return runQuery(ctx, db, w, q, "table")
+}
+
+// runQuery prints a query's result as an aligned table, CSV or a JSON array of objects.
+func runQuery(ctx context.Context, db *warehouse.DB, w io.Writer, query, format string) error {
+	if format != "table" && format != "csv" && format != "json" {
+		return fmt.Errorf("--format must be table, csv or json, not %q", format)
+	}
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(cols))
+	numeric := make([]bool, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name()
+		numeric[i] = isNumeric(c.DatabaseTypeName())
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+
+	var cw *csv.Writer
+	var t *table
+	enc := json.NewEncoder(w)
+	switch format {
+	case "csv":
+		cw = csv.NewWriter(w)
+		_ = cw.Write(names)
+	case "table":
+		t = &table{header: names, numeric: numeric}
+	case "json":
+		fmt.Fprint(w, "[")
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		switch format {
+		case "csv":
+			rec := make([]string, len(vals))
+			for i, v := range vals {
+				rec[i] = text(v, cols[i].DatabaseTypeName())
+			}
+			_ = cw.Write(rec)
+		case "table":
+			rec := make([]string, len(vals))
+			for i, v := range vals {
+				rec[i] = text(v, cols[i].DatabaseTypeName())
+			}
+			t.add(rec...)
+		case "json":
+			if n > 0 {
+				fmt.Fprint(w, ",")
+			}
+			fmt.Fprint(w, "\n  {")
+			for i, v := range vals {
+				if i > 0 {
+					fmt.Fprint(w, ", ")
+				}
+				k, _ := json.Marshal(names[i])
+				fmt.Fprintf(w, "%s: ", k)
+				if err := enc.Encode(jsonValue(v, cols[i].DatabaseTypeName())); err != nil {
+					return err
+				}
+			}
+			fmt.Fprint(w, "}")
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	switch format {
+	case "csv":
+		cw.Flush()
+		return cw.Error()
+	case "table":
+		t.print(w)
+		plural := "s"
+		if n == 1 {
+			plural = ""
+		}
+		fmt.Fprintf(w, "(%d row%s)\n", n, plural)
+	case "json":
+		fmt.Fprintln(w, "\n]")
+	}
+	return nil
+}
+
+func isNumeric(typ string) bool {
+	switch {
+	case strings.HasPrefix(typ, "DECIMAL"), strings.HasSuffix(typ, "INT"), typ == "BIGINT", typ == "INTEGER",
+		typ == "SMALLINT", typ == "TINYINT", typ == "HUGEINT", typ == "DOUBLE", typ == "FLOAT":
+		return true
+	}
+	return false
+}
+
+// text renders a value for the table and CSV formats.
+func text(v any, typ string) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case time.Time:
+		switch typ {
+		case "DATE":
+			return x.Format(time.DateOnly)
+		case "TIME":
+			return x.Format(time.TimeOnly)
+		}
+		if x.Nanosecond() == 0 {
+			return x.Format(time.DateTime)
+		}
+		return x.Format("2006-01-02 15:04:05.999999")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case duckdb.Decimal:
+		return x.String()
+	case *big.Int:
+		return x.String()
+	case fmt.Stringer:
+		return x.String()
+	case map[string]any, []any, duckdb.Map:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return fmt.Sprint(x)
+		}
+		return string(b)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// jsonValue is v as it should appear in JSON: numbers as numbers, times and text as strings.
+func jsonValue(v any, typ string) any {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		return json.Number(x.String())
+	case *big.Int:
+		return json.Number(x.String())
+	case time.Time, []byte:
+		return text(v, typ)
+	case duckdb.Map:
+		return text(v, typ)
+	}
+	return v
+}
+
+// table is an aligned text table; numeric columns align right.
+type table struct {
+	header  []string
+	numeric []bool
+	rows    [][]string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) print(w io.Writer) {
+	width := make([]int, len(t.header))
+	for i, h := range t.header {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		for i, c := range cells {
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if t.numeric[i] {
+				b.WriteString(pad + c)
+			} else if i < len(cells)-1 {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(t.header)
+	sep := make([]string, len(width))
+	for i, n := range width {
+		sep[i] = strings.Repeat("-", n)
+	}
+	line(sep)
+	for _, r := range t.rows {
+		line(r)
+	}
+}
+
+// num formats an integer with thousands separators.
+func num(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}

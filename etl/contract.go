@@ -1,0 +1,67 @@
+// Package etl moves operational data into the warehouse: source exports into the landing zone
+// (immutable Parquet, one partition per load date), then validation and loading into the star
+// schema, with every rejected row kept with its reason.
+package etl
+
+// Table is one table of the operational source contract (see DESIGN.md).
+type Table struct {
+	Name    string
+	Columns []string
+	// Required tables must be present in every export; the others load as empty when absent.
+	Required bool
+	// Key identifies a row; a second row with the same key in one export is a duplicate.
+	Key []string
+	// Target is the star-schema table the rows feed.
+	Target string
+	// Refs are the columns that must name a row of another table.
+	Refs []Ref
+}
+
+// Ref says that Column must name a valid row of source table Table.
+type Ref struct {
+	Column string
+	Table  string
+}
+
+// Contract lists the source tables in load order: every table after the tables it references.
+var Contract = []Table{
+	{Name: "stores", Columns: []string{"store_id", "name", "city", "region"},
+		Key: []string{"store_id"}, Target: "dim_store"},
+	{Name: "employees", Columns: []string{"employee_id", "name", "role", "store_id"},
+		Key: []string{"employee_id"}, Target: "dim_employee", Refs: []Ref{{"store_id", "stores"}}},
+	{Name: "products", Required: true,
+		Columns: []string{"product_id", "name", "category", "brand", "model", "list_price", "unit_cost", "updated_at"},
+		Key:     []string{"product_id"}, Target: "dim_product"},
+	{Name: "customers", Required: true,
+		Columns: []string{"customer_id", "name", "gender", "birth_date", "phone", "email", "city", "region",
+			"customer_type", "acquisition_channel", "marketing_consent", "created_at", "updated_at"},
+		Key: []string{"customer_id"}, Target: "dim_customer"},
+	{Name: "campaigns", Columns: []string{"campaign_id", "name", "channel", "start_date", "end_date", "cost"},
+		Key: []string{"campaign_id"}, Target: "dim_campaign"},
+	{Name: "orders", Required: true,
+		Columns: []string{"order_id", "customer_id", "store_id", "employee_id", "channel", "order_ts", "status"},
+		Key:     []string{"order_id"}, Target: "fact_sales",
+		Refs: []Ref{{"customer_id", "customers"}, {"store_id", "stores"}, {"employee_id", "employees"}}},
+	{Name: "order_items", Required: true,
+		Columns: []string{"order_id", "line_number", "product_id", "quantity", "unit_price", "discount"},
+		Key:     []string{"order_id", "line_number"}, Target: "fact_sales",
+		Refs: []Ref{{"order_id", "orders"}, {"product_id", "products"}}},
+	{Name: "interactions", Columns: []string{"interaction_id", "customer_id", "type", "interaction_ts", "outcome", "employee_id"},
+		Key: []string{"interaction_id"}, Target: "fact_interaction",
+		Refs: []Ref{{"customer_id", "customers"}, {"employee_id", "employees"}}},
+	{Name: "surveys", Columns: []string{"survey_id", "customer_id", "survey_ts", "expected_score", "perceived_score"},
+		Key: []string{"survey_id"}, Target: "fact_survey", Refs: []Ref{{"customer_id", "customers"}}},
+	{Name: "campaign_contacts", Columns: []string{"campaign_id", "customer_id", "contacted_at", "responded", "order_id"},
+		Key: []string{"campaign_id", "customer_id"}, Target: "fact_campaign_contact",
+		Refs: []Ref{{"campaign_id", "campaigns"}, {"customer_id", "customers"}}},
+}
+
+// TableByName returns the contract table called name, or nil.
+func TableByName(name string) *Table {
+	for i := range Contract {
+		if Contract[i].Name == name {
+			return &Contract[i]
+		}
+	}
+	return nil
+}

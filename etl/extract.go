@@ -1,0 +1,297 @@
+package etl
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/parquet-go/parquet-go"
+	"golang.org/x/sync/errgroup"
+)
+
+// Landing-zone layout: lake/raw/<table>/load_date=YYYY-MM-DD/{part-0.parquet,_source.json}.
+// Every contract column is stored as text, exactly as read; MalformedColumn says what was wrong
+// with a row's shape (too few or too many fields), empty when nothing was.
+const (
+	partFile        = "part-0.parquet"
+	sourceFile      = "_source.json"
+	MalformedColumn = "_malformed"
+)
+
+// PartitionDir is the landing partition of table for loadDate.
+func PartitionDir(lakeDir, table string, loadDate time.Time) string {
+	return filepath.Join(lakeDir, "raw", table, "load_date="+loadDate.Format(time.DateOnly))
+}
+
+// PartitionFile is the Parquet file of a landing partition.
+func PartitionFile(lakeDir, table string, loadDate time.Time) string {
+	return filepath.Join(PartitionDir(lakeDir, table, loadDate), partFile)
+}
+
+// SourceInfo records where a landing partition came from; it is how a re-run recognises the
+// same export.
+type SourceInfo struct {
+	Source         string    `json:"source"`
+	SHA256         string    `json:"sha256"`
+	Rows           int64     `json:"rows"`
+	IgnoredColumns []string  `json:"ignored_columns,omitempty"`
+	ExtractedAt    time.Time `json:"extracted_at"`
+}
+
+// Extracted is the outcome of extracting one table.
+type Extracted struct {
+	Table string
+	SourceInfo
+	// Reused is true when the partition already held this very export.
+	Reused bool
+}
+
+// ExtractCSV copies the export in srcDir (one <table>.csv per contract table) into the landing
+// zone for loadDate, tables in parallel. A partition is written to a temporary directory and
+// renamed into place, and never modified afterwards: extracting the same export again reuses
+// it, and a different export for the same date is an error.
+func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time, log *slog.Logger) ([]Extracted, error) {
+	out := make([]Extracted, len(Contract))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range Contract {
+		t := &Contract[i]
+		g.Go(func() error {
+			e, err := extractTable(ctx, t, filepath.Join(srcDir, t.Name+".csv"), lakeDir, loadDate)
+			if err != nil {
+				return fmt.Errorf("extract %s: %w", t.Name, err)
+			}
+			if len(e.IgnoredColumns) > 0 {
+				log.Warn("columns not in the source contract are ignored", "table", t.Name, "columns", e.IgnoredColumns)
+			}
+			out[i] = e
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate time.Time) (Extracted, error) {
+	dir := PartitionDir(lakeDir, t.Name, loadDate)
+	if prev, err := readSourceInfo(dir); err == nil {
+		sum, err := fileSHA256(src)
+		if err != nil {
+			return Extracted{}, err
+		}
+		if sum != prev.SHA256 {
+			return Extracted{}, fmt.Errorf("landing partition %s already holds a different export of %s (sha256 %.12s, now %.12s); "+
+				"landing partitions are immutable: load the new export under another --as-of date, or delete the partition to replace it",
+				dir, filepath.Base(src), prev.SHA256, sum)
+		}
+		return Extracted{Table: t.Name, SourceInfo: prev, Reused: true}, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return Extracted{}, err
+	}
+
+	tmp := dir + ".tmp"
+	if err := os.RemoveAll(tmp); err != nil {
+		return Extracted{}, err
+	}
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return Extracted{}, err
+	}
+	info, err := writePartition(ctx, t, src, filepath.Join(tmp, partFile))
+	if err == nil {
+		err = writeSourceInfo(tmp, info)
+	}
+	if err == nil {
+		err = os.Rename(tmp, dir)
+	}
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return Extracted{}, err
+	}
+	return Extracted{Table: t.Name, SourceInfo: info}, nil
+}
+
+// writePartition streams src into a Parquet file of text columns, a row group at a time.
+func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo, error) {
+	info := SourceInfo{Source: src, ExtractedAt: time.Now().UTC()}
+	cols := append(append([]string(nil), t.Columns...), MalformedColumn)
+	group := parquet.Group{}
+	for _, c := range cols {
+		group[c] = parquet.String()
+	}
+	schema := parquet.NewSchema(t.Name, group)
+	// The schema orders columns by name; byLeaf[k] is the column (of cols) stored k-th.
+	byLeaf := make([]int, len(cols))
+	for i, c := range cols {
+		l, _ := schema.Lookup(c)
+		byLeaf[l.ColumnIndex] = i
+	}
+
+	out, err := os.Create(dst)
+	if err != nil {
+		return info, err
+	}
+	defer out.Close()
+	w := parquet.NewWriter(out, schema, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(256*1024))
+
+	var in io.Reader = strings.NewReader(strings.Join(t.Columns, ",") + "\n")
+	h := sha256.New()
+	f, err := os.Open(src)
+	switch {
+	case err == nil:
+		defer f.Close()
+		in = io.TeeReader(bufio.NewReaderSize(f, 1<<20), h)
+	case errors.Is(err, os.ErrNotExist) && !t.Required:
+		info.Source = "" // an absent optional table loads as empty
+	case errors.Is(err, os.ErrNotExist):
+		return info, fmt.Errorf("%s is missing: the source contract requires it", src)
+	default:
+		return info, err
+	}
+
+	r := csv.NewReader(in)
+	r.ReuseRecord = true
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	header, err := r.Read()
+	if err != nil {
+		return info, fmt.Errorf("%s: read header: %w", src, err)
+	}
+	pos, ignored, err := mapHeader(t, header)
+	if err != nil {
+		return info, fmt.Errorf("%s: %w", src, err)
+	}
+	info.IgnoredColumns = ignored
+
+	const batch = 4096
+	rows := make([]parquet.Row, batch)
+	n := 0
+	flush := func() error {
+		if _, err := w.WriteRows(rows[:n]); err != nil {
+			return fmt.Errorf("write %s: %w", dst, err)
+		}
+		n = 0
+		return ctx.Err()
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return info, fmt.Errorf("%s: %w", src, err)
+		}
+		malformed := ""
+		if len(rec) != len(header) {
+			malformed = fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(header))
+		}
+		row := rows[n][:0]
+		for k, i := range byLeaf {
+			v := malformed
+			if i < len(pos) {
+				v = ""
+				if pos[i] < len(rec) {
+					v = rec[pos[i]]
+				}
+			}
+			row = append(row, parquet.ByteArrayValue(bytesOf(v)).Level(0, 0, k))
+		}
+		rows[n] = row
+		n++
+		info.Rows++
+		if n == batch {
+			if err := flush(); err != nil {
+				return info, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return info, err
+	}
+	if err := w.Close(); err != nil {
+		return info, fmt.Errorf("close %s: %w", dst, err)
+	}
+	if err := out.Sync(); err != nil {
+		return info, err
+	}
+	if info.Source != "" {
+		info.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
+	return info, nil
+}
+
+// mapHeader finds each contract column in the file's header (case and spaces ignored).
+func mapHeader(t *Table, header []string) (pos []int, ignored []string, err error) {
+	idx := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		idx[h] = i
+	}
+	for _, c := range t.Columns {
+		i, ok := idx[c]
+		if !ok {
+			return nil, nil, fmt.Errorf("column %q of the source contract is missing from the header", c)
+		}
+		pos = append(pos, i)
+		delete(idx, c)
+	}
+	for h := range idx {
+		ignored = append(ignored, h)
+	}
+	return pos, ignored, nil
+}
+
+// bytesOf views s as bytes without copying; the writer copies values into its pages before
+// WriteRows returns, and the CSV reader gives every record fresh strings.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+func readSourceInfo(dir string) (SourceInfo, error) {
+	var info SourceInfo
+	b, err := os.ReadFile(filepath.Join(dir, sourceFile))
+	if err != nil {
+		return info, err
+	}
+	if err := json.Unmarshal(b, &info); err != nil {
+		return info, fmt.Errorf("%s: %w", filepath.Join(dir, sourceFile), err)
+	}
+	return info, nil
+}
+
+func writeSourceInfo(dir string, info SourceInfo) error {
+	b, err := json.MarshalIndent(info, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, sourceFile), b, 0o644)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil // matches a partition extracted from an absent optional table
+	}
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var h hash.Hash = sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,173 @@
+package etl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// LoadStats is what one source table's load did. Read = Loaded + Rejected always; Inserted and
+// Updated count rows (or dimension versions) of the target that the load added or changed.
+type LoadStats struct {
+	Source, Target         string
+	Read, Loaded, Rejected int64
+	Inserted, Updated      int64
+}
+
+// step is one SQL file to run, with its template data.
+type step struct {
+	file string
+	data any
+}
+
+type scd2Spec struct {
+	Table, Stage, Key, ID string
+	Tracked, Type1        []string
+}
+
+type type1Spec struct {
+	Table, Source, Key, ID string
+	Columns                []string
+}
+
+// merges says how each source table reaches the star schema, in dependency order.
+var merges = []struct {
+	source, file string
+	data         any
+}{
+	{"stores", "load/merge_type1.sql", type1Spec{"dim_store", "stg_stores", "store_key", "store_id", []string{"name", "city", "region"}}},
+	{"employees", "load/merge_type1.sql", type1Spec{"dim_employee", "src_employees", "employee_key", "employee_id", []string{"name", "role", "store_key", "store_id"}}},
+	{"products", "load/merge_scd2.sql", scd2Spec{"dim_product", "stg_products", "product_key", "product_id",
+		[]string{"category", "list_price", "unit_cost"}, []string{"name", "brand", "model", "updated_at"}}},
+	{"customers", "load/merge_scd2.sql", scd2Spec{"dim_customer", "stg_customers", "customer_key", "customer_id",
+		[]string{"region", "city", "customer_type", "marketing_consent"},
+		[]string{"name", "gender", "birth_date", "phone", "email", "acquisition_channel", "created_at", "updated_at"}}},
+	{"campaigns", "load/merge_type1.sql", type1Spec{"dim_campaign", "stg_campaigns", "campaign_key", "campaign_id", []string{"name", "channel", "start_date", "end_date", "cost"}}},
+	{"orders", "load/merge_dim_channel.sql", nil},
+	{"order_items", "load/insert_fact_sales.sql", nil},
+	{"interactions", "load/insert_fact_interaction.sql", nil},
+	{"surveys", "load/insert_fact_survey.sql", nil},
+	{"campaign_contacts", "load/insert_fact_campaign_contact.sql", nil},
+}
+
+// Load validates the landing partitions of loadDate and merges them into the star schema in one
+// transaction: on any error nothing changes. Rejected rows replace the rejects of an earlier load
+// of the same date, so a re-run leaves the same state as the first run.
+func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.Time, runID string) ([]LoadStats, error) {
+	for _, t := range Contract {
+		if _, err := os.Stat(PartitionFile(lakeDir, t.Name, loadDate)); err != nil {
+			return nil, fmt.Errorf("load %s: no landing partition for %s (run the extract job first): %w",
+				t.Name, loadDate.Format(time.DateOnly), err)
+		}
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	run := func(file string, data any) (warehouse.Counts, error) {
+		c, err := warehouse.RunScript(ctx, tx, file, data)
+		if err != nil {
+			return c, fmt.Errorf("load: %w", err)
+		}
+		return c, nil
+	}
+	if _, err := run("load/00_macros.sql", nil); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, "SET VARIABLE run_id = "+warehouse.Quote(runID)); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "SET VARIABLE load_date = DATE "+warehouse.Quote(loadDate.Format(time.DateOnly))); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+
+	// Stage and check every table, parents before children, so that references see the
+	// parents' final verdicts.
+	for _, t := range Contract {
+		stage := "stg_" + t.Name
+		steps := []step{
+			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": PartitionFile(lakeDir, t.Name, loadDate)}},
+			{"load/stage_" + t.Name + ".sql", nil},
+			{"load/check_malformed.sql", map[string]string{"Stage": stage, "Source": t.Name}},
+		}
+		for _, r := range t.Refs {
+			target := TableByName(r.Table)
+			dim := ""
+			if strings.HasPrefix(target.Target, "dim_") {
+				dim = target.Target
+			}
+			steps = append(steps, step{"load/check_reference.sql", map[string]string{"Stage": stage, "Column": r.Column,
+				"Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "TargetDim": dim}})
+		}
+		steps = append(steps, step{"load/check_duplicates.sql", map[string]string{"Stage": stage, "Key": strings.Join(t.Key, ", ")}})
+		for _, s := range steps {
+			if _, err := run(s.file, s.data); err != nil {
+				return nil, fmt.Errorf("%w (table %s)", err, t.Name)
+			}
+		}
+	}
+
+	if _, err := tx.ExecContext(ctx, "DELETE FROM ops.etl_rejects WHERE load_date = getvariable('load_date')"); err != nil {
+		return nil, fmt.Errorf("load: clear earlier rejects: %w", err)
+	}
+	for _, t := range Contract {
+		if _, err := run("load/rejects.sql", map[string]any{"Stage": "stg_" + t.Name, "Source": t.Name, "Columns": t.Columns}); err != nil {
+			return nil, err
+		}
+	}
+
+	// Merge into the star schema.
+	changed := map[string]warehouse.Counts{}
+	for _, pre := range []string{"load/none_members.sql", "load/src_employees.sql"} {
+		if _, err := run(pre, nil); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range merges {
+		if m.source == "order_items" { // facts need the calendar, which needs every stage
+			if _, err := run("load/dim_date.sql", nil); err != nil {
+				return nil, err
+			}
+		}
+		c, err := run(m.file, m.data)
+		if err != nil {
+			return nil, err
+		}
+		changed[m.source] = c
+	}
+	// Orders reach fact_sales through their lines: count the orders that gained lines.
+	var newOrders int64
+	if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT order_id) FROM fact_sales WHERE load_run_id = getvariable('run_id')").Scan(&newOrders); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	changed["orders"] = warehouse.Counts{Inserted: newOrders}
+
+	stats := make([]LoadStats, 0, len(Contract))
+	for _, t := range Contract {
+		c := changed[t.Name]
+		if _, err := run("load/audit.sql", map[string]any{"Source": t.Name, "Target": t.Target, "Inserted": c.Inserted, "Updated": c.Updated}); err != nil {
+			return nil, err
+		}
+		s := LoadStats{Source: t.Name, Target: t.Target, Inserted: c.Inserted, Updated: c.Updated}
+		if err := tx.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM stg_%s", t.Name)).Scan(&s.Read, &s.Loaded); err != nil {
+			return nil, fmt.Errorf("load: count %s: %w", t.Name, err)
+		}
+		s.Rejected = s.Read - s.Loaded
+		stats = append(stats, s)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("load: commit: %w", err)
+	}
+	return stats, nil
+}

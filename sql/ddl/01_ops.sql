@@ -1,0 +1,68 @@
+-- Operational metadata: runs, load audits, rejected rows.
+CREATE SCHEMA IF NOT EXISTS ops;
+
+CREATE TABLE IF NOT EXISTS ops.job_runs (
+    run_id        VARCHAR NOT NULL,
+    job           VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    status        VARCHAR NOT NULL,
+    started_at    TIMESTAMP NOT NULL,
+    ended_at      TIMESTAMP,
+    rows_read     BIGINT,
+    rows_written  BIGINT,
+    rows_rejected BIGINT,
+    error         VARCHAR
+);
+COMMENT ON TABLE ops.job_runs IS 'One row per job of a run: status, timing, row counts and the error of a failed job.';
+COMMENT ON COLUMN ops.job_runs.run_id IS 'Identifier of the run (all jobs started by one crmwh run share it).';
+COMMENT ON COLUMN ops.job_runs.job IS 'Job name: extract, load, marts, ...';
+COMMENT ON COLUMN ops.job_runs.as_of IS 'The as-of date the run was made for.';
+COMMENT ON COLUMN ops.job_runs.status IS 'running, succeeded, failed or skipped.';
+COMMENT ON COLUMN ops.job_runs.started_at IS 'When the job started (UTC).';
+COMMENT ON COLUMN ops.job_runs.ended_at IS 'When the job ended (UTC); NULL while running.';
+COMMENT ON COLUMN ops.job_runs.rows_read IS 'Input rows the job read.';
+COMMENT ON COLUMN ops.job_runs.rows_written IS 'Rows the job accepted and wrote.';
+COMMENT ON COLUMN ops.job_runs.rows_rejected IS 'Input rows the job rejected (see ops.etl_rejects).';
+COMMENT ON COLUMN ops.job_runs.error IS 'Error text of a failed job.';
+
+CREATE TABLE IF NOT EXISTS ops.load_audit (
+    run_id         VARCHAR NOT NULL,
+    load_date      DATE NOT NULL,
+    source_table   VARCHAR NOT NULL,
+    target_table   VARCHAR NOT NULL,
+    rows_read      BIGINT NOT NULL,
+    rows_loaded    BIGINT NOT NULL,
+    rows_rejected  BIGINT NOT NULL,
+    rows_inserted  BIGINT NOT NULL,
+    rows_updated   BIGINT NOT NULL,
+    loaded_at      TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.load_audit IS 'Per run and source table: rows read = rows loaded + rows rejected, and what the load changed in the star schema.';
+COMMENT ON COLUMN ops.load_audit.run_id IS 'Run that made the load.';
+COMMENT ON COLUMN ops.load_audit.load_date IS 'Landing-zone partition (load date) that was loaded.';
+COMMENT ON COLUMN ops.load_audit.source_table IS 'Source table of the operational data contract.';
+COMMENT ON COLUMN ops.load_audit.target_table IS 'Star-schema table the source table feeds.';
+COMMENT ON COLUMN ops.load_audit.rows_read IS 'Rows in the landing partition.';
+COMMENT ON COLUMN ops.load_audit.rows_loaded IS 'Rows that passed validation (already present or new).';
+COMMENT ON COLUMN ops.load_audit.rows_rejected IS 'Rows written to ops.etl_rejects.';
+COMMENT ON COLUMN ops.load_audit.rows_inserted IS 'Rows (or dimension versions) the load added to the target.';
+COMMENT ON COLUMN ops.load_audit.rows_updated IS 'Existing target rows changed in place (type-1 attributes, closed versions).';
+COMMENT ON COLUMN ops.load_audit.loaded_at IS 'When the load committed (UTC).';
+
+CREATE TABLE IF NOT EXISTS ops.etl_rejects (
+    run_id        VARCHAR NOT NULL,
+    load_date     DATE NOT NULL,
+    source_table  VARCHAR NOT NULL,
+    source_row    BIGINT NOT NULL,
+    reason        VARCHAR NOT NULL,
+    detail        VARCHAR NOT NULL,
+    raw_row       JSON NOT NULL
+);
+COMMENT ON TABLE ops.etl_rejects IS 'Every input row that failed validation, with its reason; re-loading a load date replaces its rejects.';
+COMMENT ON COLUMN ops.etl_rejects.run_id IS 'Run that rejected the row.';
+COMMENT ON COLUMN ops.etl_rejects.load_date IS 'Landing-zone partition the row came from.';
+COMMENT ON COLUMN ops.etl_rejects.source_table IS 'Source table of the row.';
+COMMENT ON COLUMN ops.etl_rejects.source_row IS 'Line of the row in its source file (1 = first data row).';
+COMMENT ON COLUMN ops.etl_rejects.reason IS 'Reason code: missing_required, unparsable_date, invalid_number, invalid_quantity, invalid_value, unknown_reference or duplicate_key.';
+COMMENT ON COLUMN ops.etl_rejects.detail IS 'The column and value that failed, in words.';
+COMMENT ON COLUMN ops.etl_rejects.raw_row IS 'The row as it was read, every field as text.';

@@ -1,0 +1,10 @@
+// Package sql holds every DDL statement, transform and view of the warehouse as
+// .sql files, embedded so that the binary carries them.
+package sql
+
+import "embed"
+
+// Files holds ddl/ (schema), load/ (validation and merges), marts/ (derived tables) lake/ (Parquet copy), demo/ (the demo summary) and schema/ (the data dictionary).
+//
+//go:embed ddl/*.sql load/*.sql marts/*.sql lake/*.sql demo/*.sql schema/*.sql
+var Files embed.FS

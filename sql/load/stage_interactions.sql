@@ -1,0 +1,22 @@
+-- Types and checks one landing partition of interactions (view raw_interactions).
+CREATE OR REPLACE TEMP TABLE stg_interactions AS
+WITH t AS (
+    SELECT _row, txt(interaction_id) AS interaction_id, txt(customer_id) AS customer_id,
+        lower(txt("type")) AS interaction_type, txt(interaction_ts) AS ts_raw,
+        lower(txt(outcome)) AS outcome, txt(employee_id) AS employee_id
+    FROM raw_interactions
+), r AS (
+    SELECT *, to_ts(ts_raw) AS interaction_ts FROM t
+), c AS (
+    SELECT *, CASE
+        WHEN interaction_id IS NULL THEN ['missing_required', 'interaction_id is empty']
+        WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
+        WHEN interaction_type IS NULL THEN ['missing_required', 'type is empty']
+        WHEN ts_raw IS NULL THEN ['missing_required', 'interaction_ts is empty']
+        WHEN interaction_ts IS NULL THEN ['unparsable_date', 'interaction_ts ' || q(ts_raw) || ' is not a timestamp']
+    END AS rj
+    FROM r
+)
+SELECT _row, interaction_id, customer_id, interaction_type, interaction_ts, outcome, employee_id,
+    rj[1] AS reason, rj[2] AS detail
+FROM c;

@@ -1,0 +1,108 @@
+// Package warehouse owns the DuckDB database: opening it, creating the schema from the embedded
+// DDL, running the embedded SQL scripts, describing tables and writing the Parquet copy.
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	sqlfiles "github.com/crmwh/crmwh/sql"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "warehouse.duckdb"
+
+// Options tune the engine.
+type Options struct {
+	// MemoryLimit caps DuckDB's memory (e.g. "2GB"); beyond it DuckDB spills to TempDir.
+	MemoryLimit string
+	// Threads is DuckDB's thread count; 0 lets DuckDB use every core.
+	Threads int
+	// TempDir receives spilled data; empty means DuckDB's default next to the database.
+	TempDir string
+	// ReadOnly opens the file for reading only, and never creates it.
+	ReadOnly bool
+}
+
+// DB is an open warehouse.
+type DB struct {
+	*sql.DB
+	Path string
+}
+
+// Open opens (and, unless read-only, creates and migrates) the warehouse at path.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	q := url.Values{}
+	if opt.MemoryLimit != "" {
+		q.Set("memory_limit", opt.MemoryLimit)
+	}
+	if opt.Threads > 0 {
+		q.Set("threads", strconv.Itoa(opt.Threads))
+	}
+	if opt.TempDir != "" {
+		q.Set("temp_directory", opt.TempDir)
+	}
+	if opt.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open warehouse: %w (run `crmwh run` or `crmwh demo` first)", err)
+		}
+		q.Set("access_mode", "read_only")
+	} else if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("open warehouse: %w", err)
+	}
+	db, err := sql.Open("duckdb", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+	}
+	w := &DB{DB: db, Path: path}
+	if !opt.ReadOnly {
+		if err := w.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// migrate applies sql/ddl/*.sql in name order; every statement there is idempotent.
+func (w *DB) migrate(ctx context.Context) error {
+	names, err := fs.Glob(sqlfiles.Files, "ddl/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	for _, name := range names {
+		if _, err := RunScript(ctx, tx, name, nil); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Quote makes a SQL string literal of s.
+func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// Ident makes a SQL identifier of s.
+func Ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
