@@ -160,7 +160,6 @@ func runQuery(ctx context.Context, db *warehouse.DB, w io.Writer, query, format 
 
 	var cw *csv.Writer
 	var t *table
-	enc := json.NewEncoder(w)
 	switch format {
 	case "csv":
 		cw = csv.NewWriter(w)
@@ -198,10 +197,11 @@ func runQuery(ctx context.Context, db *warehouse.DB, w io.Writer, query, format 
 					fmt.Fprint(w, ", ")
 				}
 				k, _ := json.Marshal(names[i])
-				fmt.Fprintf(w, "%s: ", k)
-				if err := enc.Encode(jsonValue(v, cols[i].DatabaseTypeName())); err != nil {
-					return err
+				b, err := json.Marshal(jsonValue(v, cols[i].DatabaseTypeName()))
+				if err != nil {
+					return fmt.Errorf("column %s: %w", names[i], err)
 				}
+				fmt.Fprintf(w, "%s: %s", k, b)
 			}
 			fmt.Fprint(w, "}")
 		}
