@@ -3,6 +3,7 @@ package etl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -57,7 +58,7 @@ var merges = []struct {
 // Load validates the landing partitions of loadDate and merges them into the star schema in one
 // transaction: on any error nothing changes. Rejected rows replace the rejects of an earlier load
 // of the same date, so a re-run leaves the same state as the first run.
-func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.Time, runID string) ([]LoadStats, error) {
+func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.Time, runID string, log *slog.Logger) ([]LoadStats, error) {
 	for _, t := range Contract {
 		if _, err := os.Stat(PartitionFile(lakeDir, t.Name, loadDate)); err != nil {
 			return nil, fmt.Errorf("load %s: no landing partition for %s (run the extract job first): %w",
@@ -76,10 +77,12 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
 	run := func(file string, data any) (warehouse.Counts, error) {
+		t0 := time.Now()
 		c, err := warehouse.RunScript(ctx, tx, file, data)
 		if err != nil {
 			return c, fmt.Errorf("load: %w", err)
 		}
+		log.Debug("load step", "file", file, "seconds", time.Since(t0).Seconds(), "inserted", c.Inserted, "updated", c.Updated)
 		return c, nil
 	}
 	if _, err := run("load/00_macros.sql", nil); err != nil {
@@ -110,7 +113,7 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 			steps = append(steps, step{"load/check_reference.sql", map[string]string{"Stage": stage, "Column": r.Column,
 				"Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "TargetDim": dim}})
 		}
-		steps = append(steps, step{"load/check_duplicates.sql", map[string]string{"Stage": stage, "Key": strings.Join(t.Key, ", ")}})
+		steps = append(steps, step{"load/check_duplicates.sql", map[string]any{"Stage": stage, "Key": strings.Join(t.Key, ", "), "KeyColumns": t.Key}})
 		for _, s := range steps {
 			if _, err := run(s.file, s.data); err != nil {
 				return nil, fmt.Errorf("%w (table %s)", err, t.Name)

@@ -5,9 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"text/template"
+	"time"
 
 	sqlfiles "github.com/crmwh/crmwh/sql"
 )
@@ -35,8 +37,10 @@ func RunScript(ctx context.Context, ex Execer, name string, data any) (Counts, e
 	if err != nil {
 		return c, err
 	}
-	for _, stmt := range SplitStatements(text) {
+	for i, stmt := range SplitStatements(text) {
+		t0 := time.Now()
 		res, err := ex.ExecContext(ctx, stmt)
+		slog.DebugContext(ctx, "sql statement", "file", name, "statement", i+1, "seconds", time.Since(t0).Seconds())
 		if err != nil {
 			return c, fmt.Errorf("%s: %w", name, err)
 		}

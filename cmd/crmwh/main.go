@@ -75,7 +75,9 @@ func (g *globals) env(cmd *cobra.Command) (*jobs.Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jobs.Env{Config: cfg, DataDir: data, Log: slog.New(h)}, nil
+	log := slog.New(h)
+	slog.SetDefault(log)
+	return &jobs.Env{Config: cfg, DataDir: data, Log: log}, nil
 }
 
 // interactive reports whether stdout is a terminal, where progress bars belong.

@@ -1,10 +1,18 @@
--- New interactions into fact_interaction.
+-- New interactions into fact_interaction, with the customer version valid at the time (one join
+-- per statement, as in insert_fact_sales.sql).
+CREATE OR REPLACE TEMP TABLE new_interactions AS
+SELECT s.* FROM stg_interactions AS s
+ANTI JOIN fact_interaction AS f ON f.interaction_id = s.interaction_id
+WHERE s.reason IS NULL;
+
+CREATE OR REPLACE TEMP TABLE new_interactions_c AS
+SELECT x.*, c.customer_key
+FROM new_interactions AS x
+JOIN dim_customer AS c ON c.customer_id = x.customer_id AND x.interaction_ts >= c.valid_from AND x.interaction_ts < c.valid_to;
+
 INSERT INTO fact_interaction
-SELECT x.interaction_id, CAST(strftime(x.interaction_ts, '%Y%m%d') AS INTEGER), c.customer_key,
+SELECT x.interaction_id, CAST(strftime(x.interaction_ts, '%Y%m%d') AS INTEGER), x.customer_key,
     coalesce(e.employee_key, 0), x.interaction_type, x.interaction_ts, x.outcome, getvariable('run_id')
-FROM stg_interactions AS x
-JOIN dim_customer AS c ON c.customer_id = x.customer_id AND x.interaction_ts >= c.valid_from AND x.interaction_ts < c.valid_to
+FROM new_interactions_c AS x
 LEFT JOIN dim_employee AS e ON e.employee_id = x.employee_id
-WHERE x.reason IS NULL
-  AND NOT EXISTS (SELECT 1 FROM fact_interaction AS f WHERE f.interaction_id = x.interaction_id)
 ORDER BY x.interaction_ts, x.interaction_id;

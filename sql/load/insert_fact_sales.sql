@@ -1,21 +1,38 @@
 -- New order lines into fact_sales; lines already in the warehouse are left as they are.
--- Customer and product versions are those valid at the order time.
-INSERT INTO fact_sales
-SELECT i.order_id, i.line_number, CAST(strftime(o.order_ts, '%Y%m%d') AS INTEGER),
-    c.customer_key, p.product_key, coalesce(s.store_key, 0), coalesce(e.employee_key, 0), ch.channel_key,
-    o.order_ts, o.status, i.quantity, i.unit_price, i.discount,
-    CAST(i.quantity * i.unit_price AS DECIMAL(18, 2)) AS gross,
-    CAST(round(i.quantity * i.unit_price * (1 - i.discount), 2) AS DECIMAL(18, 2)) AS net,
-    CAST(i.quantity * p.unit_cost AS DECIMAL(18, 2)) AS cost,
-    CAST(round(i.quantity * i.unit_price * (1 - i.discount), 2) - i.quantity * p.unit_cost AS DECIMAL(18, 2)),
-    getvariable('run_id')
-FROM stg_order_items AS i
-JOIN stg_orders AS o ON o.order_id = i.order_id AND o.reason IS NULL
+-- Customer and product versions are those valid at the order time. The lookups run in steps of
+-- their own: in the load's transaction DuckDB plans a many-way join over freshly written
+-- dimensions badly (minutes instead of seconds at 200,000 customers).
+
+-- 1. Valid orders with every key but the product's; customers are looked up per order, not per line.
+CREATE OR REPLACE TEMP TABLE orders_keyed AS
+SELECT o.order_id, o.order_ts, o.status, c.customer_key,
+    coalesce(s.store_key, 0) AS store_key, coalesce(e.employee_key, 0) AS employee_key, ch.channel_key
+FROM stg_orders AS o
 JOIN dim_customer AS c ON c.customer_id = o.customer_id AND o.order_ts >= c.valid_from AND o.order_ts < c.valid_to
-JOIN dim_product AS p ON p.product_id = i.product_id AND o.order_ts >= p.valid_from AND o.order_ts < p.valid_to
 JOIN dim_channel AS ch ON ch.channel = o.channel
 LEFT JOIN dim_store AS s ON s.store_id = o.store_id
 LEFT JOIN dim_employee AS e ON e.employee_id = o.employee_id
-WHERE i.reason IS NULL
-  AND NOT EXISTS (SELECT 1 FROM fact_sales AS f WHERE f.order_id = i.order_id AND f.line_number = i.line_number)
-ORDER BY o.order_ts, i.order_id, i.line_number;
+WHERE o.reason IS NULL;
+
+-- 2. Lines not yet in the warehouse, with their order.
+CREATE OR REPLACE TEMP TABLE new_sales AS
+SELECT i.order_id, i.line_number, i.product_id, i.quantity, i.unit_price, i.discount,
+    o.order_ts, o.status, o.customer_key, o.store_key, o.employee_key, o.channel_key
+FROM stg_order_items AS i
+JOIN orders_keyed AS o ON o.order_id = i.order_id
+ANTI JOIN fact_sales AS f ON f.order_id = i.order_id AND f.line_number = i.line_number
+WHERE i.reason IS NULL;
+
+-- 3. The product version, amounts, and into the fact table in time order.
+INSERT INTO fact_sales
+SELECT n.order_id, n.line_number, CAST(strftime(n.order_ts, '%Y%m%d') AS INTEGER),
+    n.customer_key, p.product_key, n.store_key, n.employee_key, n.channel_key,
+    n.order_ts, n.status, n.quantity, n.unit_price, n.discount,
+    CAST(n.quantity * n.unit_price AS DECIMAL(18, 2)),
+    CAST(round(n.quantity * n.unit_price * (1 - n.discount), 2) AS DECIMAL(18, 2)),
+    CAST(n.quantity * p.unit_cost AS DECIMAL(18, 2)),
+    CAST(round(n.quantity * n.unit_price * (1 - n.discount), 2) - n.quantity * p.unit_cost AS DECIMAL(18, 2)),
+    getvariable('run_id')
+FROM new_sales AS n
+JOIN dim_product AS p ON p.product_id = n.product_id AND n.order_ts >= p.valid_from AND n.order_ts < p.valid_to
+ORDER BY n.order_ts, n.order_id, n.line_number;

@@ -1,9 +1,13 @@
--- New surveys into fact_survey.
+-- New surveys into fact_survey, with the customer version valid at the time (one join per
+-- statement, as in insert_fact_sales.sql).
+CREATE OR REPLACE TEMP TABLE new_surveys AS
+SELECT s.* FROM stg_surveys AS s
+ANTI JOIN fact_survey AS f ON f.survey_id = s.survey_id
+WHERE s.reason IS NULL;
+
 INSERT INTO fact_survey
 SELECT v.survey_id, CAST(strftime(v.survey_ts, '%Y%m%d') AS INTEGER), c.customer_key, v.survey_ts,
     v.expected_score, v.perceived_score, v.perceived_score / v.expected_score, getvariable('run_id')
-FROM stg_surveys AS v
+FROM new_surveys AS v
 JOIN dim_customer AS c ON c.customer_id = v.customer_id AND v.survey_ts >= c.valid_from AND v.survey_ts < c.valid_to
-WHERE v.reason IS NULL
-  AND NOT EXISTS (SELECT 1 FROM fact_survey AS f WHERE f.survey_id = v.survey_id)
 ORDER BY v.survey_ts, v.survey_id;
