@@ -261,7 +261,7 @@ func text(v any, typ string) string {
 	case float32:
 		return strconv.FormatFloat(float64(x), 'f', -1, 32)
 	case duckdb.Decimal:
-		return x.String()
+		return decimalText(x)
 	case *big.Int:
 		return x.String()
 	case fmt.Stringer:
@@ -281,7 +281,7 @@ func text(v any, typ string) string {
 func jsonValue(v any, typ string) any {
 	switch x := v.(type) {
 	case duckdb.Decimal:
-		return json.Number(x.String())
+		return json.Number(decimalText(x))
 	case *big.Int:
 		return json.Number(x.String())
 	case time.Time, []byte:
@@ -290,6 +290,25 @@ func jsonValue(v any, typ string) any {
 		return text(v, typ)
 	}
 	return v
+}
+
+// decimalText writes a decimal with all the digits of its scale (2.50, not 2.5), as money reads.
+func decimalText(d duckdb.Decimal) string {
+	if d.Value == nil {
+		return "0"
+	}
+	digits := new(big.Int).Abs(d.Value).String()
+	scale := int(d.Scale)
+	if scale > 0 {
+		if len(digits) <= scale {
+			digits = strings.Repeat("0", scale-len(digits)+1) + digits
+		}
+		digits = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+	}
+	if d.Value.Sign() < 0 {
+		return "-" + digits
+	}
+	return digits
 }
 
 // table is an aligned text table; numeric columns align right.
