@@ -100,8 +100,6 @@ func TestRenderTemplate(t *testing.T) {
 	}
 }
 
-
-
 func TestExchangeDirs(t *testing.T) {
 	root := t.TempDir()
 	dst, src := filepath.Join(root, "table"), filepath.Join(root, ".table.new")
