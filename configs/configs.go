@@ -24,7 +24,14 @@ const DefaultPath = "configs/crmwh.yaml"
 type Config struct {
 	Source    Source    `yaml:"source"`
 	Warehouse Warehouse `yaml:"warehouse"`
+	Marts     Marts     `yaml:"marts"`
 	Generate  Generate  `yaml:"generate"`
+}
+
+// Marts tunes the derived tables.
+type Marts struct {
+	// ChunkCustomers is how many customers fact_customer_month is built for at a time.
+	ChunkCustomers int `yaml:"chunk_customers"`
 }
 
 // Source says where the operational data comes from.
@@ -95,6 +102,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Warehouse.Threads < 0 {
 		return fmt.Errorf("config: warehouse.threads must be 0 or more")
+	}
+	if c.Marts.ChunkCustomers < 1 {
+		return fmt.Errorf("config: marts.chunk_customers must be at least 1")
 	}
 	if c.Generate.DirtyRate < 0 || c.Generate.DirtyRate > 0.5 {
 		return fmt.Errorf("config: generate.dirty_rate must be from 0 to 0.5")

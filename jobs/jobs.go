@@ -24,6 +24,9 @@ type Env struct {
 	Config  *configs.Config
 	DataDir string
 	Log     *slog.Logger
+	// OnJob, if set, is called when a job starts and with its result when it ends (the CLI
+	// shows progress with it on a terminal).
+	OnJob func(job string, done *JobResult)
 }
 
 // LakeDir is the data lake under the data directory.
@@ -114,6 +117,9 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 			return sum, err
 		}
 		env.Log.Info("job started", "run_id", sum.RunID, "job", name, "as_of", asOf.Format(time.DateOnly))
+		if env.OnJob != nil {
+			env.OnJob(name, nil)
+		}
 		res.Read, res.Written, res.Rejected, res.Err = registry[name](ctx, st)
 		res.Ended = time.Now().UTC()
 		res.Status = "succeeded"
@@ -125,6 +131,9 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 			env.Log.Info("job succeeded", "run_id", sum.RunID, "job", name, "seconds", res.Ended.Sub(res.Started).Seconds())
 		}
 		sum.Jobs = append(sum.Jobs, res)
+		if env.OnJob != nil {
+			env.OnJob(name, &res)
+		}
 		// Record the outcome even when the run was cancelled.
 		if err := record(context.WithoutCancel(ctx), db, sum, res); err != nil {
 			return sum, errors.Join(failed, err)
@@ -191,6 +200,8 @@ func loadJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	return read, loaded, rejected, nil
 }
 
+// martsJob rebuilds fact_customer_month in one transaction, in chunks of customers so that memory
+// stays bounded at any scale.
 func martsJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	conn, err := r.db.Conn(ctx)
 	if err != nil {
@@ -202,20 +213,38 @@ func martsJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		return 0, 0, 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if _, err := tx.ExecContext(ctx, "SET VARIABLE as_of = DATE "+warehouse.Quote(r.sum.AsOf.Format(time.DateOnly))); err != nil {
+	var customers int64
+	if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT customer_id) FROM dim_customer").Scan(&customers); err != nil {
 		return 0, 0, 0, err
 	}
-	if _, err := warehouse.RunScript(ctx, tx, "marts/fact_customer_month.sql", nil); err != nil {
+	chunks := max(1, (customers+int64(r.env.Config.Marts.ChunkCustomers)-1)/int64(r.env.Config.Marts.ChunkCustomers))
+	for _, v := range []string{
+		"SET VARIABLE as_of = DATE " + warehouse.Quote(r.sum.AsOf.Format(time.DateOnly)),
+		fmt.Sprintf("SET VARIABLE chunks = %d", chunks),
+	} {
+		if _, err := tx.ExecContext(ctx, v); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	if _, err := warehouse.RunScript(ctx, tx, "marts/customer_month_prepare.sql", nil); err != nil {
 		return 0, 0, 0, err
 	}
-	var n int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM fact_customer_month").Scan(&n); err != nil {
-		return 0, 0, 0, err
+	var written int64
+	for c := int64(0); c < chunks; c++ {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE chunk = %d", c)); err != nil {
+			return 0, 0, 0, err
+		}
+		n, err := warehouse.RunScript(ctx, tx, "marts/customer_month_chunk.sql", nil)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		written += n.Inserted
+		r.env.Log.Debug("fact_customer_month chunk", "chunk", c+1, "of", chunks, "rows", n.Inserted)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, 0, fmt.Errorf("commit: %w", err)
 	}
-	return 0, n, 0, nil
+	return 0, written, 0, nil
 }
 
 func lakeJob(ctx context.Context, r *runState) (int64, int64, int64, error) {

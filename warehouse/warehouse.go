@@ -43,6 +43,9 @@ type DB struct {
 // Open opens (and, unless read-only, creates and migrates) the warehouse at path.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	q := url.Values{}
+	// Nothing relies on the physical order of rows (source lines are kept in _row), and keeping
+	// it makes DuckDB buffer far more during large inserts.
+	q.Set("preserve_insertion_order", "false")
 	if opt.MemoryLimit != "" {
 		q.Set("memory_limit", opt.MemoryLimit)
 	}
@@ -66,6 +69,9 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		if strings.Contains(err.Error(), "Could not set lock") {
+			return nil, fmt.Errorf("open warehouse %s: another process has it open for writing (a crmwh run in progress?); try again when it has finished: %w", path, err)
+		}
 		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
 	}
 	w := &DB{DB: db, Path: path}

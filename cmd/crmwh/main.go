@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -82,3 +83,20 @@ func (g *globals) env(cmd *cobra.Command) (*jobs.Env, error) {
 
 // interactive reports whether stdout is a terminal, where progress bars belong.
 func interactive() bool { return term.IsTerminal(int(os.Stdout.Fd())) }
+
+// showJobs puts a spinner on standard error for each running job, on a terminal only.
+func showJobs(env *jobs.Env) {
+	if !interactive() {
+		return
+	}
+	var bar *progressbar.ProgressBar
+	env.OnJob = func(job string, done *jobs.JobResult) {
+		if done == nil {
+			bar = progressbar.NewOptions(-1, progressbar.OptionSetWriter(os.Stderr), progressbar.OptionSetDescription(job),
+				progressbar.OptionSpinnerType(14), progressbar.OptionClearOnFinish())
+			return
+		}
+		_ = bar.Finish()
+		fmt.Fprintf(os.Stderr, "%-8s %s in %.1f s\n", job, done.Status, done.Ended.Sub(done.Started).Seconds())
+	}
+}

@@ -39,6 +39,7 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 					return fmt.Errorf("--as-of: %q is not a date YYYY-MM-DD", asOf)
 				}
 			}
+			showJobs(env)
 			t0 := time.Now()
 			sum, err := jobs.Run(cmd.Context(), env, date, names)
 			if sum != nil {
@@ -86,6 +87,7 @@ func newDemo(g *globals) *cobra.Command {
 				return fmt.Errorf("demo manifest: end %q: %w", m.End, err)
 			}
 			fmt.Fprintf(out, "Running the nightly pipeline as of %s ...\n\n", m.End)
+			showJobs(env)
 			sum, err := jobs.Run(cmd.Context(), env, asOf, nil)
 			if err != nil {
 				if sum != nil {

@@ -17,5 +17,4 @@ INSERT INTO fact_campaign_contact
 SELECT x.campaign_key, c.customer_key, CAST(strftime(x.contacted_at, '%Y%m%d') AS INTEGER),
     x.contacted_at, x.responded, x.order_id, getvariable('run_id')
 FROM new_contacts AS x
-JOIN dim_customer AS c ON c.customer_id = x.customer_id AND x.contacted_at >= c.valid_from AND x.contacted_at < c.valid_to
-ORDER BY x.contacted_at, x.campaign_id, x.customer_id;
+JOIN dim_customer AS c ON c.customer_id = x.customer_id AND x.contacted_at >= c.valid_from AND x.contacted_at < c.valid_to;

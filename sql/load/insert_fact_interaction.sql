@@ -14,5 +14,4 @@ INSERT INTO fact_interaction
 SELECT x.interaction_id, CAST(strftime(x.interaction_ts, '%Y%m%d') AS INTEGER), x.customer_key,
     coalesce(e.employee_key, 0), x.interaction_type, x.interaction_ts, x.outcome, getvariable('run_id')
 FROM new_interactions_c AS x
-LEFT JOIN dim_employee AS e ON e.employee_id = x.employee_id
-ORDER BY x.interaction_ts, x.interaction_id;
+LEFT JOIN dim_employee AS e ON e.employee_id = x.employee_id;
