@@ -233,22 +233,7 @@ func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) {
 	}
 	status := pick(rng, []string{"completed", "cancelled", "returned"}, []float64{0.94, 0.03, 0.03})
 	c.orders = append(c.orders, orderRef{id: oid, at: at, status: status})
-	g.emit(rng, g.orders, at, []string{oid, c.sid, storeID, employee, channel, ts(at), status}, func(d dirt, r []string) []string {
-		if d.kind == DuplicateKey {
-			return r
-		}
-		c.orderSeq++
-		r[0] = strconv.Itoa(c.id*10000 + c.orderSeq)
-		switch d.kind {
-		case UnparsableDate:
-			r[5] = d.badDate()
-		case UnknownReference:
-			r[1] = strconv.Itoa(800000000 + c.id)
-		case MissingRequired:
-			r[1] = ""
-		}
-		return r
-	})
+	g.emit(rng, g.orders, at, []string{oid, c.sid, storeID, employee, channel, ts(at), status}, c.brokenEvent(&c.orderSeq, eventColumns{date: 5, required: 1}))
 
 	for line, it := range g.basket(rng, c) {
 		p := g.cat.priceAt(it.product, at)
@@ -301,22 +286,33 @@ func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) {
 		c.surveySeq++
 		sid := strconv.Itoa(c.id*10000 + c.surveySeq)
 		g.emit(rng, g.surveys, sAt, []string{sid, c.sid, ts(sAt), strconv.Itoa(expected), strconv.Itoa(int(perceived))},
-			func(d dirt, r []string) []string {
-				if d.kind == DuplicateKey {
-					return r
-				}
-				c.surveySeq++
-				r[0] = strconv.Itoa(c.id*10000 + c.surveySeq)
-				switch d.kind {
-				case UnparsableDate:
-					r[2] = d.badDate()
-				case UnknownReference:
-					r[1] = strconv.Itoa(800000000 + c.id)
-				case MissingRequired:
-					r[4] = ""
-				}
-				return r
-			})
+			c.brokenEvent(&c.surveySeq, eventColumns{date: 2, required: 4}))
+	}
+}
+
+// eventColumns locate, in an event row (orders, interactions, surveys: id first, customer id
+// second), the timestamp and the required column that dirty companions break.
+type eventColumns struct{ date, required int }
+
+// brokenEvent returns the dirty companion maker for one of the customer's event tables: a
+// duplicate repeats the row; the other kinds are a new row (the next id of seq) broken in one
+// column: an unparsable timestamp, a customer id that does not exist, an empty required field.
+func (c *customerState) brokenEvent(seq *int, cols eventColumns) func(dirt, []string) []string {
+	return func(d dirt, r []string) []string {
+		if d.kind == DuplicateKey {
+			return r
+		}
+		*seq++
+		r[0] = strconv.Itoa(c.id*10000 + *seq)
+		switch d.kind {
+		case UnparsableDate:
+			r[cols.date] = d.badDate()
+		case UnknownReference:
+			r[1] = strconv.Itoa(800000000 + c.id)
+		case MissingRequired:
+			r[cols.required] = ""
+		}
+		return r
 	}
 }
 
@@ -367,22 +363,7 @@ func (g *generator) basket(rng *rand.Rand, c *customerState) []basketItem {
 func (g *generator) interaction(rng *rand.Rand, c *customerState, at time.Time, typ, outcome, employee string) {
 	c.interSeq++
 	id := strconv.Itoa(c.id*10000 + c.interSeq)
-	g.emit(rng, g.interactions, at, []string{id, c.sid, typ, ts(at), outcome, employee}, func(d dirt, r []string) []string {
-		if d.kind == DuplicateKey {
-			return r
-		}
-		c.interSeq++
-		r[0] = strconv.Itoa(c.id*10000 + c.interSeq)
-		switch d.kind {
-		case UnparsableDate:
-			r[3] = d.badDate()
-		case UnknownReference:
-			r[1] = strconv.Itoa(800000000 + c.id)
-		case MissingRequired:
-			r[2] = ""
-		}
-		return r
-	})
+	g.emit(rng, g.interactions, at, []string{id, c.sid, typ, ts(at), outcome, employee}, c.brokenEvent(&c.interSeq, eventColumns{date: 3, required: 2}))
 }
 
 // campaignContacts contacts a quarter of the consenting customers of each campaign; a response is
