@@ -43,9 +43,6 @@ type DB struct {
 // Open opens (and, unless read-only, creates and migrates) the warehouse at path.
 func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	q := url.Values{}
-	// Nothing relies on the physical order of rows (source lines are kept in _row), and keeping
-	// it makes DuckDB buffer far more during large inserts.
-	q.Set("preserve_insertion_order", "false")
 	if opt.MemoryLimit != "" {
 		q.Set("memory_limit", opt.MemoryLimit)
 	}
