@@ -7,7 +7,8 @@
 //     load into the star schema, rebuild fact_customer_month, write the Parquet copy), as a
 //     separate process so that its peak memory (max RSS) is measured.
 //
-// It prints both times, our per-job times and the ratios, and name=value lines.
+// Both sides run -repeat times, alternating, and the medians are compared: the machine is shared
+// and noisy. It prints both times, our per-job times and the ratios, and name=value lines.
 package main
 
 import (
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -35,14 +37,15 @@ func main() {
 	seed := flag.Uint64("seed", 42, "generator seed")
 	work := flag.String("dir", "bench/out", "work directory (exports are kept and reused)")
 	memLimit := flag.String("memory-limit", "2GB", "DuckDB memory limit for both sides")
+	repeat := flag.Int("repeat", 3, "runs of each side, alternating; medians are reported (the machine is noisy)")
 	flag.Parse()
-	if err := run(*customers, *seed, *work, *memLimit); err != nil {
+	if err := run(*customers, *seed, *work, *memLimit, max(1, *repeat)); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(customers int, seed uint64, work, memLimit string) error {
+func run(customers int, seed uint64, work, memLimit string, repeat int) error {
 	ctx := context.Background()
 	work, err := filepath.Abs(work)
 	if err != nil {
@@ -75,69 +78,107 @@ func run(customers int, seed uint64, work, memLimit string) error {
 		return fmt.Errorf("build crmwh: %w", err)
 	}
 
-	// Reference: DuckDB's bare ingest.
+	var refs, ourTimes []float64
+	var maxRSS int64
+	var out string
+	jobTimes := map[string][]float64{}
+	for k := 0; k < repeat; k++ {
+		ref, err := reference(ctx, src, work, memLimit)
+		if err != nil {
+			return err
+		}
+		refs = append(refs, ref.Seconds())
+		fmt.Printf("run %d/%d: reference %.2f s", k+1, repeat, ref.Seconds())
+		ours, rss, o, jobs, err := crmwhRun(ctx, bin, src, work, memLimit, end)
+		if err != nil {
+			fmt.Print(o)
+			return err
+		}
+		ourTimes, maxRSS, out = append(ourTimes, ours.Seconds()), max(maxRSS, rss), o
+		for j, s := range jobs {
+			jobTimes[j] = append(jobTimes[j], s)
+		}
+		fmt.Printf(", crmwh run %.2f s\n", ours.Seconds())
+	}
+	fmt.Printf("\nthe last crmwh run:\n%s", out)
+	ref, ours := median(refs), median(ourTimes)
+	jobs := map[string]float64{}
+	for j, ts := range jobTimes {
+		jobs[j] = median(ts)
+	}
+	extractLoad := jobs["extract"] + jobs["load"]
+	fmt.Printf("\nmedians of %d runs: reference (DuckDB read_csv + INSERT) %.2f s; crmwh run %.2f s (extract %.2f, load %.2f, marts %.2f, lake %.2f); peak RSS %.0f MiB\n",
+		repeat, ref, ours, jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"], float64(maxRSS)/1024)
+	fmt.Printf("ratio extract+load / reference: %.2f (target <= 3)\n", extractLoad/ref)
+	fmt.Printf("ratio full nightly run (with marts and the Parquet copy) / reference: %.2f\n\n", ours/ref)
+	fmt.Printf("customers=%d\nrows=%d\nrepeat=%d\nreference_seconds=%.2f\nours_seconds=%.2f\nextract_seconds=%.2f\nload_seconds=%.2f\nmarts_seconds=%.2f\nlake_seconds=%.2f\nratio_extract_load=%.2f\nratio_full=%.2f\npeak_rss_mib=%.0f\n",
+		customers, rows, repeat, ref, ours, jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"],
+		extractLoad/ref, ours/ref, float64(maxRSS)/1024)
+	return nil
+}
+
+// reference ingests every source file into a fresh DuckDB file with DuckDB's own read_csv and
+// INSERT: no validation, no star schema.
+func reference(ctx context.Context, src, work, memLimit string) (time.Duration, error) {
 	refDir := filepath.Join(work, "reference")
 	if err := os.RemoveAll(refDir); err != nil {
-		return err
+		return 0, err
 	}
 	if err := os.MkdirAll(refDir, 0o755); err != nil {
-		return err
+		return 0, err
 	}
 	db, err := sql.Open("duckdb", filepath.Join(refDir, "ref.duckdb")+"?memory_limit="+memLimit)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	defer db.Close()
 	t0 := time.Now()
 	for _, t := range etl.Contract {
 		f := warehouse.Quote(filepath.Join(src, t.Name+".csv"))
 		if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE TABLE %s AS SELECT * FROM read_csv(%s, header = true) LIMIT 0", t.Name, f)); err != nil {
-			return fmt.Errorf("reference %s: %w", t.Name, err)
+			return 0, fmt.Errorf("reference %s: %w", t.Name, err)
 		}
 		if _, err := db.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s SELECT * FROM read_csv(%s, header = true, ignore_errors = true)", t.Name, f)); err != nil {
-			return fmt.Errorf("reference %s: %w", t.Name, err)
+			return 0, fmt.Errorf("reference %s: %w", t.Name, err)
 		}
 	}
 	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
-		return err
+		return 0, err
 	}
-	ref := time.Since(t0)
-	db.Close()
-	fmt.Printf("reference: DuckDB read_csv + INSERT of %d files: %.2f s\n", len(etl.Contract), ref.Seconds())
+	return time.Since(t0), nil
+}
 
-	// Ours: the nightly run in a fresh data directory.
+// crmwhRun runs the nightly jobs in a fresh data directory as a separate process, so that its
+// peak memory is its own; it returns the wall time, max RSS (KiB), the output and per-job times.
+func crmwhRun(ctx context.Context, bin, src, work, memLimit string, end time.Time) (time.Duration, int64, string, map[string]float64, error) {
 	data := filepath.Join(work, "data")
 	if err := os.RemoveAll(data); err != nil {
-		return err
+		return 0, 0, "", nil, err
 	}
 	cfg := filepath.Join(work, "bench.yaml")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("source:\n  dir: %s\nwarehouse:\n  memory_limit: %s\n", src, memLimit)), 0o644); err != nil {
-		return err
+		return 0, 0, "", nil, err
 	}
-	cmd := exec.Command(bin, "--config", cfg, "--data", data, "run", "--as-of", end.Format(time.DateOnly))
+	cmd := exec.CommandContext(ctx, bin, "--config", cfg, "--data", data, "run", "--as-of", end.Format(time.DateOnly))
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	t0 = time.Now()
+	t0 := time.Now()
 	if err := cmd.Run(); err != nil {
-		fmt.Print(out.String())
-		return fmt.Errorf("crmwh run: %w", err)
+		return 0, 0, out.String(), nil, fmt.Errorf("crmwh run: %w", err)
 	}
-	ours := time.Since(t0)
-	maxRSS := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
-	fmt.Print(out.String())
-
+	elapsed := time.Since(t0)
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 	jobs, err := jobSeconds(ctx, filepath.Join(data, warehouse.FileName))
-	if err != nil {
-		return err
+	return elapsed, rss, out.String(), jobs, err
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
 	}
-	extractLoad := jobs["extract"] + jobs["load"]
-	fmt.Printf("\nours: crmwh run %.2f s (extract %.2f, load %.2f, marts %.2f, lake %.2f), peak RSS %.0f MiB\n",
-		ours.Seconds(), jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"], float64(maxRSS)/1024)
-	fmt.Printf("ratio full run / reference: %.2f (target <= 3)\n", ours.Seconds()/ref.Seconds())
-	fmt.Printf("ratio extract+load / reference: %.2f\n\n", extractLoad/ref.Seconds())
-	fmt.Printf("customers=%d\nrows=%d\nreference_seconds=%.2f\nours_seconds=%.2f\nextract_seconds=%.2f\nload_seconds=%.2f\nmarts_seconds=%.2f\nlake_seconds=%.2f\nratio_full=%.2f\nratio_extract_load=%.2f\npeak_rss_mib=%.0f\n",
-		customers, rows, ref.Seconds(), ours.Seconds(), jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"],
-		ours.Seconds()/ref.Seconds(), extractLoad/ref.Seconds(), float64(maxRSS)/1024)
-	return nil
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func jobSeconds(ctx context.Context, path string) (map[string]float64, error) {
