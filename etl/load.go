@@ -102,7 +102,6 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		steps := []step{
 			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": PartitionFile(lakeDir, t.Name, loadDate)}},
 			{"load/stage_" + t.Name + ".sql", nil},
-			{"load/check_malformed.sql", map[string]string{"Stage": stage, "Source": t.Name}},
 		}
 		for _, r := range t.Refs {
 			target := TableByName(r.Table)

@@ -1,13 +1,14 @@
 -- Types and checks one landing partition of campaign contacts (view raw_campaign_contacts).
 CREATE OR REPLACE TEMP TABLE stg_campaign_contacts AS
 WITH t AS (
-    SELECT _row, txt(campaign_id) AS campaign_id, txt(customer_id) AS customer_id,
+    SELECT _row, _malformed, txt(campaign_id) AS campaign_id, txt(customer_id) AS customer_id,
         txt(contacted_at) AS ts_raw, txt(responded) AS responded_raw, txt(order_id) AS order_id
     FROM raw_campaign_contacts
 ), r AS (
     SELECT *, to_ts(ts_raw) AS contacted_at, to_bool(responded_raw) AS responded FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN campaign_id IS NULL THEN ['missing_required', 'campaign_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN ts_raw IS NULL THEN ['missing_required', 'contacted_at is empty']

@@ -1,13 +1,14 @@
 -- Types and checks one landing partition of campaigns (view raw_campaigns).
 CREATE OR REPLACE TEMP TABLE stg_campaigns AS
 WITH t AS (
-    SELECT _row, txt(campaign_id) AS campaign_id, txt(name) AS name, lower(txt(channel)) AS channel,
+    SELECT _row, _malformed, txt(campaign_id) AS campaign_id, txt(name) AS name, lower(txt(channel)) AS channel,
         txt(start_date) AS start_raw, txt(end_date) AS end_raw, txt(cost) AS cost_raw
     FROM raw_campaigns
 ), r AS (
     SELECT *, to_date(start_raw) AS start_date, to_date(end_raw) AS end_date, to_num(cost_raw) AS cost FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN campaign_id IS NULL THEN ['missing_required', 'campaign_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
         WHEN start_raw IS NULL THEN ['missing_required', 'start_date is empty']

@@ -1,8 +1,9 @@
 -- Types and checks one landing partition of customers (view raw_customers).
--- rj is [reason, detail] of the first check a row fails, NULL when it passes.
+-- rj is [reason, detail] of the first check a row fails, NULL when it passes; a row whose field
+-- count did not match the header (_malformed, set by the extractor) fails first.
 CREATE OR REPLACE TEMP TABLE stg_customers AS
 WITH t AS (
-    SELECT _row,
+    SELECT _row, _malformed,
         txt(customer_id) AS customer_id, txt(name) AS name, upper(txt(gender)) AS gender,
         txt(birth_date) AS birth_raw, txt(phone) AS phone, txt(email) AS email,
         txt(city) AS city, txt(region) AS region,
@@ -16,6 +17,7 @@ WITH t AS (
     FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
         WHEN created_raw IS NULL THEN ['missing_required', 'created_at is empty']

@@ -1,10 +1,11 @@
 -- Types and checks one landing partition of employees (view raw_employees).
 CREATE OR REPLACE TEMP TABLE stg_employees AS
 WITH t AS (
-    SELECT _row, txt(employee_id) AS employee_id, txt(name) AS name, lower(txt(role)) AS role, txt(store_id) AS store_id
+    SELECT _row, _malformed, txt(employee_id) AS employee_id, txt(name) AS name, lower(txt(role)) AS role, txt(store_id) AS store_id
     FROM raw_employees
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN employee_id IS NULL THEN ['missing_required', 'employee_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
     END AS rj

@@ -1,7 +1,7 @@
 -- Types and checks one landing partition of interactions (view raw_interactions).
 CREATE OR REPLACE TEMP TABLE stg_interactions AS
 WITH t AS (
-    SELECT _row, txt(interaction_id) AS interaction_id, txt(customer_id) AS customer_id,
+    SELECT _row, _malformed, txt(interaction_id) AS interaction_id, txt(customer_id) AS customer_id,
         lower(txt("type")) AS interaction_type, txt(interaction_ts) AS ts_raw,
         lower(txt(outcome)) AS outcome, txt(employee_id) AS employee_id
     FROM raw_interactions
@@ -9,6 +9,7 @@ WITH t AS (
     SELECT *, to_ts(ts_raw) AS interaction_ts FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN interaction_id IS NULL THEN ['missing_required', 'interaction_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN interaction_type IS NULL THEN ['missing_required', 'type is empty']

@@ -1,7 +1,7 @@
 -- Types and checks one landing partition of order lines (view raw_order_items).
 CREATE OR REPLACE TEMP TABLE stg_order_items AS
 WITH t AS (
-    SELECT _row, txt(order_id) AS order_id, txt(line_number) AS line_raw, txt(product_id) AS product_id,
+    SELECT _row, _malformed, txt(order_id) AS order_id, txt(line_number) AS line_raw, txt(product_id) AS product_id,
         txt(quantity) AS qty_raw, txt(unit_price) AS price_raw, txt(discount) AS discount_raw
     FROM raw_order_items
 ), r AS (
@@ -10,6 +10,7 @@ WITH t AS (
     FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN order_id IS NULL THEN ['missing_required', 'order_id is empty']
         WHEN line_raw IS NULL THEN ['missing_required', 'line_number is empty']
         WHEN product_id IS NULL THEN ['missing_required', 'product_id is empty']

@@ -1,7 +1,7 @@
 -- Types and checks one landing partition of orders (view raw_orders).
 CREATE OR REPLACE TEMP TABLE stg_orders AS
 WITH t AS (
-    SELECT _row, txt(order_id) AS order_id, txt(customer_id) AS customer_id, txt(store_id) AS store_id,
+    SELECT _row, _malformed, txt(order_id) AS order_id, txt(customer_id) AS customer_id, txt(store_id) AS store_id,
         txt(employee_id) AS employee_id, lower(txt(channel)) AS channel, txt(order_ts) AS ts_raw,
         coalesce(lower(txt(status)), 'completed') AS status
     FROM raw_orders
@@ -9,6 +9,7 @@ WITH t AS (
     SELECT *, to_ts(ts_raw) AS order_ts FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN order_id IS NULL THEN ['missing_required', 'order_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN channel IS NULL THEN ['missing_required', 'channel is empty']

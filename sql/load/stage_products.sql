@@ -1,7 +1,7 @@
 -- Types and checks one landing partition of products (view raw_products).
 CREATE OR REPLACE TEMP TABLE stg_products AS
 WITH t AS (
-    SELECT _row, txt(product_id) AS product_id, txt(name) AS name, txt(category) AS category,
+    SELECT _row, _malformed, txt(product_id) AS product_id, txt(name) AS name, txt(category) AS category,
         txt(brand) AS brand, txt(model) AS model, txt(list_price) AS price_raw,
         txt(unit_cost) AS cost_raw, txt(updated_at) AS updated_raw
     FROM raw_products
@@ -9,6 +9,7 @@ WITH t AS (
     SELECT *, to_num(price_raw) AS list_price, to_num(cost_raw) AS unit_cost, to_ts(updated_raw) AS updated_ts FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN product_id IS NULL THEN ['missing_required', 'product_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
         WHEN category IS NULL THEN ['missing_required', 'category is empty']

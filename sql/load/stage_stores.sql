@@ -1,10 +1,11 @@
 -- Types and checks one landing partition of stores (view raw_stores).
 CREATE OR REPLACE TEMP TABLE stg_stores AS
 WITH t AS (
-    SELECT _row, txt(store_id) AS store_id, txt(name) AS name, txt(city) AS city, txt(region) AS region
+    SELECT _row, _malformed, txt(store_id) AS store_id, txt(name) AS name, txt(city) AS city, txt(region) AS region
     FROM raw_stores
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN store_id IS NULL THEN ['missing_required', 'store_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
     END AS rj

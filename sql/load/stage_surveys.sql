@@ -1,7 +1,7 @@
 -- Types and checks one landing partition of surveys (view raw_surveys).
 CREATE OR REPLACE TEMP TABLE stg_surveys AS
 WITH t AS (
-    SELECT _row, txt(survey_id) AS survey_id, txt(customer_id) AS customer_id, txt(survey_ts) AS ts_raw,
+    SELECT _row, _malformed, txt(survey_id) AS survey_id, txt(customer_id) AS customer_id, txt(survey_ts) AS ts_raw,
         txt(expected_score) AS expected_raw, txt(perceived_score) AS perceived_raw
     FROM raw_surveys
 ), r AS (
@@ -10,6 +10,7 @@ WITH t AS (
     FROM t
 ), c AS (
     SELECT *, CASE
+        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
         WHEN survey_id IS NULL THEN ['missing_required', 'survey_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN ts_raw IS NULL THEN ['missing_required', 'survey_ts is empty']
