@@ -175,18 +175,16 @@ func runQuery(ctx context.Context, db *warehouse.DB, w io.Writer, query, format 
 			return err
 		}
 		switch format {
-		case "csv":
+		case "csv", "table":
 			rec := make([]string, len(vals))
 			for i, v := range vals {
 				rec[i] = text(v, cols[i].DatabaseTypeName())
 			}
-			_ = cw.Write(rec)
-		case "table":
-			rec := make([]string, len(vals))
-			for i, v := range vals {
-				rec[i] = text(v, cols[i].DatabaseTypeName())
+			if cw != nil {
+				_ = cw.Write(rec) // the writer keeps its first error for Flush
+			} else {
+				t.add(rec...)
 			}
-			t.add(rec...)
 		case "json":
 			if n > 0 {
 				fmt.Fprint(w, ",")
