@@ -99,6 +99,8 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 
 	sum := &Summary{RunID: NewRunID(), AsOf: asOf}
 	st := &runState{env: env, db: db, sum: sum}
+	// The history is written even when the run is cancelled: that is when it matters most.
+	hist := context.WithoutCancel(ctx)
 	var failed error
 	for _, name := range Nightly {
 		if !slices.Contains(names, name) {
@@ -108,12 +110,12 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 		if failed != nil {
 			res.Status, res.Ended = "skipped", res.Started
 			sum.Jobs = append(sum.Jobs, res)
-			if err := record(ctx, db, sum, res); err != nil {
-				return sum, err
+			if err := record(hist, db, sum, res); err != nil {
+				return sum, errors.Join(failed, err)
 			}
 			continue
 		}
-		if err := record(ctx, db, sum, JobResult{Job: name, Status: "running", Started: res.Started}); err != nil {
+		if err := record(hist, db, sum, JobResult{Job: name, Status: "running", Started: res.Started}); err != nil {
 			return sum, err
 		}
 		env.Log.Info("job started", "run_id", sum.RunID, "job", name, "as_of", asOf.Format(time.DateOnly))
@@ -134,8 +136,7 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 		if env.OnJob != nil {
 			env.OnJob(name, &res)
 		}
-		// Record the outcome even when the run was cancelled.
-		if err := record(context.WithoutCancel(ctx), db, sum, res); err != nil {
+		if err := record(hist, db, sum, res); err != nil {
 			return sum, errors.Join(failed, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -376,4 +377,52 @@ func changedRows(t *testing.T, a, b string, tracked []int) int64 {
 		}
 	}
 	return n
+}
+
+// A cancelled run (Ctrl-C, SIGTERM) records the failed job and skips the rest, in ops.job_runs too.
+func TestCancelledRunIsRecorded(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	if _, err := demodata.Generate(context.Background(), demodata.Options{Customers: 200, Seed: 1, End: day1, Dir: src}); err != nil {
+		t.Fatal(err)
+	}
+	env := newEnv(t, src)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env.OnJob = func(job string, done *JobResult) {
+		if job == "extract" && done == nil {
+			cancel() // the signal arrives as the first job starts
+		}
+	}
+	sum, err := Run(ctx, env, day1, nil)
+	if err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Fatalf("error = %v, want a cancellation", err)
+	}
+	want := map[string]string{"extract": "failed", "load": "skipped", "marts": "skipped", "lake": "skipped"}
+	for _, j := range sum.Jobs {
+		if want[j.Job] != j.Status {
+			t.Errorf("%s: %s, want %s", j.Job, j.Status, want[j.Job])
+		}
+	}
+	db := open(t, env)
+	rows, err := db.Query("SELECT job, status FROM ops.job_runs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var j, s string
+		if err := rows.Scan(&j, &s); err != nil {
+			t.Fatal(err)
+		}
+		got[j] = s
+	}
+	for j, s := range want {
+		if got[j] != s {
+			t.Errorf("ops.job_runs: %s is %q, want %q", j, got[j], s)
+		}
+	}
+	if parts, _ := filepath.Glob(filepath.Join(env.LakeDir(), "raw", "*", "load_date=*")); len(parts) != 0 {
+		t.Errorf("a cancelled extract left landing partitions: %v", parts)
+	}
 }

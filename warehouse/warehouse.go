@@ -62,14 +62,11 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	db, err := sql.Open("duckdb", path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		if strings.Contains(err.Error(), "Could not set lock") {
-			return nil, fmt.Errorf("open warehouse %s: another process has it open for writing (a crmwh run in progress?); try again when it has finished: %w", path, err)
-		}
-		return nil, fmt.Errorf("open warehouse %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	w := &DB{DB: db, Path: path}
 	if !opt.ReadOnly {
@@ -79,6 +76,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 		}
 	}
 	return w, nil
+}
+
+// openError explains the common case of a lock held by another process, which DuckDB reports
+// in its own words.
+func openError(path string, err error) error {
+	if strings.Contains(err.Error(), "Could not set lock") {
+		return fmt.Errorf("open warehouse %s: another process has it open for writing (a crmwh run in progress?); try again when it has finished: %w", path, err)
+	}
+	return fmt.Errorf("open warehouse %s: %w", path, err)
 }
 
 // migrate applies sql/ddl/*.sql in name order; every statement there is idempotent.
