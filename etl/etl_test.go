@@ -275,3 +275,39 @@ func TestFailedLoadChangesNothing(t *testing.T) {
 		t.Errorf("rows before %d, after the failed load %d", before, after)
 	}
 }
+
+// A later export in which an order was returned updates the status of its lines, and adds nothing.
+func TestLaterStatusChangeUpdatesLines(t *testing.T) {
+	e := base()
+	src := e.write(t)
+	lake := t.TempDir()
+	db := openDB(t)
+	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(context.Background(), db, lake, loadDate, "run-1", quiet); err != nil {
+		t.Fatal(err)
+	}
+	e["orders"] = strings.Replace(e["orders"], "2025-06-01 11:00:00,completed", "2025-06-01 11:00:00,returned", 1)
+	src2 := e.write(t)
+	later := loadDate.AddDate(0, 0, 1)
+	if _, err := ExtractCSV(context.Background(), src2, lake, later, quiet); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := Load(context.Background(), db, lake, later, "run-2", quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stats {
+		if s.Source == "order_items" && (s.Inserted != 0 || s.Updated != 2) {
+			t.Errorf("order_items: inserted %d, updated %d; want 0 and 2 (the two lines of O1)", s.Inserted, s.Updated)
+		}
+	}
+	var returned int
+	if err := db.QueryRow("SELECT count(*) FROM fact_sales WHERE order_id = 'O1' AND order_status = 'returned'").Scan(&returned); err != nil {
+		t.Fatal(err)
+	}
+	if returned != 2 {
+		t.Errorf("%d lines of O1 are returned, want 2", returned)
+	}
+}
