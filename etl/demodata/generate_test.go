@@ -226,3 +226,34 @@ func TestBoundedMemory(t *testing.T) {
 		t.Errorf("heap in use reached %d MiB while generating", peak>>20)
 	}
 }
+
+// Churn has observable causes: within one latent type, customers with an unresolved complaint
+// drop out far more often than those without.
+func TestChurnFollowsUnresolvedComplaints(t *testing.T) {
+	_, dir := gen(t, Options{Customers: 6000, Seed: 9})
+	unresolved := map[string]bool{}
+	for _, r := range readCSV(t, filepath.Join(dir, "interactions.csv")) {
+		if r[2] == "complaint" && r[4] == "unresolved" {
+			unresolved[r[1]] = true
+		}
+	}
+	var n, dropped [2]float64 // [without, with] an unresolved complaint
+	for _, r := range readCSV(t, filepath.Join(dir, TruthFile)) {
+		if r[1] != "regular" {
+			continue
+		}
+		i := boolInt(unresolved[r[0]])
+		n[i]++
+		if r[3] != "" {
+			dropped[i]++
+		}
+	}
+	if n[1] < 50 {
+		t.Fatalf("only %.0f regular customers with an unresolved complaint", n[1])
+	}
+	without, with := dropped[0]/n[0], dropped[1]/n[1]
+	if with < without+0.15 {
+		t.Errorf("dropout of regular customers: %.2f with an unresolved complaint, %.2f without", with, without)
+	}
+	t.Logf("dropout of regular customers: %.2f with an unresolved complaint (%v), %.2f without (%v)", with, n[1], without, n[0])
+}
