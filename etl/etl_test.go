@@ -71,7 +71,7 @@ func extractAndLoad(t *testing.T, e export) (*warehouse.DB, []LoadStats) {
 		t.Fatal(err)
 	}
 	db := openDB(t)
-	stats, err := Load(context.Background(), db, lake, loadDate, "run-1", quiet)
+	stats, err := Load(context.Background(), db, lake, loadDate, "run-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestFailedLoadChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := openDB(t)
-	if _, err := Load(context.Background(), db, lake, loadDate, "run-1", quiet); err != nil {
+	if _, err := Load(context.Background(), db, lake, loadDate, "run-1"); err != nil {
 		t.Fatal(err)
 	}
 	// A later date whose orders partition is corrupt: the load must fail and roll back.
@@ -267,7 +267,7 @@ func TestFailedLoadChangesNothing(t *testing.T) {
 	}
 	var before, after int
 	_ = db.QueryRow("SELECT (SELECT count(*) FROM dim_customer) + (SELECT count(*) FROM ops.load_audit) + (SELECT count(*) FROM fact_sales)").Scan(&before)
-	if _, err := Load(context.Background(), db, lake, later, "run-2", quiet); err == nil {
+	if _, err := Load(context.Background(), db, lake, later, "run-2"); err == nil {
 		t.Fatal("the load of a corrupt partition succeeded")
 	}
 	_ = db.QueryRow("SELECT (SELECT count(*) FROM dim_customer) + (SELECT count(*) FROM ops.load_audit) + (SELECT count(*) FROM fact_sales)").Scan(&after)
@@ -285,7 +285,7 @@ func TestLaterStatusChangeUpdatesLines(t *testing.T) {
 	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(context.Background(), db, lake, loadDate, "run-1", quiet); err != nil {
+	if _, err := Load(context.Background(), db, lake, loadDate, "run-1"); err != nil {
 		t.Fatal(err)
 	}
 	e["orders"] = strings.Replace(e["orders"], "2025-06-01 11:00:00,completed", "2025-06-01 11:00:00,returned", 1)
@@ -294,7 +294,7 @@ func TestLaterStatusChangeUpdatesLines(t *testing.T) {
 	if _, err := ExtractCSV(context.Background(), src2, lake, later, quiet); err != nil {
 		t.Fatal(err)
 	}
-	stats, err := Load(context.Background(), db, lake, later, "run-2", quiet)
+	stats, err := Load(context.Background(), db, lake, later, "run-2")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package etl
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -58,7 +57,7 @@ var merges = []struct {
 // Load validates the landing partitions of loadDate and merges them into the star schema in one
 // transaction: on any error nothing changes. Rejected rows replace the rejects of an earlier load
 // of the same date, so a re-run leaves the same state as the first run.
-func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.Time, runID string, log *slog.Logger) ([]LoadStats, error) {
+func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.Time, runID string) ([]LoadStats, error) {
 	for _, t := range Contract {
 		if _, err := os.Stat(PartitionFile(lakeDir, t.Name, loadDate)); err != nil {
 			return nil, fmt.Errorf("load %s: no landing partition for %s (run the extract job first): %w",
@@ -77,12 +76,10 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
 	run := func(file string, data any) (warehouse.Counts, error) {
-		t0 := time.Now()
 		c, err := warehouse.RunScript(ctx, tx, file, data)
 		if err != nil {
 			return c, fmt.Errorf("load: %w", err)
 		}
-		log.Debug("load step", "file", file, "seconds", time.Since(t0).Seconds(), "inserted", c.Inserted, "updated", c.Updated)
 		return c, nil
 	}
 	if _, err := run("load/00_macros.sql", nil); err != nil {
@@ -112,7 +109,7 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 			steps = append(steps, step{"load/check_reference.sql", map[string]string{"Stage": stage, "Column": r.Column,
 				"Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "TargetDim": dim}})
 		}
-		steps = append(steps, step{"load/check_duplicates.sql", map[string]any{"Stage": stage, "Key": strings.Join(t.Key, ", "), "KeyColumns": t.Key}})
+		steps = append(steps, step{"load/check_duplicates.sql", map[string]any{"Stage": stage, "KeyColumns": t.Key}})
 		for _, s := range steps {
 			if _, err := run(s.file, s.data); err != nil {
 				return nil, fmt.Errorf("%w (table %s)", err, t.Name)
@@ -158,14 +155,14 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	stats := make([]LoadStats, 0, len(Contract))
 	for _, t := range Contract {
 		c := changed[t.Name]
-		if _, err := run("load/audit.sql", map[string]any{"Source": t.Name, "Target": t.Target, "Inserted": c.Inserted, "Updated": c.Updated}); err != nil {
-			return nil, err
-		}
 		s := LoadStats{Source: t.Name, Target: t.Target, Inserted: c.Inserted, Updated: c.Updated}
 		if err := tx.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM stg_%s", t.Name)).Scan(&s.Read, &s.Loaded); err != nil {
 			return nil, fmt.Errorf("load: count %s: %w", t.Name, err)
 		}
 		s.Rejected = s.Read - s.Loaded
+		if _, err := run("load/audit.sql", s); err != nil {
+			return nil, err
+		}
 		stats = append(stats, s)
 	}
 	if err := tx.Commit(); err != nil {

@@ -189,7 +189,7 @@ func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 }
 
 func loadJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	stats, err := etl.Load(ctx, r.db, r.env.LakeDir(), r.sum.AsOf, r.sum.RunID, r.env.Log)
+	stats, err := etl.Load(ctx, r.db, r.env.LakeDir(), r.sum.AsOf, r.sum.RunID)
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -86,7 +86,7 @@ func TestOpenMigratesAndCounts(t *testing.T) {
 }
 
 func TestRenderTemplate(t *testing.T) {
-	got, err := Render("load/check_duplicates.sql", map[string]any{"Stage": "stg_x", "Key": "a, b", "KeyColumns": []string{"a", "b"}})
+	got, err := Render("load/check_duplicates.sql", map[string]any{"Stage": "stg_x", "KeyColumns": []string{"a", "b"}})
 	if err != nil {
 		t.Fatal(err)
 	}

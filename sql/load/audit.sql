@@ -1,6 +1,5 @@
--- Rows read, loaded and rejected of one source table's staging, with what the merge changed.
-INSERT INTO ops.load_audit
-SELECT getvariable('run_id'), getvariable('load_date'), '{{.Source}}', '{{.Target}}',
-    count(*), count(*) FILTER (WHERE reason IS NULL), count(*) FILTER (WHERE reason IS NOT NULL),
-    {{.Inserted}}, {{.Updated}}, now()::TIMESTAMP
-FROM stg_{{.Source}};
+-- One source table's counts (read = loaded + rejected, counted once by the loader) and what the
+-- merge changed in its target.
+INSERT INTO ops.load_audit VALUES (
+    getvariable('run_id'), getvariable('load_date'), '{{.Source}}', '{{.Target}}',
+    {{.Read}}, {{.Loaded}}, {{.Rejected}}, {{.Inserted}}, {{.Updated}}, now()::TIMESTAMP);

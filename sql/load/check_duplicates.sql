@@ -1,10 +1,10 @@
--- Rejects every valid row of {{.Stage}} that repeats the key ({{.Key}}) of an earlier valid row:
--- the first row of a key in file order wins. Grouping finds the few repeated keys cheaply; only
--- their rows are touched.
-UPDATE {{.Stage}} AS s SET reason = 'duplicate_key', detail = 'repeats the key ({{.Key}}) of source row ' || d.first_row
+-- Rejects every valid row of {{.Stage}} that repeats the key ({{join .KeyColumns ", "}}) of an
+-- earlier valid row: the first row of a key in file order wins. Grouping finds the few repeated
+-- keys cheaply; only their rows are touched.
+UPDATE {{.Stage}} AS s SET reason = 'duplicate_key', detail = 'repeats the key ({{join .KeyColumns ", "}}) of source row ' || d.first_row
 FROM (
-    SELECT {{.Key}}, min(_row) AS first_row
+    SELECT {{join .KeyColumns ", "}}, min(_row) AS first_row
     FROM {{.Stage}} WHERE reason IS NULL
-    GROUP BY {{.Key}} HAVING count(*) > 1
+    GROUP BY {{join .KeyColumns ", "}} HAVING count(*) > 1
 ) AS d
 WHERE s.reason IS NULL AND {{range $i, $k := .KeyColumns}}{{if $i}} AND {{end}}s.{{$k}} = d.{{$k}}{{end}} AND s._row > d.first_row;
