@@ -25,7 +25,54 @@ type Config struct {
 	Source    Source    `yaml:"source"`
 	Warehouse Warehouse `yaml:"warehouse"`
 	Marts     Marts     `yaml:"marts"`
+	Mining    Mining    `yaml:"mining"`
 	Generate  Generate  `yaml:"generate"`
+}
+
+// Mining configures the mining methods.
+type Mining struct {
+	// PurchaseStatuses are the order statuses that count as purchases.
+	PurchaseStatuses []string  `yaml:"purchase_statuses"`
+	Language         string    `yaml:"language"` // of display labels: en or zh
+	RFM              RFM       `yaml:"rfm"`
+	ABC              ABC       `yaml:"abc"`
+	CLV              CLV       `yaml:"clv"`
+	Lifecycle        Lifecycle `yaml:"lifecycle"`
+}
+
+// RFM configures the RFM scores.
+type RFM struct {
+	Bins int `yaml:"bins"`
+}
+
+// ABC configures the Pareto classes.
+type ABC struct {
+	AShare float64 `yaml:"a_share"`
+	BShare float64 `yaml:"b_share"`
+}
+
+// CLV configures the customer-lifetime-value models.
+type CLV struct {
+	TimeUnit            string  `yaml:"time_unit"` // day or week
+	HorizonMonths       int     `yaml:"horizon_months"`
+	MonthlyDiscountRate float64 `yaml:"monthly_discount_rate"`
+	// MarginRate is the share of revenue that is margin; nil means the share measured in the data.
+	MarginRate      *float64 `yaml:"margin_rate"`
+	CurrentQuantile float64  `yaml:"current_quantile"`
+	FutureQuantile  float64  `yaml:"future_quantile"`
+}
+
+// Lifecycle configures the lifecycle stages and the decline warning.
+type Lifecycle struct {
+	RecentDays       int     `yaml:"recent_days"`
+	BaselineDays     int     `yaml:"baseline_days"`
+	AcquisitionDays  int     `yaml:"acquisition_days"`
+	MaturityDays     int     `yaml:"maturity_days"`
+	TerminationDays  int     `yaml:"termination_days"`
+	GrowthRise       float64 `yaml:"growth_rise"`
+	DeclineDrop      float64 `yaml:"decline_drop"`
+	WarningDrop      float64 `yaml:"warning_drop"`
+	WarningMinOrders int     `yaml:"warning_min_orders"`
 }
 
 // Marts tunes the derived tables.
@@ -106,6 +153,9 @@ func (c *Config) Validate() error {
 	if c.Marts.ChunkCustomers < 1 {
 		return fmt.Errorf("config: marts.chunk_customers must be at least 1")
 	}
+	if err := c.Mining.Validate(); err != nil {
+		return err
+	}
 	if c.Generate.DirtyRate < 0 || c.Generate.DirtyRate > 0.5 {
 		return fmt.Errorf("config: generate.dirty_rate must be from 0 to 0.5")
 	}
@@ -118,4 +168,56 @@ func Resolve(dataDir, p string) string {
 		return p
 	}
 	return filepath.Join(dataDir, p)
+}
+
+// Validate checks the mining settings.
+func (m *Mining) Validate() error {
+	share := func(name string, v float64) error {
+		if !(v > 0 && v < 1) {
+			return fmt.Errorf("config: mining.%s must be between 0 and 1 (exclusive)", name)
+		}
+		return nil
+	}
+	positive := func(name string, v int) error {
+		if v < 1 {
+			return fmt.Errorf("config: mining.%s must be at least 1", name)
+		}
+		return nil
+	}
+	l := m.Lifecycle
+	var errs []error
+	if len(m.PurchaseStatuses) == 0 {
+		errs = append(errs, errors.New("config: mining.purchase_statuses is empty"))
+	}
+	if m.Language != "en" && m.Language != "zh" {
+		errs = append(errs, fmt.Errorf("config: mining.language %q is not en or zh", m.Language))
+	}
+	if m.RFM.Bins < 2 {
+		errs = append(errs, errors.New("config: mining.rfm.bins must be at least 2"))
+	}
+	if m.CLV.TimeUnit != "day" && m.CLV.TimeUnit != "week" {
+		errs = append(errs, fmt.Errorf("config: mining.clv.time_unit %q is not day or week", m.CLV.TimeUnit))
+	}
+	if m.CLV.MonthlyDiscountRate < 0 {
+		errs = append(errs, errors.New("config: mining.clv.monthly_discount_rate must be 0 or more"))
+	}
+	if r := m.CLV.MarginRate; r != nil && !(*r > 0 && *r <= 1) {
+		errs = append(errs, errors.New("config: mining.clv.margin_rate must be above 0 and at most 1"))
+	}
+	if m.ABC.AShare+m.ABC.BShare >= 1 {
+		errs = append(errs, errors.New("config: mining.abc.a_share + b_share must be below 1"))
+	}
+	errs = append(errs,
+		share("abc.a_share", m.ABC.AShare), share("abc.b_share", m.ABC.BShare),
+		share("clv.current_quantile", m.CLV.CurrentQuantile), share("clv.future_quantile", m.CLV.FutureQuantile),
+		share("lifecycle.decline_drop", l.DeclineDrop), share("lifecycle.warning_drop", l.WarningDrop),
+		positive("clv.horizon_months", m.CLV.HorizonMonths),
+		positive("lifecycle.recent_days", l.RecentDays), positive("lifecycle.baseline_days", l.BaselineDays),
+		positive("lifecycle.acquisition_days", l.AcquisitionDays), positive("lifecycle.maturity_days", l.MaturityDays),
+		positive("lifecycle.termination_days", l.TerminationDays), positive("lifecycle.warning_min_orders", l.WarningMinOrders),
+	)
+	if l.GrowthRise <= 0 {
+		errs = append(errs, errors.New("config: mining.lifecycle.growth_rise must be above 0"))
+	}
+	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ package jobs
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -63,21 +64,27 @@ type Summary struct {
 }
 
 // Nightly is the default sequence of jobs, in order.
-var Nightly = []string{"extract", "load", "marts", "lake"}
+var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "publish", "lake"}
 
 type job func(ctx context.Context, r *runState) (read, written, rejected int64, err error)
 
 var registry = map[string]job{
-	"extract": extractJob,
-	"load":    loadJob,
-	"marts":   martsJob,
-	"lake":    lakeJob,
+	"extract":   extractJob,
+	"load":      loadJob,
+	"marts":     martsJob,
+	"rfm":       rfmJob,
+	"abc":       abcJob,
+	"clv":       clvJob,
+	"lifecycle": lifecycleJob,
+	"publish":   publishJob,
+	"lake":      lakeJob,
 }
 
 type runState struct {
-	env *Env
-	db  *warehouse.DB
-	sum *Summary
+	env    *Env
+	db     *warehouse.DB
+	sum    *Summary
+	mining *sql.Conn // the mining input of the run, built by the first mining job
 }
 
 // Run runs the named jobs (all of Nightly when none are named) in Nightly's order for asOf. A
@@ -99,6 +106,7 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 
 	sum := &Summary{RunID: NewRunID(), AsOf: asOf}
 	st := &runState{env: env, db: db, sum: sum}
+	defer st.close()
 	// The history is written even when the run is cancelled: that is when it matters most.
 	hist := context.WithoutCancel(ctx)
 	var failed error
@@ -141,6 +149,12 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 		}
 	}
 	return sum, failed
+}
+
+func (r *runState) close() {
+	if r.mining != nil {
+		r.mining.Close()
+	}
 }
 
 // record inserts or updates the job's row in ops.job_runs.

@@ -4,7 +4,7 @@ package sql
 
 import "embed"
 
-// Files holds ddl/ (schema), load/ (validation and merges), marts/ (derived tables) lake/ (Parquet copy), demo/ (the demo summary) and schema/ (the data dictionary).
+// Files holds ddl/ (schema), load/ (validation and merges), marts/ (derived tables), mining/ (scores), lake/ (Parquet copy), demo/ (the demo summary) and schema/ (the data dictionary).
 //
-//go:embed ddl/*.sql load/*.sql marts/*.sql lake/*.sql demo/*.sql schema/*.sql
+//go:embed ddl/*.sql load/*.sql marts/*.sql mining/*.sql lake/*.sql demo/*.sql schema/*.sql
 var Files embed.FS

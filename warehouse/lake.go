@@ -18,38 +18,50 @@ var StarTables = []struct {
 	{"fact_campaign_contact", "contacted_at"}, {"fact_customer_month", "month"},
 }
 
-// WriteParquetCopy writes every star-schema table to lakeDir/warehouse/<table>/. Each table is
-// written to a fresh directory that then takes the old one's place in one atomic exchange, so a
-// reader of lake/warehouse/<table> sees the old copy or the new one, never a partial one.
+// ScoreTables are the published mining tables, copied to lake/warehouse/scores/.
+var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments"}
+
+// WriteParquetCopy writes every star-schema table to lakeDir/warehouse/<table>/ and every score
+// table to lakeDir/warehouse/scores/<table>/. Each table is written to a fresh directory that
+// then takes the old one's place in one atomic exchange, so a reader of a table's directory sees
+// the old copy or the new one, never a partial one.
 func (w *DB) WriteParquetCopy(ctx context.Context, lakeDir string) error {
+	type copyJob struct{ table, partitionBy, root, name string }
 	root := filepath.Join(lakeDir, "warehouse")
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return fmt.Errorf("parquet copy: %w", err)
-	}
+	var jobs []copyJob
 	for _, t := range StarTables {
-		final := filepath.Join(root, t.Name)
-		tmp := filepath.Join(root, "."+t.Name+".new")
+		jobs = append(jobs, copyJob{t.Name, t.PartitionBy, root, t.Name})
+	}
+	for _, t := range ScoreTables {
+		jobs = append(jobs, copyJob{"scores." + t, "", filepath.Join(root, "scores"), t})
+	}
+	for _, t := range jobs {
+		if err := os.MkdirAll(t.root, 0o755); err != nil {
+			return fmt.Errorf("parquet copy: %w", err)
+		}
+		final := filepath.Join(t.root, t.name)
+		tmp := filepath.Join(t.root, "."+t.name+".new")
 		if err := os.RemoveAll(tmp); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.Name, err)
+			return fmt.Errorf("parquet copy %s: %w", t.table, err)
 		}
 		if err := os.MkdirAll(tmp, 0o755); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.Name, err)
+			return fmt.Errorf("parquet copy %s: %w", t.table, err)
 		}
-		data := map[string]string{"Table": t.Name, "Dir": tmp, "PartitionBy": t.PartitionBy}
-		if t.PartitionBy != "" {
+		data := map[string]string{"Table": t.table, "Dir": tmp, "File": t.name + ".parquet", "PartitionBy": t.partitionBy}
+		if t.partitionBy != "" {
 			// COPY ... PARTITION_BY wants to create the directory itself.
 			if err := os.Remove(tmp); err != nil {
-				return fmt.Errorf("parquet copy %s: %w", t.Name, err)
+				return fmt.Errorf("parquet copy %s: %w", t.table, err)
 			}
 		}
 		if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.Name, err)
+			return fmt.Errorf("parquet copy %s: %w", t.table, err)
 		}
 		if err := exchangeDirs(tmp, final); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.Name, err)
+			return fmt.Errorf("parquet copy %s: %w", t.table, err)
 		}
 		if err := os.RemoveAll(tmp); err != nil {
-			return fmt.Errorf("parquet copy %s: remove old copy: %w", t.Name, err)
+			return fmt.Errorf("parquet copy %s: remove old copy: %w", t.table, err)
 		}
 	}
 	return nil

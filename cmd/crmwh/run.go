@@ -21,12 +21,17 @@ func newRun(g *globals) *cobra.Command {
 	var asOf string
 	cmd := &cobra.Command{
 		Use:   "run [JOB...]",
-		Short: "Run jobs for an as-of date (default: the nightly sequence extract, load, marts, lake)",
-		Long: `Runs the named jobs, or the whole nightly sequence, for --as-of:
-  extract  copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
-  load     validate and load it into the star schema; bad rows go to ops.etl_rejects
-  marts    rebuild fact_customer_month as of the date
-  lake     write the star schema as Parquet to lake/warehouse/
+		Short: "Run jobs for an as-of date (default: the whole nightly sequence)",
+		Long: `Runs the named jobs, or the whole nightly sequence, for --as-of, in this order:
+  extract    copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
+  load       validate and load it into the star schema; bad rows go to ops.etl_rejects
+  marts      rebuild fact_customer_month as of the date
+  rfm        recency, frequency, monetary scores and segments        (mining.rfm)
+  abc        Pareto classes A, B, C by revenue                        (mining.abc)
+  clv        BG/NBD + Gamma-Gamma lifetime value and quadrant         (mining.clv)
+  lifecycle  lifecycle stage and decline warning                      (mining.lifecycle)
+  publish    replace scores.customer_scores with the results, in one transaction
+  lake       write the star schema and the scores as Parquet to lake/warehouse/
 Re-running a date changes nothing; a failed job leaves the warehouse as it was.`,
 		RunE: func(cmd *cobra.Command, names []string) error {
 			env, err := g.env(cmd)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -132,8 +133,13 @@ func printQuery(ctx context.Context, db *warehouse.DB, w io.Writer, file string)
 	return runQuery(ctx, db, w, q, "table")
 }
 
+// querier is a database or a connection.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // runQuery prints a query's result as an aligned table, CSV or a JSON array of objects.
-func runQuery(ctx context.Context, db *warehouse.DB, w io.Writer, query, format string) error {
+func runQuery(ctx context.Context, db querier, w io.Writer, query, format string) error {
 	if format != "table" && format != "csv" && format != "json" {
 		return fmt.Errorf("--format must be table, csv or json, not %q", format)
 	}

@@ -3,5 +3,5 @@
 COPY (SELECT *, strftime({{.PartitionBy}}, '%Y-%m') AS year_month FROM {{.Table}})
 TO {{quote .Dir}} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year_month));
 {{- else}}
-COPY {{.Table}} TO {{quote (printf "%s/%s.parquet" .Dir .Table)}} (FORMAT parquet, COMPRESSION zstd);
+COPY {{.Table}} TO {{quote (printf "%s/%s" .Dir .File)}} (FORMAT parquet, COMPRESSION zstd);
 {{- end}}

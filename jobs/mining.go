@@ -1,0 +1,127 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// miningConn returns the run's connection holding the mining input for its as-of date, built on
+// first use and shared by the mining jobs of the run.
+func (r *runState) miningConn(ctx context.Context) (*sql.Conn, error) {
+	if r.mining != nil {
+		return r.mining, nil
+	}
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := mining.PrepareWarehouse(ctx, conn, r.sum.AsOf, r.env.Config.Mining.PurchaseStatuses); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	r.mining = conn
+	return conn, nil
+}
+
+// saveModel stores a method's result and model record in one transaction.
+func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model) (int64, error) {
+	params, err := json.Marshal(m.Parameters)
+	if err != nil {
+		return 0, fmt.Errorf("save %s: %w", m.Method, err)
+	}
+	metrics, err := json.Marshal(m.Metrics)
+	if err != nil {
+		return 0, fmt.Errorf("save %s: %w", m.Method, err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("save %s: %w", m.Method, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	n, err := warehouse.RunScript(ctx, tx, "mining/save.sql", map[string]any{
+		"Method": m.Method, "RunID": r.sum.RunID, "AsOf": r.sum.AsOf.Format(time.DateOnly),
+		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics),
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save %s: %w", m.Method, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("save %s: commit: %w", m.Method, err)
+	}
+	r.env.Log.Info("model saved", "run_id", r.sum.RunID, "method", m.Method, "customers", m.Customers)
+	return n.Inserted - 1, nil // the model record is not a customer row
+}
+
+// miningJob adapts a method to a job: it runs on the run's mining connection and saves the result.
+func miningJob(method func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.Model, error)) job {
+	return func(ctx context.Context, r *runState) (int64, int64, int64, error) {
+		conn, err := r.miningConn(ctx)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		m, err := method(ctx, conn, r)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		n, err := saveModel(ctx, conn, r, m)
+		return m.Customers, n, 0, err
+	}
+}
+
+var (
+	rfmJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.Model, error) {
+		return mining.RFM(ctx, conn, r.env.Config.Mining.RFM, r.sum.AsOf)
+	})
+	abcJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.Model, error) {
+		return mining.ABC(ctx, conn, r.env.Config.Mining.ABC)
+	})
+	clvJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.Model, error) {
+		fit, err := mining.CLV(ctx, conn, r.env.Config.Mining.CLV, r.sum.AsOf, 0)
+		if err != nil {
+			return nil, err
+		}
+		r.env.Log.Info("clv fitted", "r", fit.BGNBD.R, "alpha", fit.BGNBD.Alpha, "a", fit.BGNBD.A, "b", fit.BGNBD.B,
+			"p", fit.GammaGamma.P, "q", fit.GammaGamma.Q, "gamma", fit.GammaGamma.Gamma, "fit_seconds", fit.FitSeconds)
+		return fit.Model, nil
+	})
+	lifecycleJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.Model, error) {
+		return mining.Lifecycle(ctx, conn, r.env.Config.Mining.Lifecycle, r.sum.AsOf)
+	})
+)
+
+// publishJob replaces scores.customer_scores in one transaction with the methods' results for
+// the run's as-of date. A method whose latest result is for another date publishes NULLs, and
+// says so in the log.
+func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	asOf := r.sum.AsOf.Format(time.DateOnly)
+	for _, m := range []string{"rfm", "abc", "clv", "lifecycle"} {
+		var n int64
+		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM mining."+m+" WHERE as_of = ?", asOf).Scan(&n); err != nil {
+			return 0, 0, 0, fmt.Errorf("publish: %w", err)
+		}
+		if n == 0 {
+			r.env.Log.Warn("no result to publish for this as-of date; its columns stay empty", "method", m, "as_of", asOf)
+		}
+	}
+	tx, err := r.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("publish: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	n, err := warehouse.RunScript(ctx, tx, "mining/publish_customer_scores.sql", map[string]any{
+		"RunID": r.sum.RunID, "AsOf": asOf, "Language": r.env.Config.Mining.Language,
+	})
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("publish: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, 0, fmt.Errorf("publish: commit: %w", err)
+	}
+	return 0, n.Inserted, 0, nil
+}

@@ -1,0 +1,240 @@
+package mining
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// CLVFit is the outcome of CLV: the fitted models and the record for scores.model_runs.
+type CLVFit struct {
+	BGNBD          BGNBD
+	GammaGamma     GammaGamma
+	BGInfo, GGInfo FitInfo
+	MarginRate     float64
+	FitSeconds     float64
+	// HoldoutPredicted is the expected number of repeat purchase days in the holdout (the days
+	// after the calibration end up to the data's as-of date) summed over the customers; zero when
+	// there is no holdout.
+	HoldoutPredicted float64
+	Model            *Model
+}
+
+// daysPerMonth is the mean length of a month, for the monthly CLV steps.
+const daysPerMonth = 365.25 / 12
+
+// clvBatch is how many customers are scored at a time, bounding memory at any scale.
+const clvBatch = 100_000
+
+// CLV fits BG/NBD and Gamma-Gamma to the purchases in mining_tx up to calibrationEnd and scores
+// every customer into clv_result: P(alive), expected purchases and spend, and the discounted
+// margin over the horizon. holdoutDays > 0 also predicts purchases over that many days after
+// calibrationEnd, for comparison with what happened.
+func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd time.Time, holdoutDays int) (*CLVFit, error) {
+	cal := calibrationEnd.Format(time.DateOnly)
+	if _, err := warehouse.RunScript(ctx, conn, "mining/clv_summary.sql", map[string]any{"CalibrationEnd": cal}); err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	fit := &CLVFit{}
+	if cfg.MarginRate != nil {
+		fit.MarginRate = *cfg.MarginRate
+	} else {
+		var rate sql.NullFloat64
+		if err := conn.QueryRowContext(ctx, "SELECT sum(clv_historical) / nullif(sum(revenue), 0) FROM clv_summary").Scan(&rate); err != nil {
+			return nil, fmt.Errorf("clv: measure the margin rate: %w", err)
+		}
+		fit.MarginRate = rate.Float64
+	}
+	unit := 1.0
+	if cfg.TimeUnit == "week" {
+		unit = 7
+	}
+
+	// Pass 1: the model inputs, compressed; the customers are streamed, not held.
+	rfts, spends := &RFTSet{}, &SpendSet{}
+	excluded := 0
+	rows, err := conn.QueryContext(ctx, "SELECT x, tx_days, t_days, mean_spend FROM clv_summary")
+	if err != nil {
+		return nil, fmt.Errorf("clv: read summary: %w", err)
+	}
+	for rows.Next() {
+		var x, tx, t int
+		var m sql.NullFloat64
+		if err := rows.Scan(&x, &tx, &t, &m); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("clv: read summary: %w", err)
+		}
+		rfts.Add(RFT{X: x, Tx: float64(tx) / unit, T: float64(t) / unit})
+		if x > 0 && !spends.Add(x, m.Float64) {
+			excluded++ // repeat days without positive spend: Gamma-Gamma is undefined for them
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("clv: read summary: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if fit.BGNBD, fit.BGInfo, err = FitBGNBD(rfts); err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	if fit.GammaGamma, fit.GGInfo, err = FitGammaGamma(spends); err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	fit.FitSeconds = time.Since(t0).Seconds()
+
+	// Pass 2: score in batches, appending to clv_predictions.
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE clv_predictions (customer_id VARCHAR,
+		p_alive DOUBLE, expected_purchases DOUBLE, expected_spend DOUBLE, clv DOUBLE)`); err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	sc := newScorer(fit, cfg, unit, holdoutDays, spends)
+	for lo := 0; lo < rfts.Customers(); lo += clvBatch {
+		if err := sc.batch(ctx, conn, lo, lo+clvBatch); err != nil {
+			return nil, fmt.Errorf("clv: score: %w", err)
+		}
+	}
+	fit.HoldoutPredicted = sc.holdout
+	if _, err := warehouse.RunScript(ctx, conn, "mining/clv_result.sql", map[string]any{
+		"CurrentQuantile": cfg.CurrentQuantile, "FutureQuantile": cfg.FutureQuantile,
+	}); err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	quadrants, n, err := countBy(ctx, conn, "clv_result", "clv_quadrant")
+	if err != nil {
+		return nil, fmt.Errorf("clv: %w", err)
+	}
+	bg, gg := fit.BGNBD, fit.GammaGamma
+	fit.Model = &Model{Method: "clv", Customers: n,
+		Parameters: map[string]any{
+			"r": bg.R, "alpha": bg.Alpha, "a": bg.A, "b": bg.B, "p": gg.P, "q": gg.Q, "gamma": gg.Gamma,
+			"time_unit": cfg.TimeUnit, "calibration_end": cal, "horizon_months": cfg.HorizonMonths,
+			"monthly_discount_rate": cfg.MonthlyDiscountRate, "margin_rate": fit.MarginRate,
+			"margin_rate_measured": cfg.MarginRate == nil,
+			"current_quantile":     cfg.CurrentQuantile, "future_quantile": cfg.FutureQuantile,
+		},
+		Metrics: map[string]any{
+			"bgnbd_loglik": fit.BGInfo.LogLik, "bgnbd_iterations": fit.BGInfo.Iterations,
+			"gamma_gamma_loglik": fit.GGInfo.LogLik, "gamma_gamma_iterations": fit.GGInfo.Iterations,
+			"distinct_histories": rfts.Distinct(), "repeat_customers": spends.Customers(),
+			"excluded_from_gamma_gamma": excluded, "spend_fallback": sc.fallback,
+			"fit_seconds": fit.FitSeconds, "quadrants": quadrants,
+		},
+	}
+	return fit, nil
+}
+
+// scorer computes each customer's predictions. The expectations given alive depend only on
+// (x, T), which many customers share, so they are computed once per pair.
+type scorer struct {
+	fit      *CLVFit
+	unit     float64
+	steps    []float64 // month ends, in time units
+	discount []float64
+	holdoutT float64
+	memo     map[[2]int]memoEntry
+	// fallback: Gamma-Gamma's mean is undefined (q ≤ 1), so a customer's own mean repeat spend,
+	// or the mean over repeat customers (meanSpend), stands in for the expected spend.
+	fallback  bool
+	meanSpend float64
+	holdout   float64
+}
+
+type memoEntry struct{ discounted, horizon, holdout float64 }
+
+func newScorer(fit *CLVFit, cfg configs.CLV, unit float64, holdoutDays int, spends *SpendSet) *scorer {
+	s := &scorer{fit: fit, unit: unit, memo: map[[2]int]memoEntry{}, holdoutT: float64(holdoutDays) / unit}
+	for m := 1; m <= cfg.HorizonMonths; m++ {
+		s.steps = append(s.steps, float64(m)*daysPerMonth/unit)
+		s.discount = append(s.discount, math.Pow(1+cfg.MonthlyDiscountRate, -float64(m)))
+	}
+	s.fallback = !(fit.GammaGamma.Q > 1)
+	for _, m := range spends.m {
+		s.meanSpend += m / float64(len(spends.m))
+	}
+	return s
+}
+
+// expectations returns the discounted expected purchases over the horizon, the expected
+// purchases over the horizon and over the holdout, each given alive.
+func (s *scorer) expectations(x, tDays int) memoEntry {
+	key := [2]int{x, tDays}
+	if e, ok := s.memo[key]; ok {
+		return e
+	}
+	bg, T := s.fit.BGNBD, float64(tDays)/s.unit
+	var e memoEntry
+	prev := 0.0
+	for i, t := range s.steps {
+		cur := bg.ExpectedIfAlive(x, T, t)
+		e.discounted += (cur - prev) * s.discount[i]
+		prev = cur
+	}
+	e.horizon = prev
+	if s.holdoutT > 0 {
+		e.holdout = bg.ExpectedIfAlive(x, T, s.holdoutT)
+	}
+	s.memo[key] = e
+	return e
+}
+
+// batch scores the customers in clv_summary rows [lo, hi).
+func (s *scorer) batch(ctx context.Context, conn *sql.Conn, lo, hi int) error {
+	rows, err := conn.QueryContext(ctx, "SELECT customer_id, x, tx_days, t_days, mean_spend FROM clv_summary WHERE rowid >= ? AND rowid < ?", lo, hi)
+	if err != nil {
+		return err
+	}
+	var out [][]driver.Value
+	for rows.Next() {
+		var id string
+		var x, tx, t int
+		var m sql.NullFloat64
+		if err := rows.Scan(&id, &x, &tx, &t, &m); err != nil {
+			rows.Close()
+			return err
+		}
+		h := RFT{X: x, Tx: float64(tx) / s.unit, T: float64(t) / s.unit}
+		pa := s.fit.BGNBD.PAlive(h)
+		e := s.expectations(x, t)
+		spendX := x
+		if !(m.Float64 > 0) {
+			spendX = 0 // no usable repeat spend: the population mean applies
+		}
+		spend := s.fit.GammaGamma.ExpectedSpend(spendX, m.Float64)
+		if s.fallback {
+			spend = s.meanSpend
+			if spendX > 0 {
+				spend = m.Float64
+			}
+		}
+		s.holdout += pa * e.holdout
+		out = append(out, []driver.Value{id, pa, pa * e.horizon, spend, pa * e.discounted * spend * s.fit.MarginRate})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "clv_predictions")
+		if err != nil {
+			return err
+		}
+		for _, r := range out {
+			if err := a.AppendRow(r...); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
+}

@@ -1,0 +1,133 @@
+-- Mining results. Each mining job writes its latest result to its table in schema mining; the
+-- publish job assembles them into scores.customer_scores in one transaction, so readers see a
+-- complete publish or the previous one.
+CREATE SCHEMA IF NOT EXISTS mining;
+CREATE SCHEMA IF NOT EXISTS scores;
+
+CREATE TABLE IF NOT EXISTS mining.rfm (
+    run_id        VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    customer_id   VARCHAR NOT NULL,
+    recency_days  INTEGER NOT NULL,
+    frequency     BIGINT NOT NULL,
+    monetary      DOUBLE NOT NULL,
+    r_score       INTEGER NOT NULL,
+    f_score       INTEGER NOT NULL,
+    m_score       INTEGER NOT NULL,
+    rfm_segment   VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.rfm IS 'Latest result of the rfm job, one row per customer with a purchase; published into scores.customer_scores.';
+
+CREATE TABLE IF NOT EXISTS mining.abc (
+    run_id               VARCHAR NOT NULL,
+    as_of                DATE NOT NULL,
+    customer_id          VARCHAR NOT NULL,
+    revenue_share_before DOUBLE,
+    abc_class            VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.abc IS 'Latest result of the abc job, one row per customer with a purchase; published into scores.customer_scores.';
+
+CREATE TABLE IF NOT EXISTS mining.clv (
+    run_id              VARCHAR NOT NULL,
+    as_of               DATE NOT NULL,
+    customer_id         VARCHAR NOT NULL,
+    clv_historical      DOUBLE NOT NULL,
+    p_alive             DOUBLE NOT NULL,
+    expected_purchases  DOUBLE NOT NULL,
+    expected_spend      DOUBLE NOT NULL,
+    clv                 DOUBLE NOT NULL,
+    clv_quadrant        VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.clv IS 'Latest result of the clv job, one row per customer with a purchase; published into scores.customer_scores.';
+
+CREATE TABLE IF NOT EXISTS mining.lifecycle (
+    run_id           VARCHAR NOT NULL,
+    as_of            DATE NOT NULL,
+    customer_id      VARCHAR NOT NULL,
+    tenure_days      INTEGER NOT NULL,
+    recent_spend     DOUBLE NOT NULL,
+    baseline_spend   DOUBLE,
+    decline_drop     DOUBLE,
+    lifecycle_stage  VARCHAR NOT NULL,
+    decline_warning  BOOLEAN NOT NULL
+);
+COMMENT ON TABLE mining.lifecycle IS 'Latest result of the lifecycle job, one row per customer with a purchase; published into scores.customer_scores.';
+
+CREATE TABLE IF NOT EXISTS scores.model_runs (
+    run_id      VARCHAR NOT NULL,
+    as_of       DATE NOT NULL,
+    method      VARCHAR NOT NULL,
+    fitted_at   TIMESTAMP NOT NULL,
+    customers   BIGINT NOT NULL,
+    parameters  JSON NOT NULL,
+    metrics     JSON NOT NULL
+);
+COMMENT ON TABLE scores.model_runs IS 'One row per mining method and run: the parameters it used or fitted and its metrics.';
+COMMENT ON COLUMN scores.model_runs.run_id IS 'Run that fitted the model (ops.job_runs).';
+COMMENT ON COLUMN scores.model_runs.as_of IS 'As-of date of the data the model saw.';
+COMMENT ON COLUMN scores.model_runs.method IS 'rfm, abc, clv, lifecycle, ...';
+COMMENT ON COLUMN scores.model_runs.fitted_at IS 'When the method finished (UTC).';
+COMMENT ON COLUMN scores.model_runs.customers IS 'Customers scored.';
+COMMENT ON COLUMN scores.model_runs.parameters IS 'Settings used and, for fitted models, the estimates (JSON).';
+COMMENT ON COLUMN scores.model_runs.metrics IS 'Fit statistics and counts per class or segment (JSON).';
+
+CREATE TABLE IF NOT EXISTS scores.rfm_segments AS
+SELECT * FROM (VALUES
+    ('important_value',   true,  true,  true,  'Important value',   '重要价值客户', 'Recent, frequent, high spend: the best customers; reward and keep them.'),
+    ('important_develop', true,  false, true,  'Important develop',  '重要发展客户', 'Recent and high spend but infrequent: raise their frequency.'),
+    ('important_keep',    false, true,  true,  'Important keep',     '重要保持客户', 'Frequent and high spend but not recent: win them back before they leave.'),
+    ('important_retain',  false, false, true,  'Important retain',   '重要挽留客户', 'High spend but neither recent nor frequent: at risk of being lost.'),
+    ('general_value',     true,  true,  false, 'General value',     '一般价值客户', 'Recent and frequent but low spend: raise their spend.'),
+    ('general_develop',   true,  false, false, 'General develop',    '一般发展客户', 'Recent, infrequent, low spend: new or light customers to develop.'),
+    ('general_keep',      false, true,  false, 'General keep',       '一般保持客户', 'Frequent, low spend, not recent: keep in touch at low cost.'),
+    ('general_retain',    false, false, false, 'General retain',     '一般挽留客户', 'Neither recent, frequent nor high spend: low priority.')
+) AS s(rfm_segment, recent, frequent, high_spend, label_en, label_zh, description);
+COMMENT ON TABLE scores.rfm_segments IS 'The eight classic RFM segments: R, F and M score above (true) or not above their mean, with labels in English and Chinese.';
+
+CREATE TABLE IF NOT EXISTS scores.customer_scores (
+    run_id              VARCHAR NOT NULL,
+    as_of               DATE NOT NULL,
+    customer_id         VARCHAR NOT NULL,
+    customer_key        BIGINT NOT NULL,
+    recency_days        INTEGER,
+    frequency           BIGINT NOT NULL,
+    monetary            DOUBLE NOT NULL,
+    r_score             INTEGER,
+    f_score             INTEGER,
+    m_score             INTEGER,
+    rfm_segment         VARCHAR,
+    rfm_segment_label   VARCHAR,
+    abc_class           VARCHAR,
+    clv_historical      DOUBLE,
+    p_alive             DOUBLE,
+    expected_purchases  DOUBLE,
+    expected_spend      DOUBLE,
+    clv                 DOUBLE,
+    clv_quadrant        VARCHAR,
+    lifecycle_stage     VARCHAR,
+    decline_warning     BOOLEAN,
+    decline_drop        DOUBLE
+);
+COMMENT ON TABLE scores.customer_scores IS 'One row per customer known at the as-of date, with every published score; replaced as a whole by each publish. Scores are NULL for customers without a purchase, and for methods that have not run for this as-of date.';
+COMMENT ON COLUMN scores.customer_scores.run_id IS 'Run that published this row.';
+COMMENT ON COLUMN scores.customer_scores.as_of IS 'As-of date of the scores.';
+COMMENT ON COLUMN scores.customer_scores.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN scores.customer_scores.customer_key IS 'Version of the customer valid at the as-of date (dim_customer).';
+COMMENT ON COLUMN scores.customer_scores.recency_days IS 'Days from the last purchase to the as-of date.';
+COMMENT ON COLUMN scores.customer_scores.frequency IS 'Purchases (completed orders) up to the as-of date.';
+COMMENT ON COLUMN scores.customer_scores.monetary IS 'Net revenue of those purchases.';
+COMMENT ON COLUMN scores.customer_scores.r_score IS 'Recency score 1-5 (5 = most recent fifth); ties share the lower score.';
+COMMENT ON COLUMN scores.customer_scores.f_score IS 'Frequency score 1-5 (5 = most frequent fifth); ties share the lower score.';
+COMMENT ON COLUMN scores.customer_scores.m_score IS 'Monetary score 1-5 (5 = highest-spending fifth); ties share the lower score.';
+COMMENT ON COLUMN scores.customer_scores.rfm_segment IS 'RFM segment key (scores.rfm_segments), from R, F and M scores above or not above their means.';
+COMMENT ON COLUMN scores.customer_scores.rfm_segment_label IS 'Display label of the segment in the configured language.';
+COMMENT ON COLUMN scores.customer_scores.abc_class IS 'A: the customers making the first 80% of revenue, B: the next 15%, C: the rest (shares configurable).';
+COMMENT ON COLUMN scores.customer_scores.clv_historical IS 'Margin earned from the customer to date.';
+COMMENT ON COLUMN scores.customer_scores.p_alive IS 'BG/NBD probability that the customer is still active.';
+COMMENT ON COLUMN scores.customer_scores.expected_purchases IS 'BG/NBD expected purchases (distinct purchase days) over the CLV horizon.';
+COMMENT ON COLUMN scores.customer_scores.expected_spend IS 'Gamma-Gamma expected net revenue per future purchase.';
+COMMENT ON COLUMN scores.customer_scores.clv IS 'Predicted margin over the CLV horizon, discounted monthly.';
+COMMENT ON COLUMN scores.customer_scores.clv_quadrant IS 'vip (high current and future value), grow (low current, high future), maintain (high current, low future), abandon (low both).';
+COMMENT ON COLUMN scores.customer_scores.lifecycle_stage IS 'acquisition, growth, maturity, decline or termination.';
+COMMENT ON COLUMN scores.customer_scores.decline_warning IS 'True when recent spend dropped sharply against the customer''s own history.';
+COMMENT ON COLUMN scores.customer_scores.decline_drop IS 'Drop of the recent daily spend rate against the customer''s earlier rate (0 to 1); NULL without enough history.';
