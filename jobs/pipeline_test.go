@@ -92,7 +92,12 @@ func snapshot(t *testing.T, env *Env) map[string]string {
 func fingerprint(t *testing.T, db *warehouse.DB) map[string]string {
 	t.Helper()
 	fp := map[string]string{}
-	tables := []string{"ops.etl_rejects"}
+	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle"}
+	for _, st := range warehouse.ScoreTables {
+		if st != "model_runs" { // a record per run, like ops.job_runs
+			tables = append(tables, "scores."+st)
+		}
+	}
 	for _, st := range warehouse.StarTables {
 		tables = append(tables, st.Name)
 	}
@@ -226,8 +231,78 @@ func TestPipeline(t *testing.T) {
 				t.Errorf("%s: Parquet copy has %d rows, the warehouse %d", st.Name, got, want)
 			}
 		}
+		for _, st := range warehouse.ScoreTables {
+			file := filepath.Join(env.LakeDir(), "warehouse", "scores", st, st+".parquet")
+			want := count(t, db, "SELECT count(*) FROM scores."+st)
+			if got := count(t, db, "SELECT count(*) FROM read_parquet(?)", file); got != want || want == 0 {
+				t.Errorf("scores.%s: Parquet copy has %d rows, the warehouse %d", st, got, want)
+			}
+		}
 		if ds, _ := filepath.Glob(filepath.Join(env.LakeDir(), "warehouse", "fact_sales", "year_month=*")); len(ds) < 30 {
 			t.Errorf("fact_sales copy has %d month partitions", len(ds))
+		}
+	})
+
+	t.Run("published scores", func(t *testing.T) {
+		db := open(t, env)
+		if n, want := count(t, db, "SELECT count(*) FROM scores.customer_scores"),
+			count(t, db, "SELECT count(*) FROM dim_customer WHERE is_current"); n != want {
+			t.Errorf("customer_scores has %d rows, dim_customer %d customers", n, want)
+		}
+		if n := count(t, db, "SELECT count(*) - count(DISTINCT customer_id) FROM scores.customer_scores"); n != 0 {
+			t.Errorf("%d duplicate customers in customer_scores", n)
+		}
+		buyers := count(t, db, "SELECT count(*) FROM scores.customer_scores WHERE frequency > 0")
+		if buyers < customers*8/10 {
+			t.Fatalf("only %d customers with a purchase", buyers)
+		}
+		// every customer with a purchase has every score of this issue
+		if n := count(t, db, `SELECT count(*) FROM scores.customer_scores WHERE frequency > 0 AND NOT (
+			recency_days IS NOT NULL AND r_score BETWEEN 1 AND 5 AND f_score BETWEEN 1 AND 5 AND m_score BETWEEN 1 AND 5
+			AND rfm_segment IS NOT NULL AND rfm_segment_label IS NOT NULL AND abc_class IN ('A', 'B', 'C')
+			AND clv_historical IS NOT NULL AND p_alive BETWEEN 0 AND 1 AND isfinite(expected_purchases)
+			AND expected_spend > 0 AND isfinite(clv) AND clv_quadrant IN ('vip', 'grow', 'maintain', 'abandon')
+			AND lifecycle_stage IN ('acquisition', 'growth', 'maturity', 'decline', 'termination')
+			AND decline_warning IS NOT NULL)`); n != 0 {
+			t.Errorf("%d customers with a purchase lack a score", n)
+		}
+		// frequency and monetary agree with the facts
+		if n := count(t, db, `SELECT count(*) FROM scores.customer_scores s FULL JOIN (
+				SELECT c.customer_id, count(DISTINCT f.order_id) AS orders, sum(f.net_amount) AS revenue
+				FROM fact_sales f JOIN dim_customer c USING (customer_key)
+				WHERE f.order_status = 'completed' GROUP BY 1) o USING (customer_id)
+			WHERE coalesce(o.orders, 0) <> s.frequency OR abs(coalesce(o.revenue, 0) - s.monetary) > 0.005`); n != 0 {
+			t.Errorf("%d customers' frequency or monetary disagree with fact_sales", n)
+		}
+		// A makes about the first 80%% of revenue
+		var aShare float64
+		if err := db.QueryRow(`SELECT sum(monetary) FILTER (WHERE abc_class = 'A') / sum(monetary) FROM scores.customer_scores`).Scan(&aShare); err != nil {
+			t.Fatal(err)
+		}
+		if aShare < 0.80 || aShare > 0.82 {
+			t.Errorf("class A makes %.3f of revenue", aShare)
+		}
+		// The planted loyal customers rank highest on CLV, then regular, occasional, one-timers.
+		rows, err := db.Query(`SELECT t.latent_type FROM scores.customer_scores s
+			JOIN read_csv(?, all_varchar = true) t USING (customer_id)
+			WHERE s.frequency > 0 GROUP BY 1 ORDER BY avg(s.clv) DESC`, filepath.Join(src1, "truth_customers.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []string
+		for rows.Next() {
+			var typ string
+			if err := rows.Scan(&typ); err != nil {
+				t.Fatal(err)
+			}
+			order = append(order, typ)
+		}
+		rows.Close()
+		if strings.Join(order, " ") != "loyal regular occasional one_timer" {
+			t.Errorf("latent types by mean CLV: %v", order)
+		}
+		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 4 {
+			t.Errorf("scores.model_runs has %d methods for the run, want 4", n)
 		}
 	})
 
@@ -397,7 +472,10 @@ func TestCancelledRunIsRecorded(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "canceled") {
 		t.Fatalf("error = %v, want a cancellation", err)
 	}
-	want := map[string]string{"extract": "failed", "load": "skipped", "marts": "skipped", "lake": "skipped"}
+	want := map[string]string{"extract": "failed"}
+	for _, j := range Nightly[1:] {
+		want[j] = "skipped"
+	}
 	for _, j := range sum.Jobs {
 		if want[j.Job] != j.Status {
 			t.Errorf("%s: %s, want %s", j.Job, j.Status, want[j.Job])

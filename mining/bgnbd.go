@@ -307,7 +307,10 @@ func equal(a, b []float64) bool {
 
 // minimize runs BFGS to a tight gradient threshold: the objectives are mean log-likelihoods, so
 // the threshold is relative to one customer's contribution, and 1e-7 leaves the parameters
-// accurate to about six digits while staying clear of floating-point noise in the sums.
+// accurate to about six digits while staying clear of floating-point noise in the sums. When the
+// maximum lies on the boundary (a parameter heading to 0 or infinity, as when no customer ever
+// drops out), BFGS's line search fails; Nelder-Mead then walks towards the boundary as far as it
+// makes a difference, and the status says so.
 func minimize(c *cachedObjective, start []float64) ([]float64, FitInfo, error) {
 	prob := optimize.Problem{
 		Func: func(x []float64) float64 { c.at(x); return c.f },
@@ -315,21 +318,34 @@ func minimize(c *cachedObjective, start []float64) ([]float64, FitInfo, error) {
 	}
 	settings := &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 2000}
 	res, err := optimize.Minimize(prob, start, settings, &optimize.BFGS{})
-	info := FitInfo{Evaluations: c.evals}
+	info := FitInfo{Evaluations: c.evals, Status: "converged"}
 	if res != nil {
-		info.Iterations, info.Status, info.LogLik = res.Stats.MajorIterations, "converged", res.F
+		info.Iterations, info.LogLik = res.Stats.MajorIterations, res.F
 	}
-	if err != nil {
-		// A line search that can make no more progress at a point whose gradient is already
-		// negligible has converged as far as floating point allows.
-		if res != nil && !math.IsNaN(res.F) && maxAbs(c.g) < 1e-5 {
-			return res.X, info, nil
+	switch {
+	case err == nil && res.Status == optimize.GradientThreshold:
+	case res != nil && !math.IsNaN(res.F) && maxAbs(c.g) < 1e-5:
+		// The line search could make no more progress at a point whose gradient is already
+		// negligible: converged as far as floating point allows.
+	default:
+		from := start
+		if res != nil && !math.IsNaN(res.F) && !math.IsInf(res.F, 0) {
+			from = res.X
 		}
-		return nil, info, err
+		nm, nmErr := optimize.Minimize(optimize.Problem{Func: prob.Func}, from,
+			&optimize.Settings{FuncEvaluations: 20000}, &optimize.NelderMead{})
+		if nm == nil || math.IsNaN(nm.F) || math.IsInf(nm.F, 0) {
+			return nil, info, fmt.Errorf("no convergence: %w", errors.Join(err, nmErr))
+		}
+		res = nm
+		info.Iterations += nm.Stats.MajorIterations
+		info.LogLik = nm.F
+		info.Status = "converged (Nelder-Mead)"
+		if maxAbs(nm.X) > 15 {
+			info.Status = "at the boundary: a parameter tends to 0 or infinity"
+		}
 	}
-	if res.Status != optimize.GradientThreshold {
-		return nil, info, fmt.Errorf("no convergence after %d iterations (%s)", res.Stats.MajorIterations, res.Status)
-	}
+	info.Evaluations = c.evals
 	for _, v := range res.X {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, info, fmt.Errorf("the estimate diverged (%s)", res.Status)

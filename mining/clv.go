@@ -124,8 +124,9 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 			"current_quantile":     cfg.CurrentQuantile, "future_quantile": cfg.FutureQuantile,
 		},
 		Metrics: map[string]any{
-			"bgnbd_loglik": fit.BGInfo.LogLik, "bgnbd_iterations": fit.BGInfo.Iterations,
+			"bgnbd_loglik": fit.BGInfo.LogLik, "bgnbd_iterations": fit.BGInfo.Iterations, "bgnbd_status": fit.BGInfo.Status,
 			"gamma_gamma_loglik": fit.GGInfo.LogLik, "gamma_gamma_iterations": fit.GGInfo.Iterations,
+			"gamma_gamma_status": fit.GGInfo.Status,
 			"distinct_histories": rfts.Distinct(), "repeat_customers": spends.Customers(),
 			"excluded_from_gamma_gamma": excluded, "spend_fallback": sc.fallback,
 			"fit_seconds": fit.FitSeconds, "quadrants": quadrants,

@@ -6,10 +6,13 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/crmwh/crmwh/jobs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -57,11 +60,36 @@ func TestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"extract  succeeded", "load     succeeded", "marts    succeeded", "lake     succeeded",
-		"rows read = loaded + rejected", "rows_rejected=", "seconds="} {
+	for _, want := range []string{"rows read = loaded + rejected", "rows_rejected=", "seconds="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("run output lacks %q:\n%s", want, out)
 		}
+	}
+	for _, job := range jobs.Nightly {
+		if !regexp.MustCompile(`(?m)^` + job + ` +succeeded`).MatchString(out) {
+			t.Errorf("run output lacks %s succeeded:\n%s", job, out)
+		}
+	}
+
+	// The mining methods on a query; fit_seconds is the one figure that varies between runs.
+	sales := "SELECT customer_id, order_ts AS ts, net_amount AS amount FROM fact_sales JOIN dim_customer USING (customer_key) WHERE order_status = 'completed'"
+	out, err = crmwh(t, "--data", data, "mine", "rfm", "--query", sales, "--out", "scratch.rfm")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	golden(t, "mine_rfm.txt", out)
+	out, err = crmwh(t, "--data", data, "mine", "clv", "--query", sales, "--calibration-end", "2026-03-31", "--time-unit", "week", "--margin", "0.3")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	golden(t, "mine_clv.txt", regexp.MustCompile(`fit_seconds=.*`).ReplaceAllString(out, "fit_seconds=(varies)"))
+	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE abc_class = 'A') AS a FROM scratch.rfm"); err != nil || out != "n,a\n290,70\n" {
+		t.Errorf("--out scratch.rfm holds %q (%v), want 290 customers, 70 in class A", out, err)
+	}
+	// Without a warehouse, the query runs in an empty in-memory database.
+	synthetic := "SELECT i % 50 AS customer_id, DATE '2025-01-01' + CAST(i * 7 % 365 AS INTEGER) AS ts, 10 + i % 13 AS amount FROM range(2000) t(i)"
+	if out, err := crmwh(t, "--data", t.TempDir(), "mine", "clv", "--query", synthetic); err != nil || !strings.Contains(out, "customers=50\n") {
+		t.Errorf("mine clv without a warehouse: %v\n%s", err, out)
 	}
 
 	query := "SELECT 1 AS n, 'a, b' AS s, CAST(2.5 AS DECIMAL(5, 2)) AS d, DATE '2026-01-02' AS day, TIMESTAMP '2026-01-02 03:04:05' AS ts, NULL AS x, [1, 2] AS l UNION ALL SELECT 22, 'c', 10, NULL, NULL, 3.25, NULL ORDER BY n"
@@ -91,6 +119,12 @@ func TestCLI(t *testing.T) {
 		{[]string{"sql", "SELECT * FROM nope"}, "nope does not exist"},
 		{[]string{"sql", "--format", "xml", "SELECT 1"}, "--format must be table, csv or json"},
 		{[]string{"schema", "nope"}, `no table "nope"`},
+		{[]string{"mine", "rfm", "--query", "SELECT 1 AS x"}, "must return customer_id, ts and amount"},
+		{[]string{"mine", "rfm", "--query", sales, "--out", "fact_sales"}, "table of the star schema"},
+		{[]string{"mine", "clv", "--query", sales, "--out", "scores.x"}, "belongs to crmwh"},
+		{[]string{"mine", "clv", "--query", sales, "--calibration-end", "2027-01-01"}, "after the as-of date"},
+		{[]string{"mine", "clv", "--query", sales, "--time-unit", "month"}, "time_unit \"month\" is not day or week"},
+		{[]string{"mine", "rfm"}, "--query is required"},
 		{[]string{"--config", filepath.Join(data, "absent.yaml"), "run"}, "no such file"},
 		{[]string{"--log-format", "yaml", "run"}, "--log-format must be text or json"},
 	}

@@ -278,11 +278,11 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 	bg, gg, m := fit.BGNBD, fit.GammaGamma, fit.Model
 	fmt.Fprintf(w, "BG/NBD on %s customers, %s of them with repeat purchases; purchases up to %s, time unit %s\n",
 		num(m.Customers), num(int64(m.Metrics["repeat_customers"].(int))), cal.Format(time.DateOnly), cfg.TimeUnit)
-	fmt.Fprintf(w, "  r %.6g  alpha %.6g  a %.6g  b %.6g  log-likelihood %.6f (%d iterations)\n",
-		bg.R, bg.Alpha, bg.A, bg.B, fit.BGInfo.LogLik, fit.BGInfo.Iterations)
+	fmt.Fprintf(w, "  r %.6g  alpha %.6g  a %.6g  b %.6g  log-likelihood %.6f (%d iterations, %s)\n",
+		bg.R, bg.Alpha, bg.A, bg.B, fit.BGInfo.LogLik, fit.BGInfo.Iterations, fit.BGInfo.Status)
 	fmt.Fprintf(w, "Gamma-Gamma on the repeat customers' mean spend per repeat purchase day\n")
-	fmt.Fprintf(w, "  p %.6g  q %.6g  gamma %.6g  log-likelihood %.6f (%d iterations)\n",
-		gg.P, gg.Q, gg.Gamma, fit.GGInfo.LogLik, fit.GGInfo.Iterations)
+	fmt.Fprintf(w, "  p %.6g  q %.6g  gamma %.6g  log-likelihood %.6f (%d iterations, %s)\n",
+		gg.P, gg.Q, gg.Gamma, fit.GGInfo.LogLik, fit.GGInfo.Iterations, fit.GGInfo.Status)
 	if n := m.Metrics["excluded_from_gamma_gamma"].(int); n > 0 {
 		fmt.Fprintf(w, "  %s repeat customers without positive spend were left out of Gamma-Gamma\n", num(int64(n)))
 	}

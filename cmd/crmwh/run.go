@@ -165,8 +165,15 @@ func printDemoSummary(cmd *cobra.Command, env *jobs.Env, elapsed time.Duration) 
 	if err := printQuery(cmd.Context(), db, out, "demo/rejects_by_reason.sql"); err != nil {
 		return err
 	}
-	var customers, lines int64
-	if err := db.QueryRowContext(cmd.Context(), "SELECT (SELECT count(DISTINCT customer_id) FROM dim_customer WHERE customer_id <> ''), (SELECT count(*) FROM fact_sales)").Scan(&customers, &lines); err != nil {
+	fmt.Fprintln(out, "\nCustomer value by RFM segment (scores.customer_scores)")
+	if err := printQuery(cmd.Context(), db, out, "demo/value_summary.sql"); err != nil {
+		return err
+	}
+	var customers, lines, vip, warnings int64
+	if err := db.QueryRowContext(cmd.Context(), `SELECT (SELECT count(DISTINCT customer_id) FROM dim_customer WHERE customer_id <> ''),
+		(SELECT count(*) FROM fact_sales),
+		(SELECT count(*) FILTER (WHERE clv_quadrant = 'vip') FROM scores.customer_scores),
+		(SELECT count(*) FILTER (WHERE decline_warning) FROM scores.customer_scores)`).Scan(&customers, &lines, &vip, &warnings); err != nil {
 		return fmt.Errorf("demo summary: %w", err)
 	}
 	fmt.Fprintf(out, `
@@ -179,13 +186,16 @@ Finished in %.1f s.
 Try:
   go run ./cmd/crmwh sql "SELECT c.region, count(DISTINCT f.order_id) AS orders, sum(f.net_amount) AS revenue FROM fact_sales f JOIN dim_customer c USING (customer_key) WHERE f.order_status = 'completed' GROUP BY ALL ORDER BY revenue DESC"
   go run ./cmd/crmwh sql "SELECT month, sum(revenue) AS revenue, count(*) FILTER (WHERE is_active) AS active_customers FROM fact_customer_month GROUP BY month ORDER BY month DESC LIMIT 12"
-  go run ./cmd/crmwh schema fact_sales
+  go run ./cmd/crmwh sql "SELECT customer_id, rfm_segment_label, round(clv) AS clv, p_alive, decline_drop FROM scores.customer_scores WHERE clv_quadrant = 'vip' AND decline_warning ORDER BY clv DESC LIMIT 10"
+  go run ./cmd/crmwh schema scores.customer_scores
 
 customers=%d
 order_lines=%d
+vip_customers=%d
+decline_warnings=%d
 seconds=%.2f
 `, elapsed.Seconds(), env.WarehousePath(), filepath.Join(env.LakeDir(), "raw"), filepath.Join(env.LakeDir(), "warehouse"),
-		filepath.Join(env.DataDir, "demo"), customers, lines, elapsed.Seconds())
+		filepath.Join(env.DataDir, "demo"), customers, lines, vip, warnings, elapsed.Seconds())
 	return nil
 }
 

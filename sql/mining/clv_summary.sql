@@ -14,9 +14,9 @@ SELECT customer_id,
     CAST(count(*) - 1 AS INTEGER) AS x,
     CAST(date_diff('day', min(day), max(day)) AS INTEGER) AS tx_days,
     CAST(date_diff('day', min(day), CAST({{quote .CalibrationEnd}} AS DATE)) AS INTEGER) AS t_days,
-    CASE WHEN count(*) > 1 THEN (sum(amount) - arg_min(amount, day)) / (count(*) - 1) END AS mean_spend,
-    round(sum(margin), 2) AS clv_historical,
-    sum(amount) AS revenue
+    CASE WHEN count(*) > 1 THEN CAST((sum(amount) - arg_min(amount, day)) / (count(*) - 1) AS DOUBLE) END AS mean_spend,
+    CAST(round(sum(margin), 2) AS DOUBLE) AS clv_historical,
+    CAST(sum(amount) AS DOUBLE) AS revenue
 FROM days
 GROUP BY customer_id
 ORDER BY customer_id;

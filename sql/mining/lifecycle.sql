@@ -16,8 +16,8 @@ WITH p AS (
     SELECT t.customer_id,
         CAST(min(t.ts) AS DATE) AS first_day,
         CAST(max(t.ts) AS DATE) AS last_day,
-        coalesce(sum(t.amount) FILTER (WHERE t.ts >= p.recent_start), 0) AS recent_spend,
-        sum(t.amount) FILTER (WHERE t.ts < p.recent_start AND t.ts >= p.recent_start - {{.BaselineDays}}) AS baseline_spend,
+        CAST(coalesce(sum(t.amount) FILTER (WHERE t.ts >= p.recent_start), 0) AS DOUBLE) AS recent_spend,
+        CAST(sum(t.amount) FILTER (WHERE t.ts < p.recent_start AND t.ts >= p.recent_start - {{.BaselineDays}}) AS DOUBLE) AS baseline_spend,
         count(DISTINCT t.txn_id) FILTER (WHERE t.ts < p.recent_start AND t.ts >= p.recent_start - {{.BaselineDays}}) AS baseline_orders
     FROM mining_tx AS t, p
     GROUP BY t.customer_id

@@ -7,7 +7,7 @@ WITH base AS (
     SELECT customer_id,
         CAST(date_diff('day', CAST(max(ts) AS DATE), CAST({{quote .AsOf}} AS DATE)) AS INTEGER) AS recency_days,
         count(DISTINCT txn_id) AS frequency,
-        round(sum(amount), 2) AS monetary
+        CAST(round(sum(amount), 2) AS DOUBLE) AS monetary
     FROM mining_tx
     GROUP BY customer_id
 ), scored AS (

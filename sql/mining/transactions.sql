@@ -1,12 +1,13 @@
 -- The value-mining input for the nightly jobs: one row per purchase (an order whose status is a
 -- purchase status) up to the end of the as-of date, with the customer's source id, so that all
--- versions of a customer count as one.
+-- versions of a customer count as one. Amounts stay decimal so that every sum over them is exact
+-- and a re-run gives the same result to the last digit.
 CREATE OR REPLACE TEMP TABLE mining_tx AS
 SELECT c.customer_id,
     f.order_id AS txn_id,
     min(f.order_ts) AS ts,
-    CAST(sum(f.net_amount) AS DOUBLE) AS amount,
-    CAST(sum(f.margin_amount) AS DOUBLE) AS margin
+    sum(f.net_amount) AS amount,
+    sum(f.margin_amount) AS margin
 FROM fact_sales AS f
 JOIN dim_customer AS c USING (customer_key)
 WHERE f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
