@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: test deps build demo bench-load
+.PHONY: test deps build demo bench-load bench-clv
 
 test: deps
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -28,3 +28,11 @@ demo:
 CUSTOMERS ?= 200000
 bench-load:
 	$(GO) run ./bench/load -customers $(CUSTOMERS)
+
+# The CLV benchmark: BG/NBD + Gamma-Gamma on 1,000,000 simulated customers against scipy's fit of
+# the same models on the same summary (Debian python3-scipy, installed when missing).
+bench-clv:
+	@/usr/bin/python3 -c 'import scipy' 2>/dev/null || { \
+	  echo "installing python3-scipy (the reference side)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-scipy; }
+	$(GO) run ./bench/clv -customers $(or $(CLV_CUSTOMERS),1000000)

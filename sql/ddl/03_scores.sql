@@ -17,6 +17,16 @@ CREATE TABLE IF NOT EXISTS mining.rfm (
     rfm_segment   VARCHAR NOT NULL
 );
 COMMENT ON TABLE mining.rfm IS 'Latest result of the rfm job, one row per customer with a purchase; published into scores.customer_scores.';
+COMMENT ON COLUMN mining.rfm.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.rfm.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.rfm.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.rfm.recency_days IS 'As scores.customer_scores.recency_days.';
+COMMENT ON COLUMN mining.rfm.frequency IS 'As scores.customer_scores.frequency.';
+COMMENT ON COLUMN mining.rfm.monetary IS 'As scores.customer_scores.monetary.';
+COMMENT ON COLUMN mining.rfm.r_score IS 'As scores.customer_scores.r_score.';
+COMMENT ON COLUMN mining.rfm.f_score IS 'As scores.customer_scores.f_score.';
+COMMENT ON COLUMN mining.rfm.m_score IS 'As scores.customer_scores.m_score.';
+COMMENT ON COLUMN mining.rfm.rfm_segment IS 'As scores.customer_scores.rfm_segment.';
 
 CREATE TABLE IF NOT EXISTS mining.abc (
     run_id               VARCHAR NOT NULL,
@@ -26,6 +36,11 @@ CREATE TABLE IF NOT EXISTS mining.abc (
     abc_class            VARCHAR NOT NULL
 );
 COMMENT ON TABLE mining.abc IS 'Latest result of the abc job, one row per customer with a purchase; published into scores.customer_scores.';
+COMMENT ON COLUMN mining.abc.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.abc.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.abc.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.abc.revenue_share_before IS 'Share of total revenue made by the customers ranked before this one (highest revenue first).';
+COMMENT ON COLUMN mining.abc.abc_class IS 'As scores.customer_scores.abc_class.';
 
 CREATE TABLE IF NOT EXISTS mining.clv (
     run_id              VARCHAR NOT NULL,
@@ -39,6 +54,15 @@ CREATE TABLE IF NOT EXISTS mining.clv (
     clv_quadrant        VARCHAR NOT NULL
 );
 COMMENT ON TABLE mining.clv IS 'Latest result of the clv job, one row per customer with a purchase; published into scores.customer_scores.';
+COMMENT ON COLUMN mining.clv.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.clv.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.clv.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.clv.clv_historical IS 'As scores.customer_scores.clv_historical.';
+COMMENT ON COLUMN mining.clv.p_alive IS 'As scores.customer_scores.p_alive.';
+COMMENT ON COLUMN mining.clv.expected_purchases IS 'As scores.customer_scores.expected_purchases.';
+COMMENT ON COLUMN mining.clv.expected_spend IS 'As scores.customer_scores.expected_spend.';
+COMMENT ON COLUMN mining.clv.clv IS 'As scores.customer_scores.clv.';
+COMMENT ON COLUMN mining.clv.clv_quadrant IS 'As scores.customer_scores.clv_quadrant.';
 
 CREATE TABLE IF NOT EXISTS mining.lifecycle (
     run_id           VARCHAR NOT NULL,
@@ -52,6 +76,15 @@ CREATE TABLE IF NOT EXISTS mining.lifecycle (
     decline_warning  BOOLEAN NOT NULL
 );
 COMMENT ON TABLE mining.lifecycle IS 'Latest result of the lifecycle job, one row per customer with a purchase; published into scores.customer_scores.';
+COMMENT ON COLUMN mining.lifecycle.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.lifecycle.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.lifecycle.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.lifecycle.tenure_days IS 'Days from the first purchase to the as-of date.';
+COMMENT ON COLUMN mining.lifecycle.recent_spend IS 'Net revenue in the recent window (lifecycle.recent_days up to the as-of date).';
+COMMENT ON COLUMN mining.lifecycle.baseline_spend IS 'Net revenue in the baseline window before the recent one; NULL without purchases there.';
+COMMENT ON COLUMN mining.lifecycle.decline_drop IS 'As scores.customer_scores.decline_drop.';
+COMMENT ON COLUMN mining.lifecycle.lifecycle_stage IS 'As scores.customer_scores.lifecycle_stage.';
+COMMENT ON COLUMN mining.lifecycle.decline_warning IS 'As scores.customer_scores.decline_warning.';
 
 CREATE TABLE IF NOT EXISTS scores.model_runs (
     run_id      VARCHAR NOT NULL,
@@ -83,6 +116,13 @@ SELECT * FROM (VALUES
     ('general_retain',    false, false, false, 'General retain',     '一般挽留客户', 'Neither recent, frequent nor high spend: low priority.')
 ) AS s(rfm_segment, recent, frequent, high_spend, label_en, label_zh, description);
 COMMENT ON TABLE scores.rfm_segments IS 'The eight classic RFM segments: R, F and M score above (true) or not above their mean, with labels in English and Chinese.';
+COMMENT ON COLUMN scores.rfm_segments.rfm_segment IS 'Segment key, as in scores.customer_scores.rfm_segment.';
+COMMENT ON COLUMN scores.rfm_segments.recent IS 'R score above its mean.';
+COMMENT ON COLUMN scores.rfm_segments.frequent IS 'F score above its mean.';
+COMMENT ON COLUMN scores.rfm_segments.high_spend IS 'M score above its mean.';
+COMMENT ON COLUMN scores.rfm_segments.label_en IS 'Display label in English.';
+COMMENT ON COLUMN scores.rfm_segments.label_zh IS 'Display label in Chinese.';
+COMMENT ON COLUMN scores.rfm_segments.description IS 'What the segment means and what to do with it.';
 
 CREATE TABLE IF NOT EXISTS scores.customer_scores (
     run_id              VARCHAR NOT NULL,
