@@ -86,6 +86,14 @@ func TestCLI(t *testing.T) {
 	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE abc_class = 'A') AS a FROM scratch.rfm"); err != nil || out != "n,a\n290,70\n" {
 		t.Errorf("--out scratch.rfm holds %q (%v), want 290 customers, 70 in class A", out, err)
 	}
+	// The config picks the labels' language.
+	zh := filepath.Join(t.TempDir(), "zh.yaml")
+	if err := os.WriteFile(zh, []byte("mining:\n  language: zh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := crmwh(t, "--config", zh, "--data", data, "mine", "rfm", "--query", sales); err != nil || !strings.Contains(out, "重要价值客户") {
+		t.Errorf("mine rfm with language zh: %v\n%s", err, out)
+	}
 	// Without a warehouse, the query runs in an empty in-memory database.
 	synthetic := "SELECT i % 50 AS customer_id, DATE '2025-01-01' + CAST(i * 7 % 365 AS INTEGER) AS ts, 10 + i % 13 AS amount FROM range(2000) t(i)"
 	if out, err := crmwh(t, "--data", t.TempDir(), "mine", "clv", "--query", synthetic); err != nil || !strings.Contains(out, "customers=50\n") {

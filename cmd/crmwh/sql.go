@@ -11,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
+	"golang.org/x/text/width"
 
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -327,11 +327,11 @@ func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 func (t *table) print(w io.Writer) {
 	width := make([]int, len(t.header))
 	for i, h := range t.header {
-		width[i] = utf8.RuneCountInString(h)
+		width[i] = displayWidth(h)
 	}
 	for _, r := range t.rows {
 		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
+			width[i] = max(width[i], displayWidth(c))
 		}
 	}
 	line := func(cells []string) {
@@ -340,7 +340,7 @@ func (t *table) print(w io.Writer) {
 			if i > 0 {
 				b.WriteString("  ")
 			}
-			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			pad := strings.Repeat(" ", width[i]-displayWidth(c))
 			if t.numeric[i] {
 				b.WriteString(pad + c)
 			} else if i < len(cells)-1 {
@@ -374,4 +374,19 @@ func num(n int64) string {
 		return "-" + s
 	}
 	return s
+}
+
+// displayWidth is the columns a string takes on a terminal: wide East Asian characters (the
+// Chinese segment labels) take two.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
