@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: test deps build demo bench-load bench-clv
+.PHONY: test deps build demo bench-load bench-clv bench-kmeans
 
 test: deps
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -36,3 +36,11 @@ bench-clv:
 	  echo "installing python3-scipy (the reference side)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-scipy; }
 	$(GO) run ./bench/clv -customers $(or $(CLV_CUSTOMERS),1000000)
+
+# The k-means benchmark: 1,000,000 make_blobs rows × 8 features, k = 8, against scikit-learn's
+# KMeans on the same data (Debian python3-sklearn, installed when missing).
+bench-kmeans:
+	@/usr/bin/python3 -c 'import sklearn' 2>/dev/null || { \
+	  echo "installing python3-sklearn (the reference side)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-sklearn; }
+	$(GO) run ./bench/kmeans

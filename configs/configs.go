@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -38,7 +40,29 @@ type Mining struct {
 	ABC              ABC       `yaml:"abc"`
 	CLV              CLV       `yaml:"clv"`
 	Lifecycle        Lifecycle `yaml:"lifecycle"`
+	Cluster          Cluster   `yaml:"cluster"`
 }
+
+// Cluster configures the k-means segmentation.
+type Cluster struct {
+	Features    []string `yaml:"features"`
+	LogFeatures []string `yaml:"log_features"` // log(1 + x) before standardizing
+	K           int      `yaml:"k"`            // 0: chosen by silhouette in [k_min, k_max]
+	KMin        int      `yaml:"k_min"`
+	KMax        int      `yaml:"k_max"`
+	// SilhouetteSample is how many customers the silhouette score is computed on.
+	SilhouetteSample int     `yaml:"silhouette_sample"`
+	NInit            int     `yaml:"n_init"`
+	MaxIter          int     `yaml:"max_iter"`
+	Tol              float64 `yaml:"tol"`
+	Seed             uint64  `yaml:"seed"`
+	// LabelThreshold: a feature names a cluster when its mean is this many standard deviations
+	// above or below the overall mean.
+	LabelThreshold float64 `yaml:"label_threshold"`
+}
+
+// ClusterFeatures are the per-customer features the cluster job can use.
+var ClusterFeatures = []string{"recency_days", "frequency", "monetary", "tenure_days", "avg_order_value", "complaint_rate", "satisfaction"}
 
 // RFM configures the RFM scores.
 type RFM struct {
@@ -216,6 +240,26 @@ func (m *Mining) Validate() error {
 		positive("lifecycle.acquisition_days", l.AcquisitionDays), positive("lifecycle.maturity_days", l.MaturityDays),
 		positive("lifecycle.termination_days", l.TerminationDays), positive("lifecycle.warning_min_orders", l.WarningMinOrders),
 	)
+	cl := m.Cluster
+	if len(cl.Features) == 0 {
+		errs = append(errs, errors.New("config: mining.cluster.features is empty"))
+	}
+	for _, f := range append(slices.Clone(cl.Features), cl.LogFeatures...) {
+		if !slices.Contains(ClusterFeatures, f) {
+			errs = append(errs, fmt.Errorf("config: mining.cluster: unknown feature %q (features: %s)", f, strings.Join(ClusterFeatures, ", ")))
+		}
+	}
+	if cl.K < 0 || cl.K == 1 {
+		errs = append(errs, errors.New("config: mining.cluster.k must be 0 (choose by silhouette) or at least 2"))
+	}
+	if cl.KMin < 2 || cl.KMax < cl.KMin {
+		errs = append(errs, errors.New("config: mining.cluster needs 2 <= k_min <= k_max"))
+	}
+	if cl.Tol < 0 || cl.LabelThreshold <= 0 {
+		errs = append(errs, errors.New("config: mining.cluster.tol must be 0 or more and label_threshold above 0"))
+	}
+	errs = append(errs, positive("cluster.silhouette_sample", cl.SilhouetteSample), positive("cluster.n_init", cl.NInit),
+		positive("cluster.max_iter", cl.MaxIter))
 	if l.GrowthRise <= 0 {
 		errs = append(errs, errors.New("config: mining.lifecycle.growth_rise must be above 0"))
 	}

@@ -64,7 +64,7 @@ type Summary struct {
 }
 
 // Nightly is the default sequence of jobs, in order.
-var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "publish", "lake"}
+var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "cluster", "publish", "lake"}
 
 type job func(ctx context.Context, r *runState) (read, written, rejected int64, err error)
 
@@ -76,6 +76,7 @@ var registry = map[string]job{
 	"abc":       abcJob,
 	"clv":       clvJob,
 	"lifecycle": lifecycleJob,
+	"cluster":   clusterJob,
 	"publish":   publishJob,
 	"lake":      lakeJob,
 }

@@ -29,8 +29,9 @@ func (r *runState) miningConn(ctx context.Context) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// saveModel stores a method's result and model record in one transaction.
-func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model) (int64, error) {
+// saveModel stores a method's result (<method>_result, and <extra>_result for each extra table)
+// and model record in one transaction. It returns the customer rows written.
+func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model, extra ...string) (int64, error) {
 	params, err := json.Marshal(m.Parameters)
 	if err != nil {
 		return 0, fmt.Errorf("save %s: %w", m.Method, err)
@@ -44,9 +45,9 @@ func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model
 		return 0, fmt.Errorf("save %s: %w", m.Method, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	n, err := warehouse.RunScript(ctx, tx, "mining/save.sql", map[string]any{
+	_, err = warehouse.RunScript(ctx, tx, "mining/save.sql", map[string]any{
 		"Method": m.Method, "RunID": r.sum.RunID, "AsOf": r.sum.AsOf.Format(time.DateOnly),
-		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics),
+		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics), "Extra": extra,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save %s: %w", m.Method, err)
@@ -55,7 +56,7 @@ func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model
 		return 0, fmt.Errorf("save %s: commit: %w", m.Method, err)
 	}
 	r.env.Log.Info("model saved", "run_id", r.sum.RunID, "method", m.Method, "customers", m.Customers)
-	return n.Inserted - 1, nil // the model record is not a customer row
+	return m.Customers, nil
 }
 
 // miningJob adapts a method to a job: it runs on the run's mining connection and saves the result.
@@ -95,12 +96,39 @@ var (
 	})
 )
 
+// clusterJob segments the customers with a purchase by k-means on their features.
+func clusterJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if _, err := warehouse.RunScript(ctx, conn, "mining/cluster_input.sql", map[string]any{"AsOf": r.sum.AsOf.Format(time.DateOnly)}); err != nil {
+		return 0, 0, 0, fmt.Errorf("cluster: %w", err)
+	}
+	c := r.env.Config.Mining.Cluster
+	fit, err := mining.Cluster(ctx, conn, mining.ClusterSpec{
+		Input: "cluster_input", Features: c.Features, LogFeatures: c.LogFeatures, Standardize: true,
+		K: c.K, KMin: c.KMin, KMax: c.KMax, SilhouetteSample: c.SilhouetteSample, NInit: c.NInit,
+		MaxIter: c.MaxIter, Tol: c.Tol, Seed: c.Seed, LabelThreshold: c.LabelThreshold,
+		Language: r.env.Config.Mining.Language, Revenue: "monetary",
+	})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE cluster_result AS SELECT customer_id, cluster_id, cluster_label FROM cluster_assigned"); err != nil {
+		return 0, 0, 0, fmt.Errorf("cluster: %w", err)
+	}
+	r.env.Log.Info("clustered", "k", fit.Result.K, "inertia", fit.Result.Inertia, "labels", fit.Labels, "fit_seconds", fit.FitSeconds)
+	n, err := saveModel(ctx, conn, r, fit.Model, "cluster_profiles", "cluster_features")
+	return fit.Model.Customers, n, 0, err
+}
+
 // publishJob replaces scores.customer_scores in one transaction with the methods' results for
 // the run's as-of date. A method whose latest result is for another date publishes NULLs, and
 // says so in the log.
 func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	asOf := r.sum.AsOf.Format(time.DateOnly)
-	for _, m := range []string{"rfm", "abc", "clv", "lifecycle"} {
+	for _, m := range []string{"rfm", "abc", "clv", "lifecycle", "cluster"} {
 		var n int64
 		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM mining."+m+" WHERE as_of = ?", asOf).Scan(&n); err != nil {
 			return 0, 0, 0, fmt.Errorf("publish: %w", err)
@@ -114,14 +142,17 @@ func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		return 0, 0, 0, fmt.Errorf("publish: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	n, err := warehouse.RunScript(ctx, tx, "mining/publish_customer_scores.sql", map[string]any{
+	if _, err := warehouse.RunScript(ctx, tx, "mining/publish_customer_scores.sql", map[string]any{
 		"RunID": r.sum.RunID, "AsOf": asOf, "Language": r.env.Config.Mining.Language,
-	})
-	if err != nil {
+	}); err != nil {
+		return 0, 0, 0, fmt.Errorf("publish: %w", err)
+	}
+	var n int64
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM scores.customer_scores").Scan(&n); err != nil {
 		return 0, 0, 0, fmt.Errorf("publish: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, 0, fmt.Errorf("publish: commit: %w", err)
 	}
-	return 0, n.Inserted, 0, nil
+	return 0, n, 0, nil
 }

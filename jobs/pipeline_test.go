@@ -34,6 +34,7 @@ func newEnv(t *testing.T, src string) *Env {
 	cfg.Source.Dir = src
 	cfg.Warehouse.MemoryLimit = "1GB"
 	cfg.Marts.ChunkCustomers = 700 // three chunks: the monthly snapshot must not depend on chunking
+	cfg.Mining.Cluster.K = 4       // one cluster per planted customer type
 	return &Env{Config: cfg, DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -92,7 +93,7 @@ func snapshot(t *testing.T, env *Env) map[string]string {
 func fingerprint(t *testing.T, db *warehouse.DB) map[string]string {
 	t.Helper()
 	fp := map[string]string{}
-	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle"}
+	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle", "mining.cluster"}
 	for _, st := range warehouse.ScoreTables {
 		if st != "model_runs" { // a record per run, like ops.job_runs
 			tables = append(tables, "scores."+st)
@@ -263,7 +264,7 @@ func TestPipeline(t *testing.T) {
 			AND clv_historical IS NOT NULL AND p_alive BETWEEN 0 AND 1 AND isfinite(expected_purchases)
 			AND expected_spend > 0 AND isfinite(clv) AND clv_quadrant IN ('vip', 'grow', 'maintain', 'abandon')
 			AND lifecycle_stage IN ('acquisition', 'growth', 'maturity', 'decline', 'termination')
-			AND decline_warning IS NOT NULL)`); n != 0 {
+			AND decline_warning IS NOT NULL AND cluster_id BETWEEN 1 AND 4 AND cluster_label IS NOT NULL)`); n != 0 {
 			t.Errorf("%d customers with a purchase lack a score", n)
 		}
 		// frequency and monetary agree with the facts
@@ -301,8 +302,43 @@ func TestPipeline(t *testing.T) {
 		if strings.Join(order, " ") != "loyal regular occasional one_timer" {
 			t.Errorf("latent types by mean CLV: %v", order)
 		}
-		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 4 {
-			t.Errorf("scores.model_runs has %d methods for the run, want 4", n)
+		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 5 {
+			t.Errorf("scores.model_runs has %d methods for the run, want 5", n)
+		}
+		if n := count(t, db, "SELECT sum(customers) FROM scores.cluster_profiles"); n != buyers {
+			t.Errorf("cluster profiles cover %d customers, want %d", n, buyers)
+		}
+		// The planted types map mostly onto distinct clusters: each type's most common cluster
+		// holds most of it, and the types' most common clusters are mostly different.
+		rows, err = db.Query(`SELECT latent_type, arg_max(cluster_id, n), max(n) / sum(n) FROM (
+				SELECT t.latent_type, s.cluster_id, count(*) AS n FROM scores.customer_scores s
+				JOIN read_csv(?, all_varchar = true) t USING (customer_id)
+				WHERE s.cluster_id IS NOT NULL GROUP BY ALL) GROUP BY 1`, filepath.Join(src1, "truth_customers.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		major := map[string]int{}
+		share := map[string]float64{}
+		for rows.Next() {
+			var typ string
+			var c int
+			var sh float64
+			if err := rows.Scan(&typ, &c, &sh); err != nil {
+				t.Fatal(err)
+			}
+			major[typ], share[typ] = c, sh
+		}
+		rows.Close()
+		t.Logf("most common cluster per type %v, share %v", major, share)
+		distinct := map[int]bool{}
+		for _, c := range major {
+			distinct[c] = true
+		}
+		if len(distinct) < 3 || major["loyal"] == major["one_timer"] || major["regular"] == major["one_timer"] {
+			t.Errorf("types' most common clusters %v (shares %v): want at least 3 distinct, loyal and regular apart from one-timers", major, share)
+		}
+		if share["loyal"] < 0.6 || share["one_timer"] < 0.4 {
+			t.Errorf("types' shares in their most common cluster: %v", share)
 		}
 	})
 

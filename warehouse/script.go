@@ -70,7 +70,7 @@ func Render(name string, data any) (string, error) {
 			tmplMu.Unlock()
 			return "", fmt.Errorf("sql file %s: %w", name, err)
 		}
-		t, err = template.New(name).Funcs(template.FuncMap{"join": strings.Join, "quote": Quote}).Parse(string(b))
+		t, err = template.New(name).Funcs(template.FuncMap{"join": strings.Join, "quote": Quote, "ident": Ident}).Parse(string(b))
 		if err != nil {
 			tmplMu.Unlock()
 			return "", fmt.Errorf("sql file %s: %w", name, err)

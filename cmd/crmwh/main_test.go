@@ -94,6 +94,16 @@ func TestCLI(t *testing.T) {
 	if out, err := crmwh(t, "--config", zh, "--data", data, "mine", "rfm", "--query", sales); err != nil || !strings.Contains(out, "重要价值客户") {
 		t.Errorf("mine rfm with language zh: %v\n%s", err, out)
 	}
+	// k-means on any query: three planted groups, a constant column left out, NULLs imputed.
+	points := "SELECT i AS id, (i % 3) * 10 + (i * 7919 % 13) / 13.0 AS a, CASE WHEN i % 17 = 0 THEN NULL ELSE (i % 3) * 5.0 + (i * 104729 % 11) / 11.0 END AS b, 7 AS c, 'x' AS tag FROM range(300) t(i)"
+	out, err = crmwh(t, "--data", data, "mine", "kmeans", "--query", points, "--features", "a,b,c", "--out", "scratch.points")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	golden(t, "mine_kmeans.txt", regexp.MustCompile(`fit_seconds=.*`).ReplaceAllString(out, "fit_seconds=(varies)"))
+	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, count(DISTINCT cluster_id) AS k, min(tag) AS tag FROM scratch.points"); err != nil || out != "n,k,tag\n300,3,x\n" {
+		t.Errorf("--out scratch.points holds %q (%v)", out, err)
+	}
 	// Without a warehouse, the query runs in an empty in-memory database.
 	synthetic := "SELECT i % 50 AS customer_id, DATE '2025-01-01' + CAST(i * 7 % 365 AS INTEGER) AS ts, 10 + i % 13 AS amount FROM range(2000) t(i)"
 	if out, err := crmwh(t, "--data", t.TempDir(), "mine", "clv", "--query", synthetic); err != nil || !strings.Contains(out, "customers=50\n") {
@@ -133,6 +143,9 @@ func TestCLI(t *testing.T) {
 		{[]string{"mine", "clv", "--query", sales, "--calibration-end", "2027-01-01"}, "after the as-of date"},
 		{[]string{"mine", "clv", "--query", sales, "--time-unit", "month"}, "time_unit \"month\" is not day or week"},
 		{[]string{"mine", "rfm"}, "--query is required"},
+		{[]string{"mine", "kmeans", "--query", "SELECT 'a' AS s"}, "no numeric column"},
+		{[]string{"mine", "kmeans", "--query", "SELECT 1 AS x, 2 AS y FROM range(5)"}, "no feature varies"},
+		{[]string{"mine", "kmeans", "--query", "SELECT 1 AS x", "--k", "1"}, "--k must be at least 2"},
 		{[]string{"--config", filepath.Join(data, "absent.yaml"), "run"}, "no such file"},
 		{[]string{"--log-format", "yaml", "run"}, "--log-format must be text or json"},
 	}

@@ -22,13 +22,13 @@ import (
 func newMine(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mine METHOD",
-		Short: "Run one mining method on any SQL query (rfm, clv)",
+		Short: "Run one mining method on any SQL query (rfm, clv, kmeans)",
 		Long: `Runs one mining method on the rows of any SQL query, run in the warehouse (or, when there is
 no warehouse yet, in an empty DuckDB that can still read files with read_csv or read_parquet).
 The key figures end the output as name=value lines; --out TABLE writes the per-row results
 into the warehouse.`,
 	}
-	cmd.AddCommand(newMineRFM(g), newMineCLV(g))
+	cmd.AddCommand(newMineRFM(g), newMineCLV(g), newMineKMeans(g))
 	return cmd
 }
 
@@ -56,8 +56,8 @@ func (s *session) close() {
 }
 
 // open reads the query, opens the warehouse (read-only unless --out is given; an empty in-memory
-// database when there is none and no --out) and builds the mining input.
-func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, marginRate float64) (*session, error) {
+// database when there is none and no --out) and builds the mining input with prepare.
+func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, prepare func(ctx context.Context, s *session, query string, asOf time.Time) error) (*session, error) {
 	query := f.query
 	if query == "-" {
 		b, err := io.ReadAll(cmd.InOrStdin())
@@ -96,11 +96,20 @@ func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, marginRate float64) 
 		return nil, err
 	}
 	s := &session{db: db, conn: conn}
-	if s.asOf, err = mining.PrepareQuery(cmd.Context(), conn, query, asOf, marginRate); err != nil {
+	if err := prepare(cmd.Context(), s, query, asOf); err != nil {
 		s.close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// transactions prepares the value methods' input: (customer_id, ts, amount) rows.
+func transactions(marginRate float64) func(ctx context.Context, s *session, query string, asOf time.Time) error {
+	return func(ctx context.Context, s *session, query string, asOf time.Time) error {
+		var err error
+		s.asOf, err = mining.PrepareQuery(ctx, s.conn, query, asOf, marginRate)
+		return err
+	}
 }
 
 // checkOut refuses output tables that would overwrite the warehouse's own.
@@ -162,7 +171,7 @@ func newMineRFM(g *globals) *cobra.Command {
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			s, err := f.open(cmd, env, 1)
+			s, err := f.open(cmd, env, transactions(1))
 			if err != nil {
 				return err
 			}
@@ -242,7 +251,7 @@ what happened.`,
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			s, err := f.open(cmd, env, margin)
+			s, err := f.open(cmd, env, transactions(margin))
 			if err != nil {
 				return err
 			}
@@ -315,5 +324,149 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 	if holdoutDays > 0 {
 		fmt.Fprintf(w, "holdout_actual=%d\nholdout_predicted=%.1f\n", actual, fit.HoldoutPredicted)
 	}
+	return nil
+}
+
+func newMineKMeans(g *globals) *cobra.Command {
+	var f mineFlags
+	var k int
+	var seed uint64
+	var features, logFeatures []string
+	var standardize bool
+	cmd := &cobra.Command{
+		Use:   "kmeans --query SQL",
+		Short: "k-means clusters of any query's rows, with k chosen by silhouette unless --k is given",
+		Long: `Clusters the rows of the query on its numeric columns (or --features) with k-means: k-means++
+seeding, Lloyd iterations, the best of n_init restarts (mining.cluster in the config sets n_init,
+max_iter, tol and the k range). Features are used as given unless --standardize z-scores them;
+--log takes log(1 + x) of the named ones first. A NULL becomes the feature's mean; a constant or
+entirely NULL feature is left out. --out writes the query's rows with cluster_id and
+cluster_label, in the query's order.`,
+		Example: `  crmwh mine kmeans --query "SELECT * FROM read_csv('points.csv')" --k 8 --out points_clustered
+  crmwh mine kmeans --query "SELECT customer_id, recency_days, frequency, monetary FROM scores.customer_scores WHERE frequency > 0" --features recency_days,frequency,monetary --log frequency,monetary --standardize`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			c := env.Config.Mining.Cluster
+			if cmd.Flags().Changed("seed") {
+				c.Seed = seed
+			}
+			if k < 0 || k == 1 {
+				return fmt.Errorf("--k must be at least 2 (or 0 to choose by silhouette)")
+			}
+			s, err := f.open(cmd, env, func(ctx context.Context, s *session, query string, _ time.Time) error {
+				query = strings.TrimRight(strings.TrimSpace(query), "; \n\t")
+				_, err := warehouse.RunScript(ctx, s.conn, "mining/kmeans_input.sql", map[string]string{"Query": query})
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			ctx := cmd.Context()
+			if len(features) == 0 {
+				if features, err = numericColumns(ctx, s.conn, "kmeans_input"); err != nil {
+					return err
+				}
+				if len(features) == 0 {
+					return errors.New("the query returns no numeric column to cluster on (or name them with --features)")
+				}
+			}
+			fit, err := mining.Cluster(ctx, s.conn, mining.ClusterSpec{
+				Input: "kmeans_input", Features: features, LogFeatures: logFeatures, Standardize: standardize,
+				K: k, KMin: c.KMin, KMax: c.KMax, SilhouetteSample: c.SilhouetteSample, NInit: c.NInit,
+				MaxIter: c.MaxIter, Tol: c.Tol, Seed: c.Seed, LabelThreshold: c.LabelThreshold,
+				Language: env.Config.Mining.Language,
+			})
+			if err != nil {
+				return err
+			}
+			return printKMeans(ctx, cmd.OutOrStdout(), s, &f, fit, features, standardize)
+		},
+	}
+	f.register(cmd, "the rows to cluster")
+	cmd.Flags().IntVar(&k, "k", 0, "number of clusters (0: choose in the config's k_min..k_max by silhouette)")
+	cmd.Flags().Uint64Var(&seed, "seed", 42, "random seed (default from the config)")
+	cmd.Flags().StringSliceVar(&features, "features", nil, "columns to cluster on (default: every numeric column)")
+	cmd.Flags().StringSliceVar(&logFeatures, "log", nil, "columns to take log(1 + x) of first")
+	cmd.Flags().BoolVar(&standardize, "standardize", false, "z-score every feature")
+	_ = cmd.Flags().MarkHidden("as-of") // no dates in k-means
+	return cmd
+}
+
+// numericColumns lists a table's numeric columns in order.
+func numericColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+table+")")
+	if err != nil {
+		return nil, fmt.Errorf("describe the query: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return nil, err
+		}
+		if isNumeric(typ) {
+			out = append(out, name)
+		}
+	}
+	return out, rows.Err()
+}
+
+func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *mining.ClusterFit, features []string, standardize bool) error {
+	r := fit.Result
+	how := "as given"
+	if standardize {
+		how = "standardized"
+	}
+	fmt.Fprintf(w, "k-means on %s rows, features %s (%s)\n", num(int64(len(r.Labels))), strings.Join(fit.Used, ", "), how)
+	for _, name := range features {
+		if why, ok := fit.Excluded[name]; ok {
+			fmt.Fprintf(w, "  %s left out: %s\n", name, why)
+		}
+		if n, ok := fit.Imputed[name]; ok {
+			fmt.Fprintf(w, "  %s: %s NULLs replaced by the mean\n", name, num(int64(n)))
+		}
+	}
+	if len(fit.Silhouette) > 0 {
+		ks := make([]int, 0, len(fit.Silhouette))
+		for k := range fit.Silhouette {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		var parts []string
+		for _, k := range ks {
+			parts = append(parts, fmt.Sprintf("%d: %.4f", k, fit.Silhouette[k]))
+		}
+		fmt.Fprintf(w, "  k chosen by silhouette: %s\n", strings.Join(parts, ", "))
+	}
+	converged := "converged"
+	if !r.Converged {
+		converged = "not converged (max_iter reached)"
+	}
+	fmt.Fprintf(w, "  k %d, %d iterations (%s), inertia %.6g\n\n", r.K, r.Iterations, converged, r.Inertia)
+	q, err := warehouse.Render("mining/kmeans_report.sql", map[string]any{"Features": features})
+	if err != nil {
+		return err
+	}
+	if err := runQuery(ctx, s.conn, w, q, "table"); err != nil {
+		return err
+	}
+	if f.out != "" {
+		n, err := s.writeOut(ctx, f.out, "SELECT * EXCLUDE (input_row) FROM cluster_assigned ORDER BY input_row")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "Wrote %s rows to %s.\n", num(n), f.out)
+	}
+	sizes := make([]string, len(r.Sizes))
+	for i, n := range r.Sizes {
+		sizes[i] = fmt.Sprint(n)
+	}
+	fmt.Fprintf(w, "\nk=%d\niterations=%d\ninertia=%.6f\nsizes=%s\nfit_seconds=%.3f\n", r.K, r.Iterations, r.Inertia, strings.Join(sizes, ","), fit.FitSeconds)
 	return nil
 }

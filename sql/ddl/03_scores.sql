@@ -171,3 +171,94 @@ COMMENT ON COLUMN scores.customer_scores.clv_quadrant IS 'vip (high current and 
 COMMENT ON COLUMN scores.customer_scores.lifecycle_stage IS 'acquisition, growth, maturity, decline or termination.';
 COMMENT ON COLUMN scores.customer_scores.decline_warning IS 'True when recent spend dropped sharply against the customer''s own history.';
 COMMENT ON COLUMN scores.customer_scores.decline_drop IS 'Drop of the recent daily spend rate against the customer''s earlier rate (0 to 1); NULL without enough history.';
+
+CREATE TABLE IF NOT EXISTS mining.cluster (
+    run_id         VARCHAR NOT NULL,
+    as_of          DATE NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    cluster_id     INTEGER NOT NULL,
+    cluster_label  VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.cluster IS 'Latest result of the cluster job, one row per customer with a purchase; published into scores.customer_scores.';
+COMMENT ON COLUMN mining.cluster.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.cluster.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.cluster.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.cluster.cluster_id IS 'As scores.customer_scores.cluster_id.';
+COMMENT ON COLUMN mining.cluster.cluster_label IS 'As scores.customer_scores.cluster_label.';
+
+CREATE TABLE IF NOT EXISTS mining.cluster_profiles (
+    run_id          VARCHAR NOT NULL,
+    as_of           DATE NOT NULL,
+    cluster_id      INTEGER NOT NULL,
+    cluster_label   VARCHAR NOT NULL,
+    customers       BIGINT NOT NULL,
+    customer_share  DOUBLE NOT NULL,
+    revenue_share   DOUBLE
+);
+COMMENT ON TABLE mining.cluster_profiles IS 'Latest cluster profiles of the cluster job; published as scores.cluster_profiles.';
+COMMENT ON COLUMN mining.cluster_profiles.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.cluster_profiles.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.cluster_profiles.cluster_id IS 'As scores.cluster_profiles.cluster_id.';
+COMMENT ON COLUMN mining.cluster_profiles.cluster_label IS 'As scores.cluster_profiles.cluster_label.';
+COMMENT ON COLUMN mining.cluster_profiles.customers IS 'As scores.cluster_profiles.customers.';
+COMMENT ON COLUMN mining.cluster_profiles.customer_share IS 'As scores.cluster_profiles.customer_share.';
+COMMENT ON COLUMN mining.cluster_profiles.revenue_share IS 'As scores.cluster_profiles.revenue_share.';
+
+CREATE TABLE IF NOT EXISTS mining.cluster_features (
+    run_id        VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    cluster_id    INTEGER NOT NULL,
+    feature       VARCHAR NOT NULL,
+    mean          DOUBLE,
+    overall_mean  DOUBLE,
+    z_score       DOUBLE
+);
+COMMENT ON TABLE mining.cluster_features IS 'Latest per-cluster feature means of the cluster job; published as scores.cluster_features.';
+COMMENT ON COLUMN mining.cluster_features.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.cluster_features.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.cluster_features.cluster_id IS 'As scores.cluster_features.cluster_id.';
+COMMENT ON COLUMN mining.cluster_features.feature IS 'As scores.cluster_features.feature.';
+COMMENT ON COLUMN mining.cluster_features.mean IS 'As scores.cluster_features.mean.';
+COMMENT ON COLUMN mining.cluster_features.overall_mean IS 'As scores.cluster_features.overall_mean.';
+COMMENT ON COLUMN mining.cluster_features.z_score IS 'As scores.cluster_features.z_score.';
+
+CREATE TABLE IF NOT EXISTS scores.cluster_profiles (
+    run_id          VARCHAR NOT NULL,
+    as_of           DATE NOT NULL,
+    cluster_id      INTEGER NOT NULL,
+    cluster_label   VARCHAR NOT NULL,
+    customers       BIGINT NOT NULL,
+    customer_share  DOUBLE NOT NULL,
+    revenue_share   DOUBLE
+);
+COMMENT ON TABLE scores.cluster_profiles IS 'One row per k-means cluster of the published run: size, shares and a readable label; feature means in scores.cluster_features.';
+COMMENT ON COLUMN scores.cluster_profiles.run_id IS 'Run that published the profile.';
+COMMENT ON COLUMN scores.cluster_profiles.as_of IS 'As-of date of the clustering.';
+COMMENT ON COLUMN scores.cluster_profiles.cluster_id IS 'Cluster number, 1 = the largest.';
+COMMENT ON COLUMN scores.cluster_profiles.cluster_label IS 'Readable label from the features that stand far above or below the overall mean.';
+COMMENT ON COLUMN scores.cluster_profiles.customers IS 'Customers in the cluster.';
+COMMENT ON COLUMN scores.cluster_profiles.customer_share IS 'Share of the clustered customers.';
+COMMENT ON COLUMN scores.cluster_profiles.revenue_share IS 'Share of the clustered customers'' revenue.';
+
+CREATE TABLE IF NOT EXISTS scores.cluster_features (
+    run_id        VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    cluster_id    INTEGER NOT NULL,
+    feature       VARCHAR NOT NULL,
+    mean          DOUBLE,
+    overall_mean  DOUBLE,
+    z_score       DOUBLE
+);
+COMMENT ON TABLE scores.cluster_features IS 'Per cluster and feature of the published run: the mean in original units against the overall mean.';
+COMMENT ON COLUMN scores.cluster_features.run_id IS 'Run that published the row.';
+COMMENT ON COLUMN scores.cluster_features.as_of IS 'As-of date of the clustering.';
+COMMENT ON COLUMN scores.cluster_features.cluster_id IS 'Cluster number (scores.cluster_profiles).';
+COMMENT ON COLUMN scores.cluster_features.feature IS 'Feature name.';
+COMMENT ON COLUMN scores.cluster_features.mean IS 'Mean of the feature in the cluster, in original units (NULLs left out).';
+COMMENT ON COLUMN scores.cluster_features.overall_mean IS 'Mean over all clustered customers.';
+COMMENT ON COLUMN scores.cluster_features.z_score IS 'Distance of the cluster mean from the overall mean in standard deviations of the feature as clustered (after any log); what the label is built from.';
+
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS cluster_id INTEGER;
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS cluster_label VARCHAR;
+COMMENT ON COLUMN scores.customer_scores.cluster_id IS 'k-means cluster (scores.cluster_profiles), 1 = the largest.';
+COMMENT ON COLUMN scores.customer_scores.cluster_label IS 'Readable label of the cluster.';

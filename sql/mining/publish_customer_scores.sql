@@ -1,5 +1,6 @@
 -- Replaces scores.customer_scores with every customer known at the as-of date (the version valid
--- then) and the results of each mining method computed for that date. Runs in one transaction.
+-- then) and the results of each mining method computed for that date, and the cluster profiles.
+-- Runs in one transaction.
 DELETE FROM scores.customer_scores;
 
 INSERT INTO scores.customer_scores BY NAME
@@ -13,7 +14,8 @@ WITH customers AS (
 rfm AS (SELECT * FROM mining.rfm WHERE as_of = {{quote .AsOf}}),
 abc AS (SELECT * FROM mining.abc WHERE as_of = {{quote .AsOf}}),
 clv AS (SELECT * FROM mining.clv WHERE as_of = {{quote .AsOf}}),
-lc AS (SELECT * FROM mining.lifecycle WHERE as_of = {{quote .AsOf}})
+lc AS (SELECT * FROM mining.lifecycle WHERE as_of = {{quote .AsOf}}),
+cl AS (SELECT * FROM mining.cluster WHERE as_of = {{quote .AsOf}})
 SELECT {{quote .RunID}} AS run_id,
     CAST({{quote .AsOf}} AS DATE) AS as_of,
     c.customer_id,
@@ -25,11 +27,23 @@ SELECT {{quote .RunID}} AS run_id,
     seg.label_{{.Language}} AS rfm_segment_label,
     abc.abc_class,
     clv.clv_historical, clv.p_alive, clv.expected_purchases, clv.expected_spend, clv.clv, clv.clv_quadrant,
-    lc.lifecycle_stage, lc.decline_warning, lc.decline_drop
+    lc.lifecycle_stage, lc.decline_warning, lc.decline_drop,
+    cl.cluster_id, cl.cluster_label
 FROM customers AS c
 LEFT JOIN rfm USING (customer_id)
 LEFT JOIN scores.rfm_segments AS seg USING (rfm_segment)
 LEFT JOIN abc USING (customer_id)
 LEFT JOIN clv USING (customer_id)
 LEFT JOIN lc USING (customer_id)
+LEFT JOIN cl USING (customer_id)
 ORDER BY c.customer_id;
+
+DELETE FROM scores.cluster_profiles;
+
+INSERT INTO scores.cluster_profiles BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.cluster_profiles WHERE as_of = {{quote .AsOf}};
+
+DELETE FROM scores.cluster_features;
+
+INSERT INTO scores.cluster_features BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.cluster_features WHERE as_of = {{quote .AsOf}};

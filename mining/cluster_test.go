@@ -1,0 +1,141 @@
+package mining
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func matrix(rows [][]float64) *Matrix {
+	m := &Matrix{Rows: len(rows), Cols: len(rows[0])}
+	for _, r := range rows {
+		m.Data = append(m.Data, r...)
+	}
+	return m
+}
+
+// The silhouette equals scikit-learn's silhouette_score on a small case, for two labelings at once.
+func TestSilhouetteMatchesScikitLearn(t *testing.T) {
+	x := matrix([][]float64{{0, 0}, {0, 1}, {1, 0}, {5, 5}, {5, 6}, {6, 5}, {6, 6}, {10, 0}})
+	all := []int{0, 1, 2, 3, 4, 5, 6, 7}
+	got := silhouettes(x, all, [][]int32{{0, 0, 0, 1, 1, 1, 1, 2}, {0, 0, 1, 1, 1, 1, 0, 1}}, []int{3, 2})
+	for i, want := range []float64{0.7338680173886367, 0.042870989282287664} {
+		if math.Abs(got[i]-want) > 1e-12 {
+			t.Errorf("labeling %d: silhouette %.15f, want %.15f", i, got[i], want)
+		}
+	}
+}
+
+func TestKMeansEdgeCases(t *testing.T) {
+	// k above the number of distinct rows: k is lowered to it, every row sits on its centre.
+	x := matrix([][]float64{{1, 1}, {1, 1}, {2, 2}, {3, 3}, {3, 3}, {2, 2}})
+	res, err := KMeans(x, KMeansOptions{K: 5, NInit: 2, MaxIter: 100, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.K != 3 || res.Inertia != 0 || len(res.Sizes) != 3 {
+		t.Errorf("k=5 on 3 distinct rows: k %d, inertia %g, sizes %v; want 3 clusters, inertia 0", res.K, res.Inertia, res.Sizes)
+	}
+	// A far outlier gets a cluster of its own.
+	b, _ := blobs(3, 400, 2, 2, 0.5)
+	b.Data = append(b.Data, 500, 500)
+	b.Rows++
+	res, err = KMeans(b, KMeansOptions{K: 3, NInit: 1, MaxIter: 100, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := res.Labels[b.Rows-1]; res.Sizes[l] != 1 {
+		t.Errorf("the outlier's cluster has %d rows, want 1", res.Sizes[l])
+	}
+	// An empty cluster is re-seeded, not dropped: start one centre far from every row.
+	f := newFit(b, 3)
+	copy(f.centers, []float64{b.Data[0], b.Data[1], b.Data[2], b.Data[3], 1e6, 1e6})
+	r := f.lloyd(100, 0)
+	if r.Reseeded == 0 || r.K != 3 {
+		t.Errorf("re-seeded %d times, k %d", r.Reseeded, r.K)
+	}
+	for c, n := range r.Sizes {
+		if n == 0 {
+			t.Errorf("cluster %d is empty", c)
+		}
+	}
+	// NaN is refused with a clear error.
+	if _, err := KMeans(matrix([][]float64{{1}, {math.NaN()}}), KMeansOptions{K: 1}); err == nil {
+		t.Error("NaN accepted")
+	}
+}
+
+// Clustering a table: constant and entirely NULL features are left out, NULLs take the mean,
+// k is chosen by silhouette, every row gets a cluster and labels, and nothing is NaN.
+func TestClusterTable(t *testing.T) {
+	ctx := context.Background()
+	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE pts (id INTEGER, frequency DOUBLE, monetary DOUBLE, flat DOUBLE, nothing DOUBLE, satisfaction DOUBLE)"); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(9, 9))
+	centres := [][2]float64{{2, 100}, {20, 5000}, {8, 900}}
+	for i := range 600 {
+		c := centres[i%3]
+		var sat any = 0.6 + 0.15*float64(i%3) + rng.NormFloat64()*0.05
+		if i%20 == 0 {
+			sat = nil // never surveyed
+		}
+		if _, err := conn.ExecContext(ctx, "INSERT INTO pts VALUES (?, ?, ?, 7, NULL, ?)", i,
+			c[0]+rng.NormFloat64()*0.3, c[1]*(1+rng.NormFloat64()*0.02), sat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spec := ClusterSpec{Input: "pts", Features: []string{"frequency", "monetary", "flat", "nothing", "satisfaction"},
+		LogFeatures: []string{"monetary"}, Standardize: true, KMin: 2, KMax: 6, SilhouetteSample: 400,
+		NInit: 2, MaxIter: 100, Tol: 1e-4, Seed: 3, LabelThreshold: 0.5, Language: "en", Revenue: "monetary"}
+	fit, err := Cluster(ctx, conn, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fit.Result.K != 3 {
+		t.Errorf("chose k = %d (silhouette %v), want 3", fit.Result.K, fit.Silhouette)
+	}
+	if fit.Excluded["flat"] != "constant" || fit.Excluded["nothing"] != "entirely NULL" || fit.Imputed["satisfaction"] != 30 {
+		t.Errorf("excluded %v, imputed %v", fit.Excluded, fit.Imputed)
+	}
+	truth := make([]int32, 600)
+	for i := range truth {
+		truth[i] = int32(i % 3)
+	}
+	if ari := adjustedRand(fit.Result.Labels, truth); ari < 0.95 {
+		t.Errorf("adjusted Rand %.3f", ari)
+	}
+	var rows, nan, profiles int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE cluster_id IS NULL OR cluster_label IS NULL) FROM cluster_assigned`).Scan(&rows, &nan); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM cluster_features_result WHERE isnan(coalesce(mean, 0)) OR isnan(coalesce(z_score, 0))`).Scan(&nan); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT sum(customers) FROM cluster_profiles_result WHERE revenue_share BETWEEN 0 AND 1`).Scan(&profiles); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 600 || nan != 0 || profiles != 600 {
+		t.Errorf("%d rows assigned, %d NaN, profiles cover %d", rows, nan, profiles)
+	}
+	// Cluster 1 is the largest, and the biggest spenders are labelled so.
+	for c, l := range fit.Labels {
+		t.Logf("cluster %d (%d rows): %s", c+1, fit.Result.Sizes[c], l)
+	}
+	found := false
+	for _, l := range fit.Labels {
+		found = found || l == "high spend, frequent" || l == "frequent, high spend"
+	}
+	if !found {
+		t.Errorf("no cluster labelled as frequent high spenders: %v", fit.Labels)
+	}
+	again, err := Cluster(ctx, conn, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Result.Inertia != fit.Result.Inertia || adjustedRand(again.Result.Labels, fit.Result.Labels) != 1 {
+		t.Error("same seed, different clustering")
+	}
+}
