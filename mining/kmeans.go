@@ -213,17 +213,24 @@ func (f *fit) seed(rng *rand.Rand, trials int) {
 		}
 		f.parallel(func(ch, lo, hi int) {
 			p := make([]float64, trials)
+			dist := make([]float64, trials)
 			for i := lo; i < hi; i++ {
-				row, cl, cc := x.Data[i*d:(i+1)*d], closest[i], ccDist[int(near[i])*trials:(int(near[i])+1)*trials]
-				for t := range trials {
-					// |cand − centre| ≥ 2·|row − centre| ⇒ |row − cand| ≥ |row − centre|
-					if cc[t] < 4*cl {
-						if v := sqDist(row, cr[t*d:(t+1)*d]); v < cl {
-							p[t] += v
-							continue
-						}
+				row, cl := x.Data[i*d:(i+1)*d:(i+1)*d], closest[i]
+				cc := ccDist[int(near[i])*trials : (int(near[i])+1)*trials]
+				// |cand − centre| ≥ 2·|row − centre| ⇒ |row − cand| ≥ |row − centre|: skip those
+				need := false
+				for _, v := range cc {
+					need = need || v < 4*cl
+				}
+				if !need {
+					for t := range p {
+						p[t] += cl
 					}
-					p[t] += cl
+					continue
+				}
+				sqDists(row, cr, dist)
+				for t, v := range dist {
+					p[t] += math.Min(v, cl)
 				}
 			}
 			pot[ch] = p
@@ -252,6 +259,29 @@ func (f *fit) seed(rng *rand.Rand, trials int) {
 	}
 }
 
+// sqDists sets out[t] to the squared distance from row to the t-th row of centres (len(row)
+// values each), in one call: the loop over them is the hot path of seeding.
+func sqDists(row, centres, out []float64) {
+	d := len(row)
+	for t := range out {
+		c := centres[t*d : (t+1)*d : (t+1)*d]
+		var s0, s1, s2, s3 float64
+		j := 0
+		for ; j+4 <= d; j += 4 {
+			a0, a1, a2, a3 := row[j]-c[j], row[j+1]-c[j+1], row[j+2]-c[j+2], row[j+3]-c[j+3]
+			s0 += a0 * a0
+			s1 += a1 * a1
+			s2 += a2 * a2
+			s3 += a3 * a3
+		}
+		for ; j < d; j++ {
+			a := row[j] - c[j]
+			s0 += a * a
+		}
+		out[t] = (s0 + s1) + (s2 + s3)
+	}
+}
+
 // sortSearch returns the first index whose cumulative value exceeds v.
 func sortSearch(cum []float64, v float64) int {
 	lo, hi := 0, len(cum)
@@ -276,6 +306,7 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 	res := &KMeansResult{K: k}
 	half := make([]float64, k) // half the distance from each centre to its nearest other centre
 	moved := make([]float64, k)
+	cc := make([]float64, k*k) // squared distances between centres
 	sums := make([][]float64, len(f.chunks))
 	counts := make([][]int, len(f.chunks))
 	changes := make([]int, len(f.chunks))
@@ -310,7 +341,6 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 			res.Reseeded++
 		}
 		shift := 0.0
-		maxMove := 0.0
 		for j := range k {
 			c := newCenters[j*d : (j+1)*d]
 			if size[j] > 0 {
@@ -321,15 +351,25 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 			s := sqDist(c, f.centers[j*d:(j+1)*d])
 			shift += s
 			moved[j] = math.Sqrt(s)
-			maxMove = math.Max(maxMove, moved[j])
+		}
+		// A row's lower bound falls by the largest move among the other centres: the largest, or
+		// for the centre that moved most, the second largest.
+		top, second, topJ := 0.0, 0.0, -1
+		for j, m := range moved {
+			if m > top {
+				second, top, topJ = top, m, j
+			} else if m > second {
+				second = m
+			}
 		}
 		copy(f.centers, newCenters)
 		// E step with Hamerly's bounds.
 		for j := range k {
 			half[j] = math.Inf(1)
 			for o := range k {
+				cc[j*k+o] = sqDist(f.centers[j*d:(j+1)*d], f.centers[o*d:(o+1)*d])
 				if o != j {
-					half[j] = math.Min(half[j], math.Sqrt(sqDist(f.centers[j*d:(j+1)*d], f.centers[o*d:(o+1)*d])))
+					half[j] = math.Min(half[j], math.Sqrt(cc[j*k+o]))
 				}
 			}
 			half[j] /= 2
@@ -339,17 +379,21 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 			for i := lo; i < hi; i++ {
 				a := f.labels[i]
 				f.upper[i] += moved[a]
-				f.lower[i] -= maxMove
+				if int(a) == topJ {
+					f.lower[i] -= second
+				} else {
+					f.lower[i] -= top
+				}
 				m := math.Max(half[a], f.lower[i])
 				if f.upper[i] <= m {
 					continue
 				}
 				row := x.Row(i)
-				f.upper[i] = math.Sqrt(sqDist(row, f.centers[int(a)*d:int(a+1)*d]))
-				if f.upper[i] <= m {
+				own := sqDist(row, f.centers[int(a)*d:int(a+1)*d])
+				if f.upper[i] = math.Sqrt(own); f.upper[i] <= m {
 					continue
 				}
-				if f.assign(i, row) != a {
+				if f.assign(i, row, cc, own) != a {
 					changed++
 				}
 			}
@@ -388,24 +432,55 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 	return res
 }
 
-// fullAssign assigns rows [lo, hi) to their nearest centre and sets both bounds exactly.
+// fullAssign assigns rows [lo, hi) to their nearest centre and sets both bounds.
 func (f *fit) fullAssign(lo, hi int) {
 	for i := lo; i < hi; i++ {
-		f.assign(i, f.x.Row(i))
+		f.assign(i, f.x.Row(i), nil, math.NaN())
 	}
 }
 
-// assign scans every centre for row i and sets its label and bounds; it returns the label.
-func (f *fit) assign(i int, row []float64) int32 {
-	d := f.d
-	best, second := math.Inf(1), math.Inf(1)
-	bestJ := int32(0)
-	for j := range f.k {
-		s := sqDist(row, f.centers[j*d:(j+1)*d])
-		if s < best {
-			second, best, bestJ = best, s, int32(j)
-		} else if s < second {
-			second = s
+// assign finds row i's nearest centre and sets its label and bounds; it returns the label; own is
+// the squared distance to its current centre if already known (NaN otherwise). It
+// starts from the current centre and skips any centre j with |c_j − c_best| ≥ 2·|row − c_best|,
+// which cannot be nearer (triangle inequality); cc holds the squared centre distances. The
+// distance loop is written out here, not called, as this is the innermost loop of k-means.
+func (f *fit) assign(i int, row []float64, cc []float64, own float64) int32 {
+	d, k := f.d, f.k
+	bestJ := f.labels[i]
+	best := own // the squared distance to the current centre, when known; else NaN
+	if math.IsNaN(best) {
+		best = sqDist(row, f.centers[int(bestJ)*d:int(bestJ+1)*d])
+	}
+	second := math.Inf(1)
+	for j := range k {
+		if int32(j) == bestJ {
+			continue
+		}
+		if cc != nil && cc[int(bestJ)*k+j] >= 4*best {
+			// not nearer than best; its distance is at least |c_j − c_best| − |row − c_best|
+			lb := math.Sqrt(cc[int(bestJ)*k+j]) - math.Sqrt(best)
+			second = math.Min(second, lb*lb)
+			continue
+		}
+		c := f.centers[j*d : (j+1)*d : (j+1)*d]
+		var s0, s1, s2, s3 float64
+		t := 0
+		for ; t+4 <= d; t += 4 {
+			a0, a1, a2, a3 := row[t]-c[t], row[t+1]-c[t+1], row[t+2]-c[t+2], row[t+3]-c[t+3]
+			s0 += a0 * a0
+			s1 += a1 * a1
+			s2 += a2 * a2
+			s3 += a3 * a3
+		}
+		for ; t < d; t++ {
+			a := row[t] - c[t]
+			s0 += a * a
+		}
+		v := (s0 + s1) + (s2 + s3)
+		if v < best || (v == best && int32(j) < bestJ) {
+			second, best, bestJ = best, v, int32(j)
+		} else if v < second {
+			second = v
 		}
 	}
 	f.labels[i] = bestJ

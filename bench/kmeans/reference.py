@@ -2,9 +2,11 @@
 
   reference.py generate FILE N STD   writes make_blobs(N, 8 features, 8 centres, cluster_std=STD,
                                      random_state=0) as raw little-endian float64, row-major
-  reference.py fit FILE N REPEAT     fits KMeans(k=8, k-means++, n_init=1, max_iter=100,
-                                     algorithm="lloyd") and prints name=value lines; the time is
-                                     the median fit time, reading excluded
+  reference.py serve FILE N          reads the data once, then for each line "SEED" on stdin fits
+                                     KMeans(k=8, k-means++, n_init=1, max_iter=100, tol=1e-4,
+                                     algorithm="lloyd", random_state=SEED) and answers
+                                     "INERTIA ITERATIONS SECONDS" (fit time only), so that the
+                                     caller can interleave its own fits with these
 """
 import sys
 import time
@@ -21,16 +23,13 @@ def main():
         return
     from sklearn.cluster import KMeans
     x = np.fromfile(path, dtype="<f8").reshape(n, 8)
-    repeat = int(sys.argv[4])
-    times, model = [], None
-    for r in range(repeat):
-        model = KMeans(n_clusters=8, init="k-means++", n_init=1, max_iter=100, algorithm="lloyd", random_state=r)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        model = KMeans(n_clusters=8, init="k-means++", n_init=1, max_iter=100, tol=1e-4, algorithm="lloyd",
+                       random_state=int(line))
         t0 = time.perf_counter()
         model.fit(x)
-        times.append(time.perf_counter() - t0)
-    print(f"ref_inertia={model.inertia_:.6f}")
-    print(f"ref_iterations={model.n_iter_}")
-    print(f"ref_fit_seconds={sorted(times)[len(times) // 2]:.4f}")
+        print(f"{model.inertia_:.6f} {model.n_iter_} {time.perf_counter() - t0:.6f}", flush=True)
 
 
 if __name__ == "__main__":
