@@ -170,6 +170,10 @@ func printDemoSummary(cmd *cobra.Command, env *jobs.Env, elapsed time.Duration) 
 	if err := printQuery(cmd.Context(), db, out, "demo/value_summary.sql"); err != nil {
 		return err
 	}
+	fmt.Fprintln(out, "\nSegments (k-means; scores.cluster_profiles)")
+	if err := printQuery(cmd.Context(), db, out, "demo/segments.sql"); err != nil {
+		return err
+	}
 	var customers, lines, vip, warnings int64
 	if err := db.QueryRowContext(cmd.Context(), `SELECT (SELECT count(DISTINCT customer_id) FROM dim_customer WHERE customer_id <> ''),
 		(SELECT count(*) FROM fact_sales),
