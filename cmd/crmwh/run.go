@@ -31,6 +31,7 @@ func newRun(g *globals) *cobra.Command {
   clv        BG/NBD + Gamma-Gamma lifetime value and quadrant         (mining.clv)
   lifecycle  lifecycle stage and decline warning                      (mining.lifecycle)
   cluster    k-means segments with profiles and readable labels       (mining.cluster)
+  churn      decision tree of who is lost, trained on history         (mining.churn)
   publish    replace scores.customer_scores with the results, in one transaction
   lake       write the star schema and the scores as Parquet to lake/warehouse/
 Re-running a date changes nothing; a failed job leaves the warehouse as it was.`,

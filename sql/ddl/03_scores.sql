@@ -262,3 +262,82 @@ ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS cluster_id INTEGER;
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS cluster_label VARCHAR;
 COMMENT ON COLUMN scores.customer_scores.cluster_id IS 'k-means cluster (scores.cluster_profiles), 1 = the largest.';
 COMMENT ON COLUMN scores.customer_scores.cluster_label IS 'Readable label of the cluster.';
+
+CREATE TABLE IF NOT EXISTS mining.churn (
+    run_id             VARCHAR NOT NULL,
+    as_of              DATE NOT NULL,
+    customer_id        VARCHAR NOT NULL,
+    churn_probability  DOUBLE NOT NULL,
+    churn_risk         VARCHAR NOT NULL,
+    churn_reason       VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.churn IS 'Latest result of the churn job, one row per customer active at the as-of date; published into scores.customer_scores.';
+COMMENT ON COLUMN mining.churn.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.churn.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.churn.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.churn.churn_probability IS 'As scores.customer_scores.churn_probability.';
+COMMENT ON COLUMN mining.churn.churn_risk IS 'As scores.customer_scores.churn_risk.';
+COMMENT ON COLUMN mining.churn.churn_reason IS 'As scores.customer_scores.churn_reason.';
+
+CREATE TABLE IF NOT EXISTS mining.churn_tree (
+    run_id          VARCHAR NOT NULL,
+    as_of           DATE NOT NULL,
+    node_id         INTEGER NOT NULL,
+    parent_id       INTEGER,
+    depth           INTEGER NOT NULL,
+    rule            VARCHAR NOT NULL,
+    feature         VARCHAR,
+    threshold       DOUBLE,
+    is_leaf         BOOLEAN NOT NULL,
+    samples         BIGINT NOT NULL,
+    positive_share  DOUBLE NOT NULL,
+    predicted       VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.churn_tree IS 'Latest tree of the churn job; published as scores.churn_tree.';
+COMMENT ON COLUMN mining.churn_tree.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.churn_tree.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.churn_tree.node_id IS 'As scores.churn_tree.node_id.';
+COMMENT ON COLUMN mining.churn_tree.parent_id IS 'As scores.churn_tree.parent_id.';
+COMMENT ON COLUMN mining.churn_tree.depth IS 'As scores.churn_tree.depth.';
+COMMENT ON COLUMN mining.churn_tree.rule IS 'As scores.churn_tree.rule.';
+COMMENT ON COLUMN mining.churn_tree.feature IS 'As scores.churn_tree.feature.';
+COMMENT ON COLUMN mining.churn_tree.threshold IS 'As scores.churn_tree.threshold.';
+COMMENT ON COLUMN mining.churn_tree.is_leaf IS 'As scores.churn_tree.is_leaf.';
+COMMENT ON COLUMN mining.churn_tree.samples IS 'As scores.churn_tree.samples.';
+COMMENT ON COLUMN mining.churn_tree.positive_share IS 'As scores.churn_tree.positive_share.';
+COMMENT ON COLUMN mining.churn_tree.predicted IS 'As scores.churn_tree.predicted.';
+
+CREATE TABLE IF NOT EXISTS scores.churn_tree (
+    run_id          VARCHAR NOT NULL,
+    as_of           DATE NOT NULL,
+    node_id         INTEGER NOT NULL,
+    parent_id       INTEGER,
+    depth           INTEGER NOT NULL,
+    rule            VARCHAR NOT NULL,
+    feature         VARCHAR,
+    threshold       DOUBLE,
+    is_leaf         BOOLEAN NOT NULL,
+    samples         BIGINT NOT NULL,
+    positive_share  DOUBLE NOT NULL,
+    predicted       VARCHAR NOT NULL
+);
+COMMENT ON TABLE scores.churn_tree IS 'The published churn decision tree, one row per node in depth-first order: SELECT rule FROM scores.churn_tree ORDER BY node_id prints it as indented rules.';
+COMMENT ON COLUMN scores.churn_tree.run_id IS 'Run that published the tree.';
+COMMENT ON COLUMN scores.churn_tree.as_of IS 'As-of date of the model.';
+COMMENT ON COLUMN scores.churn_tree.node_id IS 'Node number in depth-first order; 0 is the root.';
+COMMENT ON COLUMN scores.churn_tree.parent_id IS 'Parent node; NULL for the root.';
+COMMENT ON COLUMN scores.churn_tree.depth IS 'Depth of the node; the root is 0.';
+COMMENT ON COLUMN scores.churn_tree.rule IS 'The condition that leads from the parent to this node, indented two spaces per level.';
+COMMENT ON COLUMN scores.churn_tree.feature IS 'Feature the node splits on (a categorical one as "column = value"); NULL for a leaf.';
+COMMENT ON COLUMN scores.churn_tree.threshold IS 'Rows with the feature at most this go to the first child; NULL for a leaf.';
+COMMENT ON COLUMN scores.churn_tree.is_leaf IS 'True for a leaf.';
+COMMENT ON COLUMN scores.churn_tree.samples IS 'Training customers reaching the node.';
+COMMENT ON COLUMN scores.churn_tree.positive_share IS 'Share of them that churned: the churn probability of a leaf.';
+COMMENT ON COLUMN scores.churn_tree.predicted IS 'The majority class of the node (true: churned).';
+
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS churn_probability DOUBLE;
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS churn_risk VARCHAR;
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS churn_reason VARCHAR;
+COMMENT ON COLUMN scores.customer_scores.churn_probability IS 'Probability of being lost (no purchase and no service visit) within the churn horizon: the churned share of the customer''s leaf of scores.churn_tree. NULL for customers not active at the as-of date.';
+COMMENT ON COLUMN scores.customer_scores.churn_risk IS 'high, medium or low, by the configured probability thresholds.';
+COMMENT ON COLUMN scores.customer_scores.churn_reason IS 'The conditions on the customer''s path through the churn tree, in words, with the customer''s values.';

@@ -15,7 +15,8 @@ rfm AS (SELECT * FROM mining.rfm WHERE as_of = {{quote .AsOf}}),
 abc AS (SELECT * FROM mining.abc WHERE as_of = {{quote .AsOf}}),
 clv AS (SELECT * FROM mining.clv WHERE as_of = {{quote .AsOf}}),
 lc AS (SELECT * FROM mining.lifecycle WHERE as_of = {{quote .AsOf}}),
-cl AS (SELECT * FROM mining.cluster WHERE as_of = {{quote .AsOf}})
+cl AS (SELECT * FROM mining.cluster WHERE as_of = {{quote .AsOf}}),
+ch AS (SELECT * FROM mining.churn WHERE as_of = {{quote .AsOf}})
 SELECT {{quote .RunID}} AS run_id,
     CAST({{quote .AsOf}} AS DATE) AS as_of,
     c.customer_id,
@@ -28,7 +29,8 @@ SELECT {{quote .RunID}} AS run_id,
     abc.abc_class,
     clv.clv_historical, clv.p_alive, clv.expected_purchases, clv.expected_spend, clv.clv, clv.clv_quadrant,
     lc.lifecycle_stage, lc.decline_warning, lc.decline_drop,
-    cl.cluster_id, cl.cluster_label
+    cl.cluster_id, cl.cluster_label,
+    ch.churn_probability, ch.churn_risk, ch.churn_reason
 FROM customers AS c
 LEFT JOIN rfm USING (customer_id)
 LEFT JOIN scores.rfm_segments AS seg USING (rfm_segment)
@@ -36,6 +38,7 @@ LEFT JOIN abc USING (customer_id)
 LEFT JOIN clv USING (customer_id)
 LEFT JOIN lc USING (customer_id)
 LEFT JOIN cl USING (customer_id)
+LEFT JOIN ch USING (customer_id)
 ORDER BY c.customer_id;
 
 DELETE FROM scores.cluster_profiles;
@@ -47,3 +50,8 @@ DELETE FROM scores.cluster_features;
 
 INSERT INTO scores.cluster_features BY NAME
 SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.cluster_features WHERE as_of = {{quote .AsOf}};
+
+DELETE FROM scores.churn_tree;
+
+INSERT INTO scores.churn_tree BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.churn_tree WHERE as_of = {{quote .AsOf}};

@@ -1,0 +1,264 @@
+package mining
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// TreeSpec says what to learn a tree on.
+type TreeSpec struct {
+	Table, Label     string   // a temp table on the connection (row order = rowid) and its label column
+	Include, Exclude []string // feature columns: Include (all when empty) less Exclude
+	MaxCategories    int
+	Options          TreeOptions
+	Engine           string // crmwh (default) or golearn
+	TestFraction     float64
+	Seed             uint64
+	Threshold        float64 // probability of the positive class from which a row is predicted positive
+}
+
+// TreeFit is a trained and evaluated tree.
+type TreeFit struct {
+	Tree       *Tree
+	Encoding   *TreeEncoding
+	Positive   int // class index treated as positive: the last of the classes in sort order
+	Metrics    BinaryMetrics
+	Train      int
+	Test       int
+	NullLabels int // rows without a label, left out
+	FitSeconds float64
+}
+
+// TrainTree encodes spec.Table, holds out a stratified TestFraction (seeded), grows the tree on
+// the rest and evaluates it on the held-out rows. With more than two classes the metrics are
+// those of the last class against the rest.
+func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, error) {
+	enc, err := NewTreeEncoding(ctx, conn, spec.Table, spec.Label, spec.Include, append(slices.Clone(spec.Exclude), spec.Label), max(2, spec.MaxCategories))
+	if err != nil {
+		return nil, err
+	}
+	x, labels, err := enc.Encode(ctx, conn, spec.Table, spec.Label)
+	if err != nil {
+		return nil, err
+	}
+	fit := &TreeFit{Encoding: enc}
+	var classes []string
+	for _, l := range labels {
+		if l.Valid && !slices.Contains(classes, l.String) {
+			classes = append(classes, l.String)
+		}
+	}
+	slices.Sort(classes)
+	if len(classes) < 2 {
+		return nil, fmt.Errorf("tree: the label %s needs at least two values, it has %d", spec.Label, len(classes))
+	}
+	fit.Positive = len(classes) - 1
+	// Rows without a label are left out.
+	keep := &Matrix{Cols: x.Cols}
+	var y []int32
+	for i, l := range labels {
+		if !l.Valid {
+			fit.NullLabels++
+			continue
+		}
+		c, _ := slices.BinarySearch(classes, l.String)
+		keep.Data = append(keep.Data, x.Row(i)...)
+		keep.Rows++
+		y = append(y, int32(c))
+	}
+	test := StratifiedSplit(y, len(classes), spec.TestFraction, spec.Seed)
+	train := &Matrix{Cols: x.Cols}
+	var ytr []int32
+	for i := range keep.Rows {
+		if !test[i] {
+			train.Data = append(train.Data, keep.Row(i)...)
+			train.Rows++
+			ytr = append(ytr, y[i])
+		}
+	}
+	fit.Train, fit.Test = train.Rows, keep.Rows-train.Rows
+	if train.Rows == 0 {
+		return nil, fmt.Errorf("tree: no training rows left after holding out %.0f%%", spec.TestFraction*100)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	if spec.Engine == "golearn" {
+		fit.Tree, err = FitGolearn(train, ytr, len(classes), enc.Features, classes, spec.Options)
+	} else {
+		fit.Tree, err = FitTree(train, ytr, len(classes), enc.Features, classes, spec.Options)
+	}
+	if err != nil {
+		return nil, err
+	}
+	fit.FitSeconds = time.Since(t0).Seconds()
+	var p []float64
+	var lab []bool
+	for i := range keep.Rows {
+		if test[i] {
+			p = append(p, fit.Tree.Proba(keep.Row(i))[fit.Positive])
+			lab = append(lab, int(y[i]) == fit.Positive)
+		}
+	}
+	fit.Metrics = Evaluate(p, lab, spec.Threshold)
+	return fit, nil
+}
+
+// Model is the fit's record for scores.model_runs.
+func (f *TreeFit) Model(method string, spec TreeSpec, extra map[string]any) *Model {
+	m := f.Metrics
+	imp := f.Tree.Importance()
+	top := map[string]float64{}
+	for j, v := range imp {
+		if v >= 0.01 {
+			top[f.Tree.Features[j]] = v
+		}
+	}
+	params := map[string]any{"label": spec.Label, "criterion": spec.Options.Criterion, "max_depth": spec.Options.MaxDepth,
+		"min_leaf": spec.Options.MinLeaf, "test_fraction": spec.TestFraction, "seed": spec.Seed, "threshold": spec.Threshold,
+		"engine": spec.Engine, "positive_class": f.Tree.Classes[f.Positive], "features": f.Encoding.Features,
+		"skipped_columns": f.Encoding.Skipped, "null_treatment": "numeric: the column's median; categorical: its own category (null)"}
+	for k, v := range extra {
+		params[k] = v
+	}
+	return &Model{Method: method, Customers: int64(f.Train + f.Test), Parameters: params,
+		Metrics: map[string]any{"auc": m.AUC, "accuracy": m.Accuracy, "precision": m.Precision, "recall": m.Recall,
+			"f1": m.F1, "lift_top_decile": m.LiftTopDecile, "threshold": m.Threshold,
+			"confusion_matrix": map[string]int{"tp": m.TP, "fp": m.FP, "tn": m.TN, "fn": m.FN},
+			"train_rows":       f.Train, "test_rows": f.Test, "test_positives": m.Positives, "null_labels": f.NullLabels,
+			"nodes": len(f.Tree.Nodes), "leaves": (len(f.Tree.Nodes) + 1) / 2, "feature_importance": top,
+			"fit_seconds": f.FitSeconds}}
+}
+
+// Score applies the tree to table (encoded as in training) and leaves tree_scores (input_row,
+// probability, predicted, reason) on the connection: the positive class's probability, the most
+// probable class and the path's conditions in words.
+func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words map[string]string) (int, error) {
+	x, _, err := f.Encoding.Encode(ctx, conn, table, "")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tree_scores (input_row BIGINT, probability DOUBLE,
+		predicted VARCHAR, reason VARCHAR)`); err != nil {
+		return 0, fmt.Errorf("tree: %w", err)
+	}
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "tree_scores")
+		if err != nil {
+			return err
+		}
+		for i := range x.Rows {
+			row := x.Row(i)
+			p := f.Tree.Proba(row)
+			best := 0
+			for c, v := range p {
+				if v > p[best] {
+					best = c
+				}
+			}
+			if err := a.AppendRow(int64(i), p[f.Positive], f.Tree.Classes[best], f.Encoding.Reason(f.Tree, row, words)); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("tree: score %s: %w", table, err)
+	}
+	return x.Rows, nil
+}
+
+// WriteNodes leaves tree_nodes on the connection: the nodes in depth-first order with their
+// parent, the condition that leads to them (indented by depth, so that the rule column read in
+// node order prints the tree), rows, the positive class's share and the predicted class.
+func (f *TreeFit) WriteNodes(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tree_nodes (node_id INTEGER, parent_id INTEGER,
+		depth INTEGER, rule VARCHAR, feature VARCHAR, threshold DOUBLE, is_leaf BOOLEAN, samples BIGINT,
+		positive_share DOUBLE, predicted VARCHAR)`); err != nil {
+		return fmt.Errorf("tree: %w", err)
+	}
+	t := f.Tree
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "tree_nodes")
+		if err != nil {
+			return err
+		}
+		id := 0
+		var walk func(n, parent int, cond string) error
+		walk = func(n, parent int, cond string) error {
+			nd := &t.Nodes[n]
+			my := id
+			id++
+			best := 0
+			for c, v := range nd.Counts {
+				if v > nd.Counts[best] {
+					best = c
+				}
+			}
+			share := 0.0
+			if nd.Samples > 0 {
+				share = nd.Counts[f.Positive] / float64(nd.Samples)
+			}
+			var par, feat, thr any
+			if parent >= 0 {
+				par = int32(parent)
+			}
+			if nd.Feature >= 0 {
+				feat, thr = t.Features[nd.Feature], nd.Threshold
+			}
+			if cond == "" {
+				cond = "all"
+			}
+			rule := strings.Repeat("  ", nd.Depth) + cond
+			if err := a.AppendRow(int32(my), par, int32(nd.Depth), rule, feat, thr, nd.Feature < 0, int64(nd.Samples), share, t.Classes[best]); err != nil {
+				return err
+			}
+			if nd.Feature < 0 {
+				return nil
+			}
+			if err := walk(nd.Left, my, f.Encoding.Condition(nd.Feature, nd.Threshold, true)); err != nil {
+				return err
+			}
+			return walk(nd.Right, my, f.Encoding.Condition(nd.Feature, nd.Threshold, false))
+		}
+		if err := walk(0, -1, ""); err != nil {
+			a.Close()
+			return err
+		}
+		return a.Close()
+	})
+}
+
+// Rules renders the tree as indented rules, one line per node, with the node's rows and the
+// positive class's share.
+func (f *TreeFit) Rules() string {
+	var b strings.Builder
+	t := f.Tree
+	var walk func(n int, cond string)
+	walk = func(n int, cond string) {
+		nd := &t.Nodes[n]
+		if cond == "" {
+			cond = "all"
+		}
+		share := 0.0
+		if nd.Samples > 0 {
+			share = nd.Counts[f.Positive] / float64(nd.Samples)
+		}
+		fmt.Fprintf(&b, "%s%s  [n=%d, %s=%.3f]\n", strings.Repeat("  ", nd.Depth), cond, nd.Samples, t.Classes[f.Positive], share)
+		if nd.Feature >= 0 {
+			walk(nd.Left, f.Encoding.Condition(nd.Feature, nd.Threshold, true))
+			walk(nd.Right, f.Encoding.Condition(nd.Feature, nd.Threshold, false))
+		}
+	}
+	walk(0, "")
+	return b.String()
+}

@@ -1,0 +1,10 @@
+-- The churn job's result: the scored customers (churn_score, in row order) with their probability,
+-- risk band and reason; and the tree.
+CREATE OR REPLACE TEMP TABLE churn_result AS
+SELECT s.customer_id, t.probability AS churn_probability,
+    CASE WHEN t.probability >= {{.High}} THEN 'high' WHEN t.probability >= {{.Medium}} THEN 'medium' ELSE 'low' END AS churn_risk,
+    t.reason AS churn_reason
+FROM (SELECT rowid AS input_row, customer_id FROM churn_score) AS s
+JOIN tree_scores AS t USING (input_row);
+
+CREATE OR REPLACE TEMP TABLE churn_tree_result AS SELECT * FROM tree_nodes;
