@@ -19,6 +19,7 @@ import (
 type TreeColumn struct {
 	Name       string
 	Numeric    bool
+	TextNumber bool // a text column holding numbers (blank is NULL), as CSV readers leave them
 	Median     float64
 	Categories []string // categorical: the one-hot categories, in order
 }
@@ -80,16 +81,28 @@ func NewTreeEncoding(ctx context.Context, conn *sql.Conn, table, label string, i
 			continue
 		}
 		q := warehouse.Ident(c.name)
-		if numericType(c.typ) {
+		textNumber := false
+		if !numericType(c.typ) {
+			// Text that is all numbers or blanks is a number column (a CSV with blanks in it).
+			var bad, good int64
+			if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FILTER (WHERE trim(CAST(%[1]s AS VARCHAR)) <> '' AND TRY_CAST(%[1]s AS DOUBLE) IS NULL),
+				count(TRY_CAST(%[1]s AS DOUBLE)) FROM %[2]s`, q, table)).Scan(&bad, &good); err != nil {
+				return nil, fmt.Errorf("tree: column %s: %w", c.name, err)
+			}
+			textNumber = bad == 0 && good > 0
+		}
+		if numericType(c.typ) || textNumber {
+			col := TreeColumn{Name: c.name, Numeric: true, TextNumber: textNumber}
 			var med sql.NullFloat64
-			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT median(CAST(%s AS DOUBLE)) FROM %s", q, table)).Scan(&med); err != nil {
+			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT median(%s) FROM %s", col.expr(), table)).Scan(&med); err != nil {
 				return nil, fmt.Errorf("tree: column %s: %w", c.name, err)
 			}
 			if !med.Valid {
 				enc.Skipped[c.name] = "entirely NULL"
 				continue
 			}
-			enc.Columns = append(enc.Columns, TreeColumn{Name: c.name, Numeric: true, Median: med.Float64})
+			col.Median = med.Float64
+			enc.Columns = append(enc.Columns, col)
 			enc.Features = append(enc.Features, c.name)
 			continue
 		}
@@ -132,6 +145,14 @@ func NewTreeEncoding(ctx context.Context, conn *sql.Conn, table, label string, i
 	return enc, nil
 }
 
+// expr reads a numeric column as DOUBLE.
+func (c TreeColumn) expr() string {
+	if c.TextNumber {
+		return "TRY_CAST(nullif(trim(CAST(" + warehouse.Ident(c.Name) + " AS VARCHAR)), '') AS DOUBLE)"
+	}
+	return "CAST(" + warehouse.Ident(c.Name) + " AS DOUBLE)"
+}
+
 func numericType(typ string) bool {
 	switch {
 	case strings.HasPrefix(typ, "DECIMAL"), typ == "BOOLEAN":
@@ -147,7 +168,7 @@ func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label 
 	var sel []string
 	for _, c := range e.Columns {
 		if c.Numeric {
-			sel = append(sel, "CAST("+warehouse.Ident(c.Name)+" AS DOUBLE)")
+			sel = append(sel, c.expr())
 		} else {
 			sel = append(sel, "CAST("+warehouse.Ident(c.Name)+" AS VARCHAR)")
 		}

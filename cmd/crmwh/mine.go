@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -22,13 +23,13 @@ import (
 func newMine(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mine METHOD",
-		Short: "Run one mining method on any SQL query (rfm, clv, kmeans)",
+		Short: "Run one mining method on any SQL query (rfm, clv, kmeans, tree)",
 		Long: `Runs one mining method on the rows of any SQL query, run in the warehouse (or, when there is
 no warehouse yet, in an empty DuckDB that can still read files with read_csv or read_parquet).
 The key figures end the output as name=value lines; --out TABLE writes the per-row results
 into the warehouse.`,
 	}
-	cmd.AddCommand(newMineRFM(g), newMineCLV(g), newMineKMeans(g))
+	cmd.AddCommand(newMineRFM(g), newMineCLV(g), newMineKMeans(g), newMineTree(g))
 	return cmd
 }
 
@@ -101,6 +102,15 @@ func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, prepare func(ctx con
 		return nil, err
 	}
 	return s, nil
+}
+
+// rows prepares a query's rows as the input table of the script.
+func rows(script string) func(ctx context.Context, s *session, query string, _ time.Time) error {
+	return func(ctx context.Context, s *session, query string, _ time.Time) error {
+		query = strings.TrimRight(strings.TrimSpace(query), "; \n\t")
+		_, err := warehouse.RunScript(ctx, s.conn, script, map[string]string{"Query": query})
+		return err
+	}
 }
 
 // transactions prepares the value methods' input: (customer_id, ts, amount) rows.
@@ -357,11 +367,7 @@ cluster_label, in the query's order.`,
 			if k < 0 || k == 1 {
 				return fmt.Errorf("--k must be at least 2 (or 0 to choose by silhouette)")
 			}
-			s, err := f.open(cmd, env, func(ctx context.Context, s *session, query string, _ time.Time) error {
-				query = strings.TrimRight(strings.TrimSpace(query), "; \n\t")
-				_, err := warehouse.RunScript(ctx, s.conn, "mining/kmeans_input.sql", map[string]string{"Query": query})
-				return err
-			})
+			s, err := f.open(cmd, env, rows("mining/kmeans_input.sql"))
 			if err != nil {
 				return err
 			}
@@ -468,5 +474,105 @@ func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit
 		sizes[i] = fmt.Sprint(n)
 	}
 	fmt.Fprintf(w, "\nk=%d\niterations=%d\ninertia=%.6f\nsizes=%s\nfit_seconds=%.3f\n", r.K, r.Iterations, r.Inertia, strings.Join(sizes, ","), fit.FitSeconds)
+	return nil
+}
+
+func newMineTree(g *globals) *cobra.Command {
+	var f mineFlags
+	var label, criterion, engine string
+	var depth, minLeaf int
+	var testFraction, threshold float64
+	var seed uint64
+	var features, exclude []string
+	cmd := &cobra.Command{
+		Use:   "tree --query SQL --label COLUMN",
+		Short: "A decision tree (CART) predicting a label column of any query, evaluated on held-out rows",
+		Long: `Grows a classification tree (CART: the split that most reduces Gini impurity or entropy, down to
+--max-depth, with at least --min-leaf rows per leaf) on the query's rows, less a stratified
+--test-fraction held out (drawn with --seed), and evaluates it there: ROC AUC, accuracy, and
+precision, recall and F1 at --threshold, for the label's last value in sort order (Yes, true or
+1) against the rest.
+
+Numeric and boolean columns are numbers; NULL becomes the column's median. Text columns become
+one 0/1 feature per value (the 32 most frequent; the rest share "(other)"; NULL is "(null)").
+Text columns whose values are nearly all distinct (ids) are left out. Rows without a label are
+left out. --out writes the query's rows with the predicted probability, class and path.`,
+		Example: `  crmwh mine tree --query "SELECT * FROM read_csv('telco_churn.csv')" --label Churn --max-depth 5 --test-fraction 0.3 --seed 42`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			if label == "" {
+				return errors.New("--label is required")
+			}
+			if engine != "crmwh" && engine != "golearn" {
+				return fmt.Errorf("--engine must be crmwh or golearn, not %q", engine)
+			}
+			if !(testFraction > 0 && testFraction < 1) {
+				return fmt.Errorf("--test-fraction must be between 0 and 1")
+			}
+			s, err := f.open(cmd, env, rows("mining/tree_input.sql"))
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			ctx := cmd.Context()
+			spec := mining.TreeSpec{Table: "tree_input", Label: label, Include: features, Exclude: exclude, MaxCategories: 32,
+				Options: mining.TreeOptions{Criterion: criterion, MaxDepth: depth, MinLeaf: minLeaf}, Engine: engine,
+				TestFraction: testFraction, Seed: seed, Threshold: threshold}
+			fit, err := mining.TrainTree(ctx, s.conn, spec)
+			if err != nil {
+				return err
+			}
+			return printTree(ctx, cmd.OutOrStdout(), s, &f, fit, spec)
+		},
+	}
+	f.register(cmd, "the feature columns and the label")
+	_ = cmd.Flags().MarkHidden("as-of")
+	cmd.Flags().StringVar(&label, "label", "", "the column to predict")
+	cmd.Flags().IntVar(&depth, "max-depth", 5, "maximum depth of the tree")
+	cmd.Flags().IntVar(&minLeaf, "min-leaf", 1, "fewest training rows in a leaf")
+	cmd.Flags().StringVar(&criterion, "criterion", "gini", "split criterion: gini or entropy")
+	cmd.Flags().Float64Var(&testFraction, "test-fraction", 0.3, "share of rows held out for evaluation (stratified)")
+	cmd.Flags().Uint64Var(&seed, "seed", 42, "seed of the held-out draw")
+	cmd.Flags().Float64Var(&threshold, "threshold", 0.5, "probability from which a row counts as predicted positive")
+	cmd.Flags().StringSliceVar(&features, "features", nil, "columns to learn from (default: all but the label)")
+	cmd.Flags().StringSliceVar(&exclude, "exclude", nil, "columns not to learn from")
+	cmd.Flags().StringVar(&engine, "engine", "crmwh", "crmwh, or golearn for comparison (much slower, no minimum leaf size)")
+	return cmd
+}
+
+func printTree(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *mining.TreeFit, spec mining.TreeSpec) error {
+	m, t := fit.Metrics, fit.Tree
+	fmt.Fprintf(w, "Decision tree (%s, %s, max depth %d, min leaf %d) predicting %s = %s\n", spec.Engine, spec.Options.Criterion,
+		spec.Options.MaxDepth, spec.Options.MinLeaf, spec.Label, t.Classes[fit.Positive])
+	fmt.Fprintf(w, "  %s training rows, %s held out (%.0f%%, stratified, seed %d)", num(int64(fit.Train)), num(int64(fit.Test)), spec.TestFraction*100, spec.Seed)
+	if fit.NullLabels > 0 {
+		fmt.Fprintf(w, "; %s rows without a label left out", num(int64(fit.NullLabels)))
+	}
+	fmt.Fprintln(w)
+	skipped := slices.Sorted(maps.Keys(fit.Encoding.Skipped))
+	for _, col := range skipped {
+		fmt.Fprintf(w, "  %s left out: %s\n", col, fit.Encoding.Skipped[col])
+	}
+	fmt.Fprintf(w, "\n%s\n", fit.Rules())
+	fmt.Fprintf(w, "Held out: ROC AUC %.4f, accuracy %.4f; at %.2f: precision %.4f, recall %.4f, F1 %.4f; top-decile lift %.2f\n",
+		m.AUC, m.Accuracy, m.Threshold, m.Precision, m.Recall, m.F1, m.LiftTopDecile)
+	fmt.Fprintf(w, "Confusion matrix: %d true positives, %d false positives, %d true negatives, %d false negatives\n", m.TP, m.FP, m.TN, m.FN)
+	if f.out != "" {
+		if _, err := fit.Score(ctx, s.conn, "tree_input", nil); err != nil {
+			return err
+		}
+		n, err := s.writeOut(ctx, f.out, `SELECT i.* EXCLUDE (input_row), t.probability, t.predicted, t.reason AS path
+			FROM (SELECT rowid AS input_row, * FROM tree_input) AS i JOIN tree_scores AS t USING (input_row) ORDER BY input_row`)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "Wrote %s rows to %s.\n", num(n), f.out)
+	}
+	fmt.Fprintf(w, "\nauc=%.4f\naccuracy=%.4f\nprecision=%.4f\nrecall=%.4f\nf1=%.4f\nlift_top_decile=%.4f\nnodes=%d\ntrain_rows=%d\ntest_rows=%d\nfit_seconds=%.3f\n",
+		m.AUC, m.Accuracy, m.Precision, m.Recall, m.F1, m.LiftTopDecile, len(t.Nodes), fit.Train, fit.Test, fit.FitSeconds)
 	return nil
 }
