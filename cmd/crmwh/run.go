@@ -192,7 +192,8 @@ Finished in %.1f s.
 Try:
   go run ./cmd/crmwh sql "SELECT c.region, count(DISTINCT f.order_id) AS orders, sum(f.net_amount) AS revenue FROM fact_sales f JOIN dim_customer c USING (customer_key) WHERE f.order_status = 'completed' GROUP BY ALL ORDER BY revenue DESC"
   go run ./cmd/crmwh sql "SELECT month, sum(revenue) AS revenue, count(*) FILTER (WHERE is_active) AS active_customers FROM fact_customer_month GROUP BY month ORDER BY month DESC LIMIT 12"
-  go run ./cmd/crmwh sql "SELECT customer_id, rfm_segment_label, round(clv) AS clv, p_alive, decline_drop FROM scores.customer_scores WHERE clv_quadrant = 'vip' AND decline_warning ORDER BY clv DESC LIMIT 10"
+  go run ./cmd/crmwh sql "SELECT customer_id, round(clv) AS clv, round(churn_probability, 2) AS churn, churn_reason FROM scores.customer_scores WHERE clv_quadrant = 'vip' AND churn_risk = 'high' ORDER BY clv DESC LIMIT 10"
+  go run ./cmd/crmwh sql "SELECT rule, samples, round(positive_share, 3) AS churned FROM scores.churn_tree ORDER BY node_id"
   go run ./cmd/crmwh schema scores.customer_scores
 
 customers=%d
