@@ -42,6 +42,21 @@ type Mining struct {
 	Lifecycle        Lifecycle `yaml:"lifecycle"`
 	Cluster          Cluster   `yaml:"cluster"`
 	Churn            Churn     `yaml:"churn"`
+	Assoc            Assoc     `yaml:"assoc"`
+}
+
+// Assoc configures association rules and recommendations.
+type Assoc struct {
+	Basket        string  `yaml:"basket"`      // order, or customer (a customer's purchases over window_days)
+	WindowDays    int     `yaml:"window_days"` // for basket: customer
+	Level         string  `yaml:"level"`       // product or category
+	MinSupport    float64 `yaml:"min_support"`
+	MinConfidence float64 `yaml:"min_confidence"`
+	MinLift       float64 `yaml:"min_lift"`
+	MaxLen        int     `yaml:"max_len"` // items in an itemset; 0: no limit
+	MaxConsequent int     `yaml:"max_consequent"`
+	TopN          int     `yaml:"top_n"` // recommendations per customer
+	Score         string  `yaml:"score"` // confidence, lift or confidence_x_lift
 }
 
 // Churn configures the churn model.
@@ -300,6 +315,24 @@ func (m *Mining) Validate() error {
 	}
 	errs = append(errs, positive("churn.horizon_days", ch.HorizonDays), positive("churn.max_depth", ch.MaxDepth),
 		positive("churn.min_leaf", ch.MinLeaf), share("churn.test_fraction", ch.TestFraction), share("churn.threshold", ch.Threshold))
+	as := m.Assoc
+	if as.Basket != "order" && as.Basket != "customer" {
+		errs = append(errs, fmt.Errorf("config: mining.assoc.basket %q is not order or customer", as.Basket))
+	}
+	if as.Level != "product" && as.Level != "category" {
+		errs = append(errs, fmt.Errorf("config: mining.assoc.level %q is not product or category", as.Level))
+	}
+	if as.Score != "confidence" && as.Score != "lift" && as.Score != "confidence_x_lift" {
+		errs = append(errs, fmt.Errorf("config: mining.assoc.score %q is not confidence, lift or confidence_x_lift", as.Score))
+	}
+	if as.MaxLen < 0 || as.MinLift < 0 {
+		errs = append(errs, errors.New("config: mining.assoc.max_len and min_lift must be 0 or more"))
+	}
+	errs = append(errs, share("assoc.min_support", as.MinSupport), positive("assoc.window_days", as.WindowDays),
+		positive("assoc.max_consequent", as.MaxConsequent), positive("assoc.top_n", as.TopN))
+	if as.MinConfidence < 0 || as.MinConfidence > 1 {
+		errs = append(errs, errors.New("config: mining.assoc.min_confidence must be from 0 to 1"))
+	}
 	if l.GrowthRise <= 0 {
 		errs = append(errs, errors.New("config: mining.lifecycle.growth_rise must be above 0"))
 	}

@@ -64,7 +64,7 @@ type Summary struct {
 }
 
 // Nightly is the default sequence of jobs, in order.
-var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "publish", "lake"}
+var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "publish", "lake"}
 
 type job func(ctx context.Context, r *runState) (read, written, rejected int64, err error)
 
@@ -78,6 +78,7 @@ var registry = map[string]job{
 	"lifecycle": lifecycleJob,
 	"cluster":   clusterJob,
 	"churn":     churnJob,
+	"assoc":     assocJob,
 	"publish":   publishJob,
 	"lake":      lakeJob,
 }

@@ -29,9 +29,12 @@ func (r *runState) miningConn(ctx context.Context) (*sql.Conn, error) {
 	return conn, nil
 }
 
-// saveModel stores a method's result (<method>_result, and <extra>_result for each extra table)
-// and model record in one transaction. It returns the customer rows written.
-func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model, extra ...string) (int64, error) {
+// saveModel stores a method's results (<table>_result for each table; by default the method's
+// name) and its model record in one transaction. It returns the customer rows written.
+func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model, tables ...string) (int64, error) {
+	if len(tables) == 0 {
+		tables = []string{m.Method}
+	}
 	params, err := json.Marshal(m.Parameters)
 	if err != nil {
 		return 0, fmt.Errorf("save %s: %w", m.Method, err)
@@ -47,7 +50,7 @@ func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	_, err = warehouse.RunScript(ctx, tx, "mining/save.sql", map[string]any{
 		"Method": m.Method, "RunID": r.sum.RunID, "AsOf": r.sum.AsOf.Format(time.DateOnly),
-		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics), "Extra": extra,
+		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics), "Tables": tables,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save %s: %w", m.Method, err)
@@ -119,7 +122,7 @@ func clusterJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		return 0, 0, 0, fmt.Errorf("cluster: %w", err)
 	}
 	r.env.Log.Info("clustered", "k", fit.Result.K, "inertia", fit.Result.Inertia, "labels", fit.Labels, "fit_seconds", fit.FitSeconds)
-	n, err := saveModel(ctx, conn, r, fit.Model, "cluster_profiles", "cluster_features")
+	n, err := saveModel(ctx, conn, r, fit.Model, "cluster", "cluster_profiles", "cluster_features")
 	return fit.Model.Customers, n, 0, err
 }
 
@@ -128,7 +131,7 @@ func clusterJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 // says so in the log.
 func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	asOf := r.sum.AsOf.Format(time.DateOnly)
-	for _, m := range []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn"} {
+	for _, m := range []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "association_rules"} {
 		var n int64
 		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM mining."+m+" WHERE as_of = ?", asOf).Scan(&n); err != nil {
 			return 0, 0, 0, fmt.Errorf("publish: %w", err)
@@ -201,9 +204,65 @@ func churnJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		"high_risk": c.HighRisk, "medium_risk": c.MediumRisk})
 	model.Metrics["scored_customers"] = scored
 	model.Metrics["rules"] = fit.Rules()
-	n, err := saveModel(ctx, conn, r, model, "churn_tree")
+	n, err := saveModel(ctx, conn, r, model, "churn", "churn_tree")
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	return int64(fit.Train + fit.Test + scored), n, 0, nil
+}
+
+// assocJob mines association rules from baskets with FP-growth and recommends to each customer
+// the products they have not bought, from the rules their purchases satisfy.
+func assocJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	c := r.env.Config.Mining.Assoc
+	if _, err := warehouse.RunScript(ctx, conn, "mining/assoc_baskets.sql", map[string]any{
+		"AsOf": r.sum.AsOf.Format(time.DateOnly), "Statuses": r.env.Config.Mining.PurchaseStatuses,
+		"Basket": c.Basket, "WindowDays": c.WindowDays, "Level": c.Level,
+	}); err != nil {
+		return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+	}
+	var items int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM assoc_items").Scan(&items); err != nil {
+		return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+	}
+	spec := mining.AssocSpec{MinSupport: c.MinSupport, MinConfidence: c.MinConfidence, MinLift: c.MinLift,
+		MinLen: 2, MaxLen: c.MaxLen, MaxConsequent: c.MaxConsequent}
+	fit, err := mining.MineBaskets(ctx, conn, "assoc_baskets", items, spec)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+	}
+	if err := fit.WriteRules(ctx, conn); err != nil {
+		return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+	}
+	recommend := c.Level == "product"
+	var recs int64
+	if recommend {
+		if recs, err = fit.Recommend(ctx, conn, "assoc_owned", items, c.TopN, c.Score); err != nil {
+			return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+		}
+	}
+	if _, err := warehouse.RunScript(ctx, conn, "mining/assoc_result.sql", map[string]any{
+		"Recommend": recommend, "AsOf": r.sum.AsOf.Format(time.DateOnly),
+	}); err != nil {
+		return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+	}
+	if !recommend { // category level: no product recommendations, and none left from before
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE recommendations_result AS SELECT * EXCLUDE (run_id, as_of) FROM mining.recommendations WITH NO DATA"); err != nil {
+			return 0, 0, 0, fmt.Errorf("assoc: %w", err)
+		}
+	}
+	model := fit.Model(spec, map[string]any{"basket": c.Basket, "window_days": c.WindowDays, "level": c.Level,
+		"top_n": c.TopN, "score": c.Score})
+	model.Metrics["recommendations"] = recs
+	model.Metrics["items"] = items
+	r.env.Log.Info("association rules", "baskets", fit.Baskets, "itemsets", fit.Sets.Len(), "rules", len(fit.Rules),
+		"recommendations", recs, "fit_seconds", fit.FitSeconds)
+	if _, err := saveModel(ctx, conn, r, model, "association_rules", "recommendations"); err != nil {
+		return 0, 0, 0, err
+	}
+	return fit.Baskets, int64(len(fit.Rules)) + recs, 0, nil
 }

@@ -85,4 +85,39 @@ func TestMiningOnDemoData(t *testing.T) {
 			t.Error("no high-risk customer's reason names a planted cause")
 		}
 	})
+
+	t.Run("planted affinities are top rules; recommendations are new products", func(t *testing.T) {
+		manifest := filepath.Join(src, demodata.ManifestFile)
+		var planted, found, top20 int64
+		if err := db.QueryRow(`WITH planted AS (SELECT unnest(affinities, recursive := true) FROM read_json(?)),
+			r AS (SELECT * FROM scores.association_rules WHERE len(antecedent) = 1)
+			SELECT (SELECT count(*) FROM planted),
+				(SELECT count(*) FROM planted p WHERE EXISTS (SELECT 1 FROM r
+					WHERE r.antecedent_labels = p.antecedent AND r.consequent_labels = p.consequent)),
+				(SELECT count(*) FROM (SELECT * FROM r ORDER BY lift DESC, rule_id LIMIT 20) t WHERE EXISTS (SELECT 1 FROM planted p
+					WHERE (p.antecedent = t.antecedent_labels AND p.consequent = t.consequent_labels)
+					   OR (p.consequent = t.antecedent_labels AND p.antecedent = t.consequent_labels)))`, manifest).Scan(&planted, &found, &top20); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d of %d planted affinities are rules; %d of the top 20 rules by lift are planted pairs", found, planted, top20)
+		if found < planted*9/10 || top20 < 16 {
+			t.Errorf("planted affinities: %d of %d found, %d of the top 20", found, planted, top20)
+		}
+		var bought, recs, customers int64
+		if err := db.QueryRow(`SELECT
+				(SELECT count(*) FROM scores.recommendations r JOIN (
+					SELECT DISTINCT c.customer_id, p.product_id FROM fact_sales f JOIN dim_customer c USING (customer_key)
+					JOIN dim_product p USING (product_key) WHERE f.order_status = 'completed') b USING (customer_id, product_id)),
+				(SELECT count(*) FROM scores.recommendations),
+				(SELECT count(*) FROM scores.customer_scores WHERE recommended_products IS NOT NULL)`).Scan(&bought, &recs, &customers); err != nil {
+			t.Fatal(err)
+		}
+		if bought != 0 || recs == 0 || customers == 0 {
+			t.Errorf("%d of %d recommendations are products the customer has bought; %d customers have some", bought, recs, customers)
+		}
+		if n := count(t, db, `SELECT count(*) FROM (SELECT customer_id, count(*) AS n, count(DISTINCT product_id) AS d, max("rank") AS r
+			FROM scores.recommendations GROUP BY 1) WHERE n > 3 OR d <> n OR r <> n`); n != 0 {
+			t.Errorf("%d customers with more than 3, repeated or mis-ranked recommendations", n)
+		}
+	})
 }

@@ -94,7 +94,7 @@ func snapshot(t *testing.T, env *Env) map[string]string {
 func fingerprint(t *testing.T, db *warehouse.DB) map[string]string {
 	t.Helper()
 	fp := map[string]string{}
-	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle", "mining.cluster", "mining.churn"}
+	tables := []string{"ops.etl_rejects", "mining.rfm", "mining.abc", "mining.clv", "mining.lifecycle", "mining.cluster", "mining.churn", "mining.association_rules", "mining.recommendations"}
 	for _, st := range warehouse.ScoreTables {
 		if st != "model_runs" { // a record per run, like ops.job_runs
 			tables = append(tables, "scores."+st)
@@ -303,8 +303,8 @@ func TestPipeline(t *testing.T) {
 		if strings.Join(order, " ") != "loyal regular occasional one_timer" {
 			t.Errorf("latent types by mean CLV: %v", order)
 		}
-		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 6 {
-			t.Errorf("scores.model_runs has %d methods for the run, want 6", n)
+		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 7 {
+			t.Errorf("scores.model_runs has %d methods for the run, want 7", n)
 		}
 		if n := count(t, db, "SELECT sum(customers) FROM scores.cluster_profiles"); n != buyers {
 			t.Errorf("cluster profiles cover %d customers, want %d", n, buyers)

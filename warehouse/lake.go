@@ -19,7 +19,7 @@ var StarTables = []struct {
 }
 
 // ScoreTables are the published mining tables, copied to lake/warehouse/scores/.
-var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments", "cluster_profiles", "cluster_features", "churn_tree"}
+var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments", "cluster_profiles", "cluster_features", "churn_tree", "association_rules", "recommendations"}
 
 // WriteParquetCopy writes every star-schema table to lakeDir/warehouse/<table>/ and every score
 // table to lakeDir/warehouse/scores/<table>/. Each table is written to a fresh directory that

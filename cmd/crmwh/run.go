@@ -32,6 +32,7 @@ func newRun(g *globals) *cobra.Command {
   lifecycle  lifecycle stage and decline warning                      (mining.lifecycle)
   cluster    k-means segments with profiles and readable labels       (mining.cluster)
   churn      decision tree of who is lost, trained on history         (mining.churn)
+  assoc      FP-growth association rules and recommendations          (mining.association_rules, .recommendations)
   publish    replace scores.customer_scores with the results, in one transaction
   lake       write the star schema and the scores as Parquet to lake/warehouse/
 Re-running a date changes nothing; a failed job leaves the warehouse as it was.`,

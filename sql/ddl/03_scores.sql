@@ -341,3 +341,96 @@ ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS churn_reason VARCHAR
 COMMENT ON COLUMN scores.customer_scores.churn_probability IS 'Probability of being lost (no purchase and no service visit) within the churn horizon: the churned share of the customer''s leaf of scores.churn_tree. NULL for customers not active at the as-of date.';
 COMMENT ON COLUMN scores.customer_scores.churn_risk IS 'high, medium or low, by the configured probability thresholds.';
 COMMENT ON COLUMN scores.customer_scores.churn_reason IS 'The conditions on the customer''s path through the churn tree, in words, with the customer''s values.';
+
+CREATE TABLE IF NOT EXISTS mining.association_rules (
+    run_id              VARCHAR NOT NULL,
+    as_of               DATE NOT NULL,
+    rule_id             INTEGER NOT NULL,
+    antecedent          VARCHAR[] NOT NULL,
+    consequent          VARCHAR[] NOT NULL,
+    antecedent_labels   VARCHAR NOT NULL,
+    consequent_labels   VARCHAR NOT NULL,
+    support             DOUBLE NOT NULL,
+    confidence          DOUBLE NOT NULL,
+    lift                DOUBLE NOT NULL,
+    leverage            DOUBLE NOT NULL,
+    conviction          DOUBLE NOT NULL,
+    basket_count        BIGINT NOT NULL,
+    antecedent_count    BIGINT NOT NULL,
+    consequent_count    BIGINT NOT NULL
+);
+COMMENT ON TABLE mining.association_rules IS 'Latest rules of the assoc job; published as scores.association_rules.';
+CREATE TABLE IF NOT EXISTS scores.association_rules AS SELECT * FROM mining.association_rules WITH NO DATA;
+COMMENT ON TABLE scores.association_rules IS 'Association rules of the published run, from FP-growth on baskets (one per order by default), best first by lift.';
+
+CREATE TABLE IF NOT EXISTS mining.recommendations (
+    run_id         VARCHAR NOT NULL,
+    as_of          DATE NOT NULL,
+    customer_id    VARCHAR NOT NULL,
+    customer_key   BIGINT NOT NULL,
+    product_id     VARCHAR NOT NULL,
+    product_key    BIGINT NOT NULL,
+    product_name   VARCHAR NOT NULL,
+    "rank"         INTEGER NOT NULL,
+    score          DOUBLE NOT NULL,
+    rule_id        INTEGER NOT NULL,
+    rule           VARCHAR NOT NULL
+);
+COMMENT ON TABLE mining.recommendations IS 'Latest recommendations of the assoc job; published as scores.recommendations.';
+CREATE TABLE IF NOT EXISTS scores.recommendations AS SELECT * FROM mining.recommendations WITH NO DATA;
+COMMENT ON TABLE scores.recommendations IS 'Per customer, the top products they have not bought, scored from the association rules their purchases satisfy.';
+
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS recommended_products VARCHAR;
+COMMENT ON COLUMN scores.customer_scores.recommended_products IS 'The customer''s recommended products, best first (scores.recommendations).';
+COMMENT ON COLUMN mining.association_rules.run_id IS 'Run that computed the rules.';
+COMMENT ON COLUMN mining.association_rules.as_of IS 'As-of date of the baskets.';
+COMMENT ON COLUMN mining.association_rules.rule_id IS 'Rule number, 1 = highest lift.';
+COMMENT ON COLUMN mining.association_rules.antecedent IS 'Items on the left-hand side (product or category ids).';
+COMMENT ON COLUMN mining.association_rules.consequent IS 'Items on the right-hand side.';
+COMMENT ON COLUMN mining.association_rules.antecedent_labels IS 'The left-hand side in words (product names or categories).';
+COMMENT ON COLUMN mining.association_rules.consequent_labels IS 'The right-hand side in words.';
+COMMENT ON COLUMN mining.association_rules.support IS 'Share of baskets holding every item of the rule.';
+COMMENT ON COLUMN mining.association_rules.confidence IS 'Share of baskets with the left-hand side that also hold the right-hand side.';
+COMMENT ON COLUMN mining.association_rules.lift IS 'Confidence divided by the right-hand side''s support: how much more often than by chance.';
+COMMENT ON COLUMN mining.association_rules.leverage IS 'Support minus the product of both sides'' supports.';
+COMMENT ON COLUMN mining.association_rules.conviction IS '(1 − support of the right-hand side) / (1 − confidence); infinite when the confidence is 1.';
+COMMENT ON COLUMN mining.association_rules.basket_count IS 'Baskets holding every item of the rule.';
+COMMENT ON COLUMN mining.association_rules.antecedent_count IS 'Baskets holding the left-hand side.';
+COMMENT ON COLUMN mining.association_rules.consequent_count IS 'Baskets holding the right-hand side.';
+COMMENT ON COLUMN mining.recommendations.run_id IS 'Run that computed the recommendation.';
+COMMENT ON COLUMN mining.recommendations.as_of IS 'As-of date of the purchases.';
+COMMENT ON COLUMN mining.recommendations.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN mining.recommendations.customer_key IS 'Version of the customer valid at the as-of date.';
+COMMENT ON COLUMN mining.recommendations.product_id IS 'Recommended product.';
+COMMENT ON COLUMN mining.recommendations.product_key IS 'Current version of the product.';
+COMMENT ON COLUMN mining.recommendations.product_name IS 'Name of the product.';
+COMMENT ON COLUMN mining.recommendations."rank" IS '1 = the best recommendation for the customer.';
+COMMENT ON COLUMN mining.recommendations.score IS 'The rule''s confidence × lift (or the configured score).';
+COMMENT ON COLUMN mining.recommendations.rule_id IS 'The rule that produced it (association_rules.rule_id).';
+COMMENT ON COLUMN mining.recommendations.rule IS 'The rule in words.';
+COMMENT ON COLUMN scores.association_rules.run_id IS 'Run that computed the rules.';
+COMMENT ON COLUMN scores.association_rules.as_of IS 'As-of date of the baskets.';
+COMMENT ON COLUMN scores.association_rules.rule_id IS 'Rule number, 1 = highest lift.';
+COMMENT ON COLUMN scores.association_rules.antecedent IS 'Items on the left-hand side (product or category ids).';
+COMMENT ON COLUMN scores.association_rules.consequent IS 'Items on the right-hand side.';
+COMMENT ON COLUMN scores.association_rules.antecedent_labels IS 'The left-hand side in words (product names or categories).';
+COMMENT ON COLUMN scores.association_rules.consequent_labels IS 'The right-hand side in words.';
+COMMENT ON COLUMN scores.association_rules.support IS 'Share of baskets holding every item of the rule.';
+COMMENT ON COLUMN scores.association_rules.confidence IS 'Share of baskets with the left-hand side that also hold the right-hand side.';
+COMMENT ON COLUMN scores.association_rules.lift IS 'Confidence divided by the right-hand side''s support: how much more often than by chance.';
+COMMENT ON COLUMN scores.association_rules.leverage IS 'Support minus the product of both sides'' supports.';
+COMMENT ON COLUMN scores.association_rules.conviction IS '(1 − support of the right-hand side) / (1 − confidence); infinite when the confidence is 1.';
+COMMENT ON COLUMN scores.association_rules.basket_count IS 'Baskets holding every item of the rule.';
+COMMENT ON COLUMN scores.association_rules.antecedent_count IS 'Baskets holding the left-hand side.';
+COMMENT ON COLUMN scores.association_rules.consequent_count IS 'Baskets holding the right-hand side.';
+COMMENT ON COLUMN scores.recommendations.run_id IS 'Run that computed the recommendation.';
+COMMENT ON COLUMN scores.recommendations.as_of IS 'As-of date of the purchases.';
+COMMENT ON COLUMN scores.recommendations.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN scores.recommendations.customer_key IS 'Version of the customer valid at the as-of date.';
+COMMENT ON COLUMN scores.recommendations.product_id IS 'Recommended product.';
+COMMENT ON COLUMN scores.recommendations.product_key IS 'Current version of the product.';
+COMMENT ON COLUMN scores.recommendations.product_name IS 'Name of the product.';
+COMMENT ON COLUMN scores.recommendations."rank" IS '1 = the best recommendation for the customer.';
+COMMENT ON COLUMN scores.recommendations.score IS 'The rule''s confidence × lift (or the configured score).';
+COMMENT ON COLUMN scores.recommendations.rule_id IS 'The rule that produced it (association_rules.rule_id).';
+COMMENT ON COLUMN scores.recommendations.rule IS 'The rule in words.';

@@ -16,7 +16,11 @@ abc AS (SELECT * FROM mining.abc WHERE as_of = {{quote .AsOf}}),
 clv AS (SELECT * FROM mining.clv WHERE as_of = {{quote .AsOf}}),
 lc AS (SELECT * FROM mining.lifecycle WHERE as_of = {{quote .AsOf}}),
 cl AS (SELECT * FROM mining.cluster WHERE as_of = {{quote .AsOf}}),
-ch AS (SELECT * FROM mining.churn WHERE as_of = {{quote .AsOf}})
+ch AS (SELECT * FROM mining.churn WHERE as_of = {{quote .AsOf}}),
+rec AS (
+    SELECT customer_id, string_agg(product_name, ', ' ORDER BY "rank") AS recommended_products
+    FROM mining.recommendations WHERE as_of = {{quote .AsOf}} GROUP BY customer_id
+)
 SELECT {{quote .RunID}} AS run_id,
     CAST({{quote .AsOf}} AS DATE) AS as_of,
     c.customer_id,
@@ -30,7 +34,8 @@ SELECT {{quote .RunID}} AS run_id,
     clv.clv_historical, clv.p_alive, clv.expected_purchases, clv.expected_spend, clv.clv, clv.clv_quadrant,
     lc.lifecycle_stage, lc.decline_warning, lc.decline_drop,
     cl.cluster_id, cl.cluster_label,
-    ch.churn_probability, ch.churn_risk, ch.churn_reason
+    ch.churn_probability, ch.churn_risk, ch.churn_reason,
+    rec.recommended_products
 FROM customers AS c
 LEFT JOIN rfm USING (customer_id)
 LEFT JOIN scores.rfm_segments AS seg USING (rfm_segment)
@@ -39,6 +44,7 @@ LEFT JOIN clv USING (customer_id)
 LEFT JOIN lc USING (customer_id)
 LEFT JOIN cl USING (customer_id)
 LEFT JOIN ch USING (customer_id)
+LEFT JOIN rec USING (customer_id)
 ORDER BY c.customer_id;
 
 DELETE FROM scores.cluster_profiles;
@@ -55,3 +61,13 @@ DELETE FROM scores.churn_tree;
 
 INSERT INTO scores.churn_tree BY NAME
 SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.churn_tree WHERE as_of = {{quote .AsOf}};
+
+DELETE FROM scores.association_rules;
+
+INSERT INTO scores.association_rules BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.association_rules WHERE as_of = {{quote .AsOf}};
+
+DELETE FROM scores.recommendations;
+
+INSERT INTO scores.recommendations BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.recommendations WHERE as_of = {{quote .AsOf}};

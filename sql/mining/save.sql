@@ -1,12 +1,6 @@
--- Saves a mining method's result ({{.Method}}_result on this connection) as the latest in
--- mining.{{.Method}} (with any further result tables, Extra), and its model record in
--- scores.model_runs. Runs in one transaction.
-DELETE FROM mining.{{.Method}};
-
-INSERT INTO mining.{{.Method}} BY NAME
-SELECT {{quote .RunID}} AS run_id, CAST({{quote .AsOf}} AS DATE) AS as_of, *
-FROM {{.Method}}_result;
-{{- range .Extra}}
+-- Saves a mining method's results (each <table>_result on this connection) as the latest in
+-- mining.<table>, and its model record in scores.model_runs. Runs in one transaction.
+{{- range .Tables}}
 
 DELETE FROM mining.{{.}};
 

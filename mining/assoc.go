@@ -1,0 +1,274 @@
+package mining
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// AssocSpec configures the mining of association rules.
+type AssocSpec struct {
+	MinSupport, MinConfidence, MinLift float64
+	MinLen, MaxLen, MaxConsequent      int
+}
+
+// AssocFit is the outcome of MineBaskets.
+type AssocFit struct {
+	Sets        *Itemsets
+	Baskets     int64
+	MinCount    int64
+	Rules       []Rule
+	FitSeconds  float64 // mining and rules, reading excluded
+	ReadSeconds float64
+}
+
+// MineBaskets streams (basket_id, item_id) pairs, item ids dense in [0, items), from the table
+// (read twice, in basket order: once to count, once to build the tree; nothing else is held) and
+// mines the frequent itemsets and the rules.
+func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, spec AssocSpec) (*AssocFit, error) {
+	var read time.Duration
+	baskets := func(emit func([]int32)) error {
+		t0 := time.Now()
+		rows, err := conn.QueryContext(ctx, "SELECT basket_id, item_id FROM "+table+" ORDER BY basket_id")
+		if err != nil {
+			return fmt.Errorf("read baskets: %w", err)
+		}
+		defer rows.Close()
+		var cur int64 = math.MinInt64
+		var b []int32
+		for rows.Next() {
+			var id int64
+			var it int32
+			if err := rows.Scan(&id, &it); err != nil {
+				return fmt.Errorf("read baskets: %w", err)
+			}
+			if id != cur && cur != math.MinInt64 {
+				emit(b)
+				b = b[:0]
+			}
+			cur = id
+			b = append(b, it)
+		}
+		if cur != math.MinInt64 {
+			emit(b)
+		}
+		read += time.Since(t0)
+		return rows.Err()
+	}
+	// Count baskets first: the minimum count comes from the support.
+	var n int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(DISTINCT basket_id) FROM "+table).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count baskets: %w", err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("no baskets")
+	}
+	fit := &AssocFit{MinCount: max(1, int64(math.Ceil(spec.MinSupport*float64(n)-1e-9)))}
+	t0 := time.Now()
+	sets, baskets64, err := FPGrowth(items, baskets, fit.MinCount, spec.MaxLen)
+	if err != nil {
+		return nil, err
+	}
+	fit.Sets, fit.Baskets = sets, baskets64
+	fit.Rules = Rules(sets, baskets64, RuleOptions{MinConfidence: spec.MinConfidence, MinLift: spec.MinLift,
+		MinLen: spec.MinLen, MaxConsequent: spec.MaxConsequent})
+	fit.ReadSeconds = read.Seconds()
+	fit.FitSeconds = time.Since(t0).Seconds() - fit.ReadSeconds
+	return fit, nil
+}
+
+// Model is the record for scores.model_runs.
+func (f *AssocFit) Model(spec AssocSpec, extra map[string]any) *Model {
+	params := map[string]any{"min_support": spec.MinSupport, "min_confidence": spec.MinConfidence, "min_lift": spec.MinLift,
+		"min_len": spec.MinLen, "max_len": spec.MaxLen, "max_consequent": spec.MaxConsequent, "min_count": f.MinCount}
+	for k, v := range extra {
+		params[k] = v
+	}
+	return &Model{Method: "assoc", Customers: 0, Parameters: params,
+		Metrics: map[string]any{"baskets": f.Baskets, "itemsets": f.Sets.Len(), "rules": len(f.Rules),
+			"fit_seconds": f.FitSeconds, "read_seconds": f.ReadSeconds}}
+}
+
+// WriteRules leaves rules_raw (rule_id, antecedent, consequent as item ids joined by \x1f, and the
+// measures) on the connection.
+func (f *AssocFit) WriteRules(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE rules_raw (rule_id INTEGER, antecedent VARCHAR,
+		consequent VARCHAR, support DOUBLE, confidence DOUBLE, lift DOUBLE, leverage DOUBLE, conviction DOUBLE,
+		basket_count BIGINT, antecedent_count BIGINT, consequent_count BIGINT)`); err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	join := func(items []int32) string {
+		parts := make([]string, len(items))
+		for i, it := range items {
+			parts[i] = fmt.Sprint(it)
+		}
+		return strings.Join(parts, "\x1f")
+	}
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "rules_raw")
+		if err != nil {
+			return err
+		}
+		for i, r := range f.Rules {
+			if err := a.AppendRow(int32(i+1), join(r.Antecedent), join(r.Consequent), r.Support, r.Confidence, r.Lift,
+				r.Leverage, r.Conviction, r.Count, r.AntecedentCount, r.ConsequentCount); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
+}
+
+// Recommend scores, for every customer in owned (customer_id, item_id), the items they do not
+// have: each rule whose antecedent they have entirely proposes its consequent's items, scored by
+// score (confidence, lift or confidence_x_lift); an item keeps its best rule. The topN best per
+// customer (ties by item id) go to recs_raw (customer_id, item_id, rank, score, rule_id).
+// Customers are streamed in order; only one is held at a time.
+func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, items, topN int, score string) (int64, error) {
+	// Rules by their antecedent's first item, so a customer only looks at rules they might meet.
+	byFirst := make([][]int, items)
+	var fromNothing []int // rules with an empty antecedent
+	for i, r := range f.Rules {
+		if len(r.Antecedent) == 0 {
+			fromNothing = append(fromNothing, i)
+			continue
+		}
+		byFirst[r.Antecedent[0]] = append(byFirst[r.Antecedent[0]], i)
+	}
+	value := func(r *Rule) float64 {
+		switch score {
+		case "confidence":
+			return r.Confidence
+		case "lift":
+			return r.Lift
+		}
+		return r.Confidence * r.Lift
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE recs_raw (customer_id VARCHAR, item_id INTEGER,
+		"rank" INTEGER, score DOUBLE, rule_id INTEGER)`); err != nil {
+		return 0, fmt.Errorf("recommend: %w", err)
+	}
+	rows, err := conn.QueryContext(ctx, "SELECT customer_id, item_id FROM "+owned+" ORDER BY customer_id, item_id")
+	if err != nil {
+		return 0, fmt.Errorf("recommend: %w", err)
+	}
+	type rec struct {
+		item  int32
+		score float64
+		rule  int
+	}
+	has := make([]bool, items)
+	best := make([]int, items) // index into cands + 1, per item
+	var mine []int32
+	var cands []rec
+	// The recommendations are appended once reading is done (the connection cannot do both);
+	// they are kept compact meanwhile: top_n per customer.
+	type outRec struct {
+		customer string
+		item     int32
+		rank     int32
+		score    float64
+		rule     int32
+	}
+	var out []outRec
+	flush := func(customer string) {
+		cands = cands[:0]
+		consider := func(ri int) {
+			r := &f.Rules[ri]
+			for _, it := range r.Antecedent {
+				if !has[it] {
+					return
+				}
+			}
+			v := value(r)
+			for _, it := range r.Consequent {
+				if has[it] {
+					continue
+				}
+				if b := best[it]; b == 0 {
+					cands = append(cands, rec{it, v, ri})
+					best[it] = len(cands)
+				} else if v > cands[b-1].score {
+					cands[b-1] = rec{it, v, ri}
+				}
+			}
+		}
+		for _, it := range mine {
+			for _, ri := range byFirst[it] {
+				consider(ri)
+			}
+		}
+		for _, ri := range fromNothing {
+			consider(ri)
+		}
+		slices.SortFunc(cands, func(a, b rec) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.item, b.item)
+		})
+		for k, c := range cands[:min(topN, len(cands))] {
+			out = append(out, outRec{customer, c.item, int32(k + 1), c.score, int32(c.rule + 1)})
+		}
+		for _, c := range cands {
+			best[c.item] = 0
+		}
+		for _, it := range mine {
+			has[it] = false
+		}
+		mine = mine[:0]
+	}
+	var cur string
+	started := false
+	var written int64
+	for rows.Next() {
+		var id string
+		var it int32
+		if err := rows.Scan(&id, &it); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("recommend: %w", err)
+		}
+		if started && id != cur {
+			flush(cur)
+		}
+		cur, started = id, true
+		if !has[it] {
+			has[it] = true
+			mine = append(mine, it)
+		}
+	}
+	if started {
+		flush(cur)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("recommend: %w", err)
+	}
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "recs_raw")
+		if err != nil {
+			return err
+		}
+		for _, r := range out {
+			if err := a.AppendRow(r.customer, r.item, r.rank, r.score, r.rule); err != nil {
+				a.Close()
+				return err
+			}
+			written++
+		}
+		return a.Close()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("recommend: %w", err)
+	}
+	return written, nil
+}
