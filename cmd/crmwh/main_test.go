@@ -131,6 +131,21 @@ func TestCLI(t *testing.T) {
 	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, count(*) FILTER (WHERE probability BETWEEN 0 AND 1 AND path <> '') AS ok FROM scratch.telco"); err != nil || out != "n,ok\n7043,7043\n" {
 		t.Errorf("--out scratch.telco holds %q (%v)", out, err)
 	}
+	// Association rules on the groceries baskets: arules' 463 rules.
+	groceries, err := filepath.Abs("../../../shared/datasets/groceries.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baskets := "SELECT b AS basket_id, unnest(string_split(line, ',')) AS item FROM (SELECT row_number() OVER () AS b, column0 AS line FROM read_csv(" +
+		warehouse.Quote(groceries) + ", header = false, delim = '\t', quote = '', columns = {'column0': 'VARCHAR'}))"
+	out, err = crmwh(t, "--data", data, "mine", "rules", "--query", baskets, "--min-support", "0.006", "--min-confidence", "0.25", "--min-len", "2", "--top", "10", "--out", "scratch.grocery_rules")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	golden(t, "mine_rules_groceries.txt", regexp.MustCompile(`fit_seconds=.*`).ReplaceAllString(out, "fit_seconds=(varies)"))
+	if !strings.Contains(out, "\nrules=463\n") {
+		t.Errorf("groceries: want rules=463:\n%s", out)
+	}
 	// Without a warehouse, the query runs in an empty in-memory database.
 	synthetic := "SELECT i % 50 AS customer_id, DATE '2025-01-01' + CAST(i * 7 % 365 AS INTEGER) AS ts, 10 + i % 13 AS amount FROM range(2000) t(i)"
 	if out, err := crmwh(t, "--data", t.TempDir(), "mine", "clv", "--query", synthetic); err != nil || !strings.Contains(out, "customers=50\n") {
@@ -171,6 +186,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"mine", "clv", "--query", sales, "--time-unit", "month"}, "time_unit \"month\" is not day or week"},
 		{[]string{"mine", "rfm"}, "--query is required"},
 		{[]string{"mine", "tree", "--query", "SELECT 1 AS x, 'a' AS y"}, "--label is required"},
+		{[]string{"mine", "rules", "--query", "SELECT 1 AS basket_id, 'a' AS item", "--min-support", "0"}, "--min-support must be above 0"},
+		{[]string{"mine", "rules", "--query", "SELECT 1 AS basket"}, "basket_id"},
 		{[]string{"mine", "tree", "--query", "SELECT 1 AS x, 'a' AS y", "--label", "z"}, `no label column "z"`},
 		{[]string{"mine", "tree", "--query", "SELECT i AS x, 'a' AS y FROM range(10) t(i)", "--label", "y"}, "at least two values"},
 		{[]string{"mine", "kmeans", "--query", "SELECT 'a' AS s"}, "no numeric column"},

@@ -23,13 +23,13 @@ import (
 func newMine(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "mine METHOD",
-		Short: "Run one mining method on any SQL query (rfm, clv, kmeans, tree)",
+		Short: "Run one mining method on any SQL query (rfm, clv, kmeans, tree, rules)",
 		Long: `Runs one mining method on the rows of any SQL query, run in the warehouse (or, when there is
 no warehouse yet, in an empty DuckDB that can still read files with read_csv or read_parquet).
 The key figures end the output as name=value lines; --out TABLE writes the per-row results
 into the warehouse.`,
 	}
-	cmd.AddCommand(newMineRFM(g), newMineCLV(g), newMineKMeans(g), newMineTree(g))
+	cmd.AddCommand(newMineRFM(g), newMineCLV(g), newMineKMeans(g), newMineTree(g), newMineRules(g))
 	return cmd
 }
 
@@ -575,4 +575,88 @@ func printTree(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *
 	fmt.Fprintf(w, "\nauc=%.4f\naccuracy=%.4f\nprecision=%.4f\nrecall=%.4f\nf1=%.4f\nlift_top_decile=%.4f\nnodes=%d\ntrain_rows=%d\ntest_rows=%d\nfit_seconds=%.3f\n",
 		m.AUC, m.Accuracy, m.Precision, m.Recall, m.F1, m.LiftTopDecile, len(t.Nodes), fit.Train, fit.Test, fit.FitSeconds)
 	return nil
+}
+
+func newMineRules(g *globals) *cobra.Command {
+	var f mineFlags
+	var spec mining.AssocSpec
+	var top int
+	cmd := &cobra.Command{
+		Use:   "rules --query SQL --min-support S --min-confidence C",
+		Short: "Association rules (FP-growth) on any query returning (basket_id, item)",
+		Long: `Mines the itemsets in at least --min-support of the baskets with FP-growth and derives the rules
+that meet --min-confidence and --min-lift: support, confidence, lift, leverage, conviction and
+counts. A rule has one item on the right-hand side unless --max-consequent allows more (as the
+arules package counts them); --min-len and --max-len bound the items in a rule. Prints the top
+rules by lift; --out writes them all.`,
+		Example: `  crmwh mine rules --query "SELECT order_id AS basket_id, product_key AS item FROM fact_sales" --min-support 0.001 --min-confidence 0.2
+  crmwh mine rules --query "SELECT b AS basket_id, unnest(string_split(line, ',')) AS item FROM (SELECT row_number() OVER () AS b, column0 AS line FROM read_csv('groceries.csv', header = false, delim = '\t'))" --min-support 0.006 --min-confidence 0.25 --min-len 2`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			if !(spec.MinSupport > 0 && spec.MinSupport <= 1) {
+				return errors.New("--min-support must be above 0 and at most 1")
+			}
+			if spec.MinConfidence < 0 || spec.MinConfidence > 1 {
+				return errors.New("--min-confidence must be from 0 to 1")
+			}
+			s, err := f.open(cmd, env, rows("mining/rules_input.sql"))
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			ctx := cmd.Context()
+			var items int
+			if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM assoc_items").Scan(&items); err != nil {
+				return err
+			}
+			if items == 0 {
+				return errors.New("the query returned no (basket_id, item) rows")
+			}
+			fit, err := mining.MineBaskets(ctx, s.conn, "assoc_baskets", items, spec)
+			if err != nil {
+				return err
+			}
+			if err := fit.WriteRules(ctx, s.conn); err != nil {
+				return err
+			}
+			if _, err := warehouse.RunScript(ctx, s.conn, "mining/assoc_result.sql", map[string]any{"Recommend": false}); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "FP-growth on %s baskets of %s items: %s itemsets in at least %s baskets (support %g), %s rules\n\n",
+				num(fit.Baskets), num(int64(items)), num(int64(fit.Sets.Len())), num(fit.MinCount), spec.MinSupport, num(int64(len(fit.Rules))))
+			if len(fit.Rules) > 0 {
+				q, err := warehouse.Render("mining/rules_report.sql", map[string]int{"Top": top})
+				if err != nil {
+					return err
+				}
+				if err := runQuery(ctx, s.conn, w, q, "table"); err != nil {
+					return err
+				}
+			}
+			if f.out != "" {
+				n, err := s.writeOut(ctx, f.out, "SELECT * FROM association_rules_result ORDER BY rule_id")
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "Wrote %s rules to %s.\n", num(n), f.out)
+			}
+			fmt.Fprintf(w, "\nbaskets=%d\nitems=%d\nitemsets=%d\nrules=%d\nfit_seconds=%.3f\n", fit.Baskets, items, fit.Sets.Len(), len(fit.Rules), fit.FitSeconds)
+			return nil
+		},
+	}
+	f.register(cmd, "basket_id and item")
+	_ = cmd.Flags().MarkHidden("as-of")
+	cmd.Flags().Float64Var(&spec.MinSupport, "min-support", 0.01, "minimum share of baskets holding an itemset")
+	cmd.Flags().Float64Var(&spec.MinConfidence, "min-confidence", 0.5, "minimum confidence of a rule")
+	cmd.Flags().Float64Var(&spec.MinLift, "min-lift", 0, "minimum lift of a rule")
+	cmd.Flags().IntVar(&spec.MinLen, "min-len", 1, "fewest items in a rule (2 drops rules with an empty left-hand side)")
+	cmd.Flags().IntVar(&spec.MaxLen, "max-len", 0, "most items in an itemset (0: no limit)")
+	cmd.Flags().IntVar(&spec.MaxConsequent, "max-consequent", 1, "most items on a rule's right-hand side")
+	cmd.Flags().IntVar(&top, "top", 20, "rules to print")
+	return cmd
 }
