@@ -29,6 +29,31 @@ func (r *runState) miningConn(ctx context.Context) (*sql.Conn, error) {
 	return conn, nil
 }
 
+// dropScratch drops the temp tables a mining job left on the run's mining connection, all but
+// the shared input, so that memory does not accumulate from job to job.
+func dropScratch(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name <> 'mining_tx'")
+	if err != nil {
+		return fmt.Errorf("drop scratch tables: %w", err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	for _, n := range names {
+		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp.main."+warehouse.Ident(n)); err != nil {
+			return fmt.Errorf("drop scratch table %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
 // saveModel stores a method's results (<table>_result for each table; by default the method's
 // name) and its model record in one transaction. It returns the customer rows written.
 func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model, tables ...string) (int64, error) {
@@ -57,6 +82,9 @@ func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("save %s: commit: %w", m.Method, err)
+	}
+	if err := dropScratch(ctx, conn); err != nil {
+		return 0, err
 	}
 	r.env.Log.Info("model saved", "run_id", r.sum.RunID, "method", m.Method, "customers", m.Customers)
 	return m.Customers, nil

@@ -26,10 +26,15 @@ WITH p AS (
     FROM buys AS b, p
     GROUP BY b.customer_id
 ), ch AS (
-    SELECT k.customer_id, mode(c.channel ORDER BY c.channel) AS channel
-    FROM fact_sales AS f JOIN keys AS k USING (customer_key) JOIN dim_channel AS c USING (channel_key), p
-    WHERE f.order_ts < p.at_end
-    GROUP BY k.customer_id
+    -- the channel of most of the customer's order lines (ties: the first by name)
+    SELECT customer_id, first(channel ORDER BY n DESC, channel) AS channel
+    FROM (
+        SELECT k.customer_id, c.channel, count(*) AS n
+        FROM fact_sales AS f JOIN keys AS k USING (customer_key) JOIN dim_channel AS c USING (channel_key), p
+        WHERE f.order_ts < p.at_end
+        GROUP BY ALL
+    )
+    GROUP BY customer_id
 ), i AS (
     SELECT k.customer_id,
         max(x.interaction_ts) FILTER (WHERE x.interaction_type = 'service visit') AS last_visit,
