@@ -4,7 +4,7 @@
 
 GO ?= go
 
-.PHONY: test deps build demo bench-load bench-clv bench-kmeans bench-tree
+.PHONY: test deps build demo bench-load bench-clv bench-kmeans bench-tree bench-fpgrowth
 
 test: deps
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -52,3 +52,8 @@ bench-tree:
 	  echo "installing python3-sklearn (the reference side)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-sklearn; }
 	$(GO) run ./bench/tree $(if $(GOLEARN),-golearn)
+
+# The FP-growth benchmark: retail and groceries against the npm package node-fpgrowth (installed
+# with npm into bench/out/npm), then our time on the order baskets of 1,000,000 demo customers.
+bench-fpgrowth:
+	$(GO) run ./bench/fpgrowth

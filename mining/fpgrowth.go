@@ -39,6 +39,60 @@ type fpTree struct {
 	head                                        []int32 // per rank: first node of its chain
 	support                                     []int64 // per rank: total count in this tree
 	rootChild                                   []int32 // per rank: the root's child holding it
+	// children of other nodes by (parent, item), open addressing: a node can have as many
+	// children as there are items, and scanning them dominated the building of large trees
+	keys []uint64 // parent<<32 | item, +1 so that 0 means empty
+	vals []int32
+	used int
+}
+
+func (t *fpTree) child(parent, item int32) int32 {
+	if len(t.keys) == 0 {
+		return -1
+	}
+	k := uint64(parent)<<32 | uint64(item) + 1
+	mask := uint64(len(t.keys) - 1)
+	for h := hash64(k) & mask; ; h = (h + 1) & mask {
+		switch t.keys[h] {
+		case k:
+			return t.vals[h]
+		case 0:
+			return -1
+		}
+	}
+}
+
+func (t *fpTree) setChild(parent, item, node int32) {
+	if 2*(t.used+1) > len(t.keys) {
+		old, oldVals := t.keys, t.vals
+		size := max(64, 2*len(old))
+		t.keys, t.vals, t.used = make([]uint64, size), make([]int32, size), 0
+		for i, k := range old {
+			if k != 0 {
+				t.put(k, oldVals[i])
+			}
+		}
+	}
+	t.put(uint64(parent)<<32|uint64(item)+1, node)
+}
+
+func (t *fpTree) put(k uint64, v int32) {
+	mask := uint64(len(t.keys) - 1)
+	h := hash64(k) & mask
+	for t.keys[h] != 0 {
+		h = (h + 1) & mask
+	}
+	t.keys[h], t.vals[h] = k, v
+	t.used++
+}
+
+// hash64 mixes a key (the finaliser of MurmurHash3).
+func hash64(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	k *= 0xc4ceb9fe1a85ec53
+	return k ^ k>>33
 }
 
 func newFPTree(items int) *fpTree {
@@ -55,12 +109,11 @@ func newFPTree(items int) *fpTree {
 func (t *fpTree) insert(path []int32, count int64) {
 	n := int32(0)
 	for _, it := range path {
-		var c int32 = -1
+		var c int32
 		if n == 0 {
 			c = t.rootChild[it]
 		} else {
-			for c = t.firstChild[n]; c >= 0 && t.item[c] != it; c = t.nextSibling[c] {
-			}
+			c = t.child(n, it)
 		}
 		if c < 0 {
 			c = int32(len(t.item))
@@ -74,6 +127,8 @@ func (t *fpTree) insert(path []int32, count int64) {
 			t.head[it] = c
 			if n == 0 {
 				t.rootChild[it] = c
+			} else {
+				t.setChild(n, it, c)
 			}
 		}
 		t.count[c] += count
