@@ -195,6 +195,7 @@ Try:
   go run ./cmd/crmwh sql "SELECT month, sum(revenue) AS revenue, count(*) FILTER (WHERE is_active) AS active_customers FROM fact_customer_month GROUP BY month ORDER BY month DESC LIMIT 12"
   go run ./cmd/crmwh sql "SELECT customer_id, round(clv) AS clv, round(churn_probability, 2) AS churn, churn_reason FROM scores.customer_scores WHERE clv_quadrant = 'vip' AND churn_risk = 'high' ORDER BY clv DESC LIMIT 10"
   go run ./cmd/crmwh sql "SELECT rule, samples, round(positive_share, 3) AS churned FROM scores.churn_tree ORDER BY node_id"
+  go run ./cmd/crmwh sql "SELECT antecedent_labels, consequent_labels, round(confidence, 3) AS confidence, round(lift, 1) AS lift FROM scores.association_rules ORDER BY rule_id LIMIT 10"
   go run ./cmd/crmwh schema scores.customer_scores
 
 customers=%d
