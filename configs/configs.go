@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,11 +25,82 @@ const DefaultPath = "configs/crmwh.yaml"
 
 // Config is the whole configuration.
 type Config struct {
-	Source    Source    `yaml:"source"`
-	Warehouse Warehouse `yaml:"warehouse"`
-	Marts     Marts     `yaml:"marts"`
-	Mining    Mining    `yaml:"mining"`
-	Generate  Generate  `yaml:"generate"`
+	Source    Source     `yaml:"source"`
+	Warehouse Warehouse  `yaml:"warehouse"`
+	Marts     Marts      `yaml:"marts"`
+	Mining    Mining     `yaml:"mining"`
+	Jobs      Jobs       `yaml:"jobs"`
+	Alerts    Alerts     `yaml:"alerts"`
+	Schedules []Schedule `yaml:"schedules"`
+	Generate  Generate   `yaml:"generate"`
+}
+
+// Jobs configures how jobs run.
+type Jobs struct {
+	// Nightly lists the jobs of `crmwh run` without job names (default: all, in DAG order).
+	Nightly []string `yaml:"nightly"`
+	// Retries, Backoff and Timeout apply to every job unless Overrides names it.
+	Retries   int                    `yaml:"retries"`
+	Backoff   Duration               `yaml:"backoff"` // before the first retry; doubled for each next one
+	Timeout   Duration               `yaml:"timeout"` // 0: none
+	Overrides map[string]JobSettings `yaml:"overrides"`
+}
+
+// JobSettings overrides retries, backoff or timeout for one job.
+type JobSettings struct {
+	Retries *int      `yaml:"retries"`
+	Backoff *Duration `yaml:"backoff"`
+	Timeout *Duration `yaml:"timeout"`
+}
+
+// Settings are the retries, backoff and timeout of job.
+func (j Jobs) Settings(job string) (retries int, backoff, timeout time.Duration) {
+	retries, backoff, timeout = j.Retries, time.Duration(j.Backoff), time.Duration(j.Timeout)
+	if o, ok := j.Overrides[job]; ok {
+		if o.Retries != nil {
+			retries = *o.Retries
+		}
+		if o.Backoff != nil {
+			backoff = time.Duration(*o.Backoff)
+		}
+		if o.Timeout != nil {
+			timeout = time.Duration(*o.Timeout)
+		}
+	}
+	return retries, backoff, timeout
+}
+
+// Alerts says whom to tell when a job fails (after its retries).
+type Alerts struct {
+	// Command runs with sh -c and CRMWH_RUN_ID, CRMWH_JOB, CRMWH_AS_OF and CRMWH_ERROR set.
+	Command string `yaml:"command"`
+	// Webhook receives a JSON POST {"run_id", "job", "as_of", "error"}.
+	Webhook string   `yaml:"webhook"`
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Schedule is a cron schedule of `crmwh scheduler`.
+type Schedule struct {
+	Name     string   `yaml:"name"`
+	Cron     string   `yaml:"cron"`     // five fields, or @every 1h, @daily ...
+	TimeZone string   `yaml:"timezone"` // IANA name; default UTC
+	Jobs     []string `yaml:"jobs"`     // default: the nightly jobs
+	// AsOf is the date a firing runs for: yesterday (default; the day whose data is complete)
+	// or today, in the schedule's time zone.
+	AsOf string `yaml:"as_of"`
+}
+
+// Duration is a time.Duration written as "30s", "2h".
+type Duration time.Duration
+
+// UnmarshalYAML reads "90s" or "1h30m".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration like 30s or 2h: %w", n.Line, n.Value, err)
+	}
+	*d = Duration(v)
+	return nil
 }
 
 // Mining configures the mining methods.
@@ -217,6 +289,22 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Mining.Validate(); err != nil {
 		return err
+	}
+	for _, sc := range c.Schedules {
+		if sc.Cron == "" {
+			return fmt.Errorf("config: schedule %q has no cron", sc.Name)
+		}
+		if sc.TimeZone != "" {
+			if _, err := time.LoadLocation(sc.TimeZone); err != nil {
+				return fmt.Errorf("config: schedule %q: time zone: %w", sc.Name, err)
+			}
+		}
+		if sc.AsOf != "" && sc.AsOf != "yesterday" && sc.AsOf != "today" {
+			return fmt.Errorf("config: schedule %q: as_of %q is not yesterday or today", sc.Name, sc.AsOf)
+		}
+	}
+	if c.Jobs.Retries < 0 || c.Jobs.Backoff < 0 || c.Jobs.Timeout < 0 {
+		return fmt.Errorf("config: jobs.retries, backoff and timeout must be 0 or more")
 	}
 	if c.Generate.DirtyRate < 0 || c.Generate.DirtyRate > 0.5 {
 		return fmt.Errorf("config: generate.dirty_rate must be from 0 to 0.5")

@@ -28,6 +28,9 @@ type Env struct {
 	// OnJob, if set, is called when a job starts and with its result when it ends (the CLI
 	// shows progress with it on a terminal).
 	OnJob func(job string, done *JobResult)
+	// BeforeJob, if set, runs before each attempt of a job; an error fails the attempt. Tests use
+	// it to make a job fail.
+	BeforeJob func(job string, attempt int) error
 }
 
 // LakeDir is the data lake under the data directory.
@@ -51,6 +54,7 @@ type JobResult struct {
 	Status                  string // succeeded, failed or skipped
 	Started, Ended          time.Time
 	Read, Written, Rejected int64
+	Attempts                int
 	Err                     error
 }
 
@@ -63,24 +67,90 @@ type Summary struct {
 	Loaded    []etl.LoadStats
 }
 
-// Nightly is the default sequence of jobs, in order.
-var Nightly = []string{"extract", "load", "marts", "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "publish", "lake"}
+// Job is a node of the DAG: a job and the jobs whose results it needs.
+type Job struct {
+	Name  string
+	Needs []string
+	run   job
+}
+
+// DAG is every job, in an order that respects the needs (the order a run takes them in).
+var DAG = []Job{
+	{"extract", nil, extractJob},
+	{"load", []string{"extract"}, loadJob},
+	{"marts", []string{"load"}, martsJob},
+	{"rfm", []string{"load"}, rfmJob},
+	{"abc", []string{"load"}, abcJob},
+	{"clv", []string{"load"}, clvJob},
+	{"lifecycle", []string{"load"}, lifecycleJob},
+	{"cluster", []string{"load"}, clusterJob},
+	{"churn", []string{"load"}, churnJob},
+	{"assoc", []string{"load"}, assocJob},
+	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc"}, publishJob},
+	{"lake", []string{"marts", "publish"}, lakeJob},
+}
+
+// Nightly is every job, in DAG order.
+var Nightly = func() []string {
+	var names []string
+	for _, j := range DAG {
+		names = append(names, j.Name)
+	}
+	return names
+}()
 
 type job func(ctx context.Context, r *runState) (read, written, rejected int64, err error)
 
-var registry = map[string]job{
-	"extract":   extractJob,
-	"load":      loadJob,
-	"marts":     martsJob,
-	"rfm":       rfmJob,
-	"abc":       abcJob,
-	"clv":       clvJob,
-	"lifecycle": lifecycleJob,
-	"cluster":   clusterJob,
-	"churn":     churnJob,
-	"assoc":     assocJob,
-	"publish":   publishJob,
-	"lake":      lakeJob,
+func lookup(name string) (Job, bool) {
+	for _, j := range DAG {
+		if j.Name == name {
+			return j, true
+		}
+	}
+	return Job{}, false
+}
+
+// Plan returns the jobs to run, in DAG order: the named ones and, unless only, every job they
+// need, directly or not; with no names, the config's nightly list (all jobs when empty).
+func Plan(names []string, only bool, nightly []string) ([]string, error) {
+	if len(names) == 0 {
+		names, only = nightly, false
+		if len(names) == 0 {
+			return slices.Clone(Nightly), nil
+		}
+	}
+	want := map[string]bool{}
+	var add func(n string) error
+	add = func(n string) error {
+		j, ok := lookup(n)
+		if !ok {
+			return fmt.Errorf("unknown job %q (jobs: %s)", n, strings.Join(Nightly, ", "))
+		}
+		if want[n] {
+			return nil
+		}
+		want[n] = true
+		if !only {
+			for _, d := range j.Needs {
+				if err := add(d); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for _, n := range names {
+		if err := add(n); err != nil {
+			return nil, err
+		}
+	}
+	var plan []string
+	for _, j := range DAG {
+		if want[j.Name] {
+			plan = append(plan, j.Name)
+		}
+	}
+	return plan, nil
 }
 
 type runState struct {
@@ -90,14 +160,21 @@ type runState struct {
 	mining *sql.Conn // the mining input of the run, built by the first mining job
 }
 
-// Run runs the named jobs (all of Nightly when none are named) in Nightly's order for asOf. A
-// failed job stops the run; the jobs after it are recorded as skipped.
+// Run runs the planned jobs (names, as Plan returns them; nil means the nightly plan) in DAG
+// order for asOf. A job is tried again after a failure as the config says, within its timeout;
+// a job that still fails is alerted, and every job that needs it, directly or not, is skipped,
+// while independent jobs go on. Jobs left "running" by a process that died are marked failed
+// first. The caller holds the run lock.
 func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summary, error) {
-	if len(names) == 0 {
-		names = Nightly
+	plan := names
+	if plan == nil {
+		var err error
+		if plan, err = Plan(nil, false, env.Config.Jobs.Nightly); err != nil {
+			return nil, err
+		}
 	}
-	for _, n := range names {
-		if _, ok := registry[n]; !ok {
+	for _, n := range plan {
+		if _, ok := lookup(n); !ok {
 			return nil, fmt.Errorf("unknown job %q (jobs: %s)", n, strings.Join(Nightly, ", "))
 		}
 	}
@@ -106,40 +183,56 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 		return nil, err
 	}
 	defer db.Close()
+	if err := markInterrupted(ctx, db); err != nil {
+		return nil, err
+	}
 
 	sum := &Summary{RunID: NewRunID(), AsOf: asOf}
 	st := &runState{env: env, db: db, sum: sum}
 	defer st.close()
 	// The history is written even when the run is cancelled: that is when it matters most.
 	hist := context.WithoutCancel(ctx)
-	var failed error
-	for _, name := range Nightly {
-		if !slices.Contains(names, name) {
-			continue
-		}
+	var failures []error
+	notDone := map[string]bool{} // failed or skipped
+	for _, name := range plan {
+		j, _ := lookup(name)
 		res := JobResult{Job: name, Started: time.Now().UTC()}
-		if failed != nil {
+		var blocked []string
+		for _, d := range j.Needs {
+			if notDone[d] {
+				blocked = append(blocked, d)
+			}
+		}
+		if len(blocked) > 0 || ctx.Err() != nil {
 			res.Status, res.Ended = "skipped", res.Started
+			if len(blocked) > 0 {
+				res.Err = fmt.Errorf("skipped: %s did not succeed", strings.Join(blocked, ", "))
+			} else {
+				res.Err = fmt.Errorf("skipped: %w", ctx.Err())
+			}
+			notDone[name] = true
 			sum.Jobs = append(sum.Jobs, res)
 			if err := record(hist, db, sum, res); err != nil {
-				return sum, errors.Join(failed, err)
+				return sum, errors.Join(append(failures, err)...)
 			}
 			continue
 		}
-		if err := record(hist, db, sum, JobResult{Job: name, Status: "running", Started: res.Started}); err != nil {
+		if err := record(hist, db, sum, JobResult{Job: name, Status: "running", Started: res.Started, Attempts: 1}); err != nil {
 			return sum, err
 		}
 		env.Log.Info("job started", "run_id", sum.RunID, "job", name, "as_of", asOf.Format(time.DateOnly))
 		if env.OnJob != nil {
 			env.OnJob(name, nil)
 		}
-		res.Read, res.Written, res.Rejected, res.Err = registry[name](ctx, st)
+		res.Read, res.Written, res.Rejected, res.Attempts, res.Err = st.attempt(ctx, j)
 		res.Ended = time.Now().UTC()
 		res.Status = "succeeded"
 		if res.Err != nil {
 			res.Status = "failed"
-			failed = fmt.Errorf("job %s: %w", name, res.Err)
-			env.Log.Error("job failed", "run_id", sum.RunID, "job", name, "error", res.Err)
+			notDone[name] = true
+			failures = append(failures, fmt.Errorf("job %s: %w", name, res.Err))
+			env.Log.Error("job failed", "run_id", sum.RunID, "job", name, "attempts", res.Attempts, "error", res.Err)
+			alert(hist, env, sum, name, res.Err)
 		} else {
 			env.Log.Info("job succeeded", "run_id", sum.RunID, "job", name, "seconds", res.Ended.Sub(res.Started).Seconds())
 		}
@@ -148,10 +241,53 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 			env.OnJob(name, &res)
 		}
 		if err := record(hist, db, sum, res); err != nil {
-			return sum, errors.Join(failed, err)
+			return sum, errors.Join(append(failures, err)...)
 		}
 	}
-	return sum, failed
+	return sum, errors.Join(failures...)
+}
+
+// attempt runs a job, again after a failure as many times as the config allows, waiting the
+// backoff (doubled each time) in between, each attempt within the job's timeout.
+func (r *runState) attempt(ctx context.Context, j Job) (read, written, rejected int64, attempts int, err error) {
+	retries, backoff, timeout := r.env.Config.Jobs.Settings(j.Name)
+	for attempts = 1; ; attempts++ {
+		jctx, cancel := ctx, context.CancelFunc(func() {})
+		if timeout > 0 {
+			jctx, cancel = context.WithTimeout(ctx, timeout)
+		}
+		err = nil
+		if r.env.BeforeJob != nil {
+			err = r.env.BeforeJob(j.Name, attempts)
+		}
+		if err == nil {
+			read, written, rejected, err = j.run(jctx, r)
+		}
+		timedOut := errors.Is(jctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		cancel()
+		if timedOut {
+			err = fmt.Errorf("timed out after %s: %w", timeout, err)
+		}
+		if err == nil || attempts > retries || ctx.Err() != nil {
+			return read, written, rejected, attempts, err
+		}
+		wait := backoff << (attempts - 1)
+		r.env.Log.Warn("job failed; trying again", "run_id", r.sum.RunID, "job", j.Name, "attempt", attempts, "wait", wait, "error", err)
+		select {
+		case <-ctx.Done():
+			return read, written, rejected, attempts, errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// markInterrupted fails the jobs a dead process left running: the caller holds the run lock, so
+// no live run owns them.
+func markInterrupted(ctx context.Context, db *warehouse.DB) error {
+	if _, err := warehouse.RunScript(ctx, db, "ops/mark_interrupted.sql", nil); err != nil {
+		return fmt.Errorf("mark interrupted runs: %w", err)
+	}
+	return nil
 }
 
 func (r *runState) close() {
@@ -172,8 +308,9 @@ func record(ctx context.Context, db *warehouse.DB, sum *Summary, r JobResult) er
 	}
 	_, err := db.ExecContext(ctx, `DELETE FROM ops.job_runs WHERE run_id = ? AND job = ?`, sum.RunID, r.Job)
 	if err == nil {
-		_, err = db.ExecContext(ctx, `INSERT INTO ops.job_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sum.RunID, r.Job, sum.AsOf, r.Status, r.Started, ended, r.Read, r.Written, r.Rejected, errText)
+		_, err = db.ExecContext(ctx, `INSERT INTO ops.job_runs BY NAME SELECT ? AS run_id, ? AS job, ? AS as_of, ? AS status,
+			? AS started_at, ? AS ended_at, ? AS rows_read, ? AS rows_written, ? AS rows_rejected, ? AS error, ? AS attempts`,
+			sum.RunID, r.Job, sum.AsOf, r.Status, r.Started, ended, r.Read, r.Written, r.Rejected, errText, r.Attempts)
 	}
 	if err != nil {
 		return fmt.Errorf("record job %s in ops.job_runs: %w", r.Job, err)

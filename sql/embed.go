@@ -4,7 +4,7 @@ package sql
 
 import "embed"
 
-// Files holds ddl/ (schema), load/ (validation and merges), marts/ (derived tables), mining/ (scores), lake/ (Parquet copy), demo/ (the demo summary) and schema/ (the data dictionary).
+// Files holds ddl/ (schema), load/ (validation and merges), marts/ (derived tables), mining/ (scores), lake/ (Parquet copy), demo/ (the demo summary), schema/ (the data dictionary) and ops/ (run history).
 //
-//go:embed ddl/*.sql load/*.sql marts/*.sql mining/*.sql lake/*.sql demo/*.sql schema/*.sql
+//go:embed ddl/*.sql load/*.sql marts/*.sql mining/*.sql lake/*.sql demo/*.sql schema/*.sql ops/*.sql
 var Files embed.FS

@@ -18,46 +18,108 @@ import (
 )
 
 func newRun(g *globals) *cobra.Command {
-	var asOf string
+	var asOf, from, to string
+	var only, wait bool
 	cmd := &cobra.Command{
 		Use:   "run [JOB...]",
-		Short: "Run jobs for an as-of date (default: the whole nightly sequence)",
-		Long: `Runs the named jobs, or the whole nightly sequence, for --as-of, in this order:
+		Short: "Run the nightly DAG, or the named jobs and what they need, for an as-of date or a range",
+		Long: `Runs the jobs of the DAG for --as-of (or each day from --from to --to), in this order, each after
+the jobs it needs:
   extract    copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
-  load       validate and load it into the star schema; bad rows go to ops.etl_rejects
-  marts      rebuild fact_customer_month as of the date
-  rfm        recency, frequency, monetary scores and segments        (mining.rfm)
-  abc        Pareto classes A, B, C by revenue                        (mining.abc)
-  clv        BG/NBD + Gamma-Gamma lifetime value and quadrant         (mining.clv)
-  lifecycle  lifecycle stage and decline warning                      (mining.lifecycle)
-  cluster    k-means segments with profiles and readable labels       (mining.cluster)
-  churn      decision tree of who is lost, trained on history         (mining.churn)
-  assoc      FP-growth association rules and recommendations          (mining.association_rules, .recommendations)
-  publish    replace scores.customer_scores with the results, in one transaction
-  lake       write the star schema and the scores as Parquet to lake/warehouse/
+  load       validate and load it into the star schema; bad rows go to ops.etl_rejects  (extract)
+  marts      rebuild fact_customer_month as of the date                                  (load)
+  rfm        recency, frequency, monetary scores and segments, mining.rfm                (load)
+  abc        Pareto classes A, B, C by revenue, mining.abc                                (load)
+  clv        BG/NBD + Gamma-Gamma lifetime value and quadrant, mining.clv                 (load)
+  lifecycle  lifecycle stage and decline warning, mining.lifecycle                        (load)
+  cluster    k-means segments with profiles and labels, mining.cluster                    (load)
+  churn      decision tree of who is lost, trained on history, mining.churn               (load)
+  assoc      FP-growth association rules and recommendations                              (load)
+  publish    replace the scores tables with the results, in one transaction      (the mining jobs)
+  lake       publish the star schema and the scores as a Parquet snapshot   (marts, publish)
+
+Named jobs run with every job they need unless --only is given. A failed job is retried as the
+config says; if it still fails, the jobs that need it are skipped and the others go on. One run
+at a time: a second run says who holds the lock and exits non-zero, or waits with --wait.
 Re-running a date changes nothing; a failed job leaves the warehouse as it was.`,
 		RunE: func(cmd *cobra.Command, names []string) error {
 			env, err := g.env(cmd)
 			if err != nil {
 				return err
 			}
-			date := time.Now().UTC().Truncate(24 * time.Hour)
-			if asOf != "" {
-				if date, err = time.Parse(time.DateOnly, asOf); err != nil {
-					return fmt.Errorf("--as-of: %q is not a date YYYY-MM-DD", asOf)
+			dates, err := runDates(asOf, from, to)
+			if err != nil {
+				return err
+			}
+			plan, err := jobs.Plan(names, only, env.Config.Jobs.Nightly)
+			if err != nil {
+				return err
+			}
+			lock, err := jobs.Acquire(cmd.Context(), env.DataDir, wait)
+			if err != nil {
+				return err
+			}
+			defer lock.Release() //nolint:errcheck // the process ends right after
+			showJobs(env)
+			for _, d := range dates {
+				t0 := time.Now()
+				sum, err := jobs.Run(cmd.Context(), env, d, plan)
+				if sum != nil {
+					printRun(cmd.OutOrStdout(), sum, time.Since(t0))
+				}
+				if err != nil {
+					if len(dates) > 1 {
+						return fmt.Errorf("backfill stopped at %s: %w", d.Format(time.DateOnly), err)
+					}
+					return err
 				}
 			}
-			showJobs(env)
-			t0 := time.Now()
-			sum, err := jobs.Run(cmd.Context(), env, date, names)
-			if sum != nil {
-				printRun(cmd.OutOrStdout(), sum, time.Since(t0))
-			}
-			return err
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&asOf, "as-of", "", "as-of date YYYY-MM-DD (default: today, UTC)")
+	cmd.Flags().StringVar(&from, "from", "", "backfill: first as-of date YYYY-MM-DD (with --to)")
+	cmd.Flags().StringVar(&to, "to", "", "backfill: last as-of date YYYY-MM-DD (with --from)")
+	cmd.Flags().BoolVar(&only, "only", false, "run only the named jobs, not the jobs they need")
+	cmd.Flags().BoolVar(&wait, "wait", false, "wait for another run to finish instead of failing")
 	return cmd
+}
+
+// runDates is the as-of date, or each day of the backfill range.
+func runDates(asOf, from, to string) ([]time.Time, error) {
+	parse := func(flag, v string) (time.Time, error) {
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return d, fmt.Errorf("--%s: %q is not a date YYYY-MM-DD", flag, v)
+		}
+		return d, nil
+	}
+	if from != "" || to != "" {
+		if asOf != "" || from == "" || to == "" {
+			return nil, fmt.Errorf("a backfill needs both --from and --to, and no --as-of")
+		}
+		f, err := parse("from", from)
+		if err != nil {
+			return nil, err
+		}
+		t, err := parse("to", to)
+		if err != nil {
+			return nil, err
+		}
+		if t.Before(f) {
+			return nil, fmt.Errorf("--to %s is before --from %s", to, from)
+		}
+		var dates []time.Time
+		for d := f; !d.After(t); d = d.AddDate(0, 0, 1) {
+			dates = append(dates, d)
+		}
+		return dates, nil
+	}
+	if asOf == "" {
+		return []time.Time{time.Now().UTC().Truncate(24 * time.Hour)}, nil
+	}
+	d, err := parse("as-of", asOf)
+	return []time.Time{d}, err
 }
 
 func newDemo(g *globals) *cobra.Command {
@@ -96,6 +158,11 @@ func newDemo(g *globals) *cobra.Command {
 			}
 			fmt.Fprintf(out, "Running the nightly pipeline as of %s ...\n\n", m.End)
 			showJobs(env)
+			lock, err := jobs.Acquire(cmd.Context(), env.DataDir, false)
+			if err != nil {
+				return err
+			}
+			defer lock.Release() //nolint:errcheck // the process ends right after
 			sum, err := jobs.Run(cmd.Context(), env, asOf, nil)
 			if err != nil {
 				if sum != nil {

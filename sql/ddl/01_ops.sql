@@ -66,3 +66,6 @@ COMMENT ON COLUMN ops.etl_rejects.source_row IS 'Line of the row in its source f
 COMMENT ON COLUMN ops.etl_rejects.reason IS 'Reason code: missing_required, unparsable_date, invalid_number, invalid_quantity, invalid_value, unknown_reference or duplicate_key.';
 COMMENT ON COLUMN ops.etl_rejects.detail IS 'The column and value that failed, in words.';
 COMMENT ON COLUMN ops.etl_rejects.raw_row IS 'The row as it was read, every field as text.';
+
+ALTER TABLE ops.job_runs ADD COLUMN IF NOT EXISTS attempts INTEGER;
+COMMENT ON COLUMN ops.job_runs.attempts IS 'Attempts made (retries + 1); NULL for skipped jobs.';
