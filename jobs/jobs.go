@@ -406,5 +406,5 @@ func lakeJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	if !r.env.Config.Warehouse.ParquetCopy {
 		return 0, 0, 0, nil
 	}
-	return 0, 0, 0, r.db.WriteParquetCopy(ctx, r.env.LakeDir())
+	return 0, 0, 0, r.db.PublishSnapshot(ctx, r.env.LakeDir(), r.sum.RunID, r.sum.AsOf.Format(time.DateOnly))
 }

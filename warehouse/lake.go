@@ -2,9 +2,15 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 )
 
 // StarTables are the tables of the star schema with, for facts, the timestamp column their
@@ -18,51 +24,212 @@ var StarTables = []struct {
 	{"fact_campaign_contact", "contacted_at"}, {"fact_customer_month", "month"},
 }
 
-// ScoreTables are the published mining tables, copied to lake/warehouse/scores/.
-var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments", "cluster_profiles", "cluster_features", "churn_tree", "association_rules", "recommendations"}
+// ScoreTables are the published mining tables, in schema scores.
+var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments", "cluster_profiles", "cluster_features",
+	"churn_tree", "association_rules", "recommendations"}
 
-// WriteParquetCopy writes every star-schema table to lakeDir/warehouse/<table>/ and every score
-// table to lakeDir/warehouse/scores/<table>/. Each table is written to a fresh directory that
-// then takes the old one's place in one atomic exchange, so a reader of a table's directory sees
-// the old copy or the new one, never a partial one.
-func (w *DB) WriteParquetCopy(ctx context.Context, lakeDir string) error {
-	type copyJob struct{ table, partitionBy, root, name string }
-	root := filepath.Join(lakeDir, "warehouse")
-	var jobs []copyJob
+// OpsTables are the operational tables a snapshot carries, so that run history can be read
+// while a run holds the warehouse.
+var OpsTables = []string{"job_runs", "load_audit"}
+
+const (
+	// SnapshotLink is the lake's name for the current published snapshot: a symbolic link that
+	// one rename switches to the next snapshot.
+	SnapshotLink = "warehouse"
+	// CatalogFile is a snapshot's DuckDB file of views over its Parquet files, for readers.
+	CatalogFile = "catalog.duckdb"
+	// ManifestFile is written last into a snapshot: its run and the rows of each table.
+	ManifestFile = "manifest.json"
+	// keepSnapshots is how many complete snapshots stay (readers may still be on older ones).
+	keepSnapshots = 3
+)
+
+// SnapshotManifest describes a complete snapshot.
+type SnapshotManifest struct {
+	RunID     string           `json:"run_id"`
+	AsOf      string           `json:"as_of"`
+	Published time.Time        `json:"published"`
+	Tables    map[string]int64 `json:"tables"`
+}
+
+// PublishSnapshot writes the star schema, the scores and the run history as Parquet into
+// lakeDir/snapshots/<runID>/ with a catalog of views over them and a manifest, then points
+// lakeDir/warehouse at it with one atomic rename. A reader of lake/warehouse (or of its
+// catalog) sees the previous snapshot or this one, whole, never a mix; a snapshot left half
+// written by a killed process is never pointed at, and is removed by a later publish.
+func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) error {
+	snaps := filepath.Join(lakeDir, "snapshots")
+	dir := filepath.Join(snaps, runID)
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	man := SnapshotManifest{RunID: runID, AsOf: asOf, Tables: map[string]int64{}}
+	type item struct{ table, partitionBy, sub, name string }
+	var items []item
 	for _, t := range StarTables {
-		jobs = append(jobs, copyJob{t.Name, t.PartitionBy, root, t.Name})
+		items = append(items, item{t.Name, t.PartitionBy, "", t.Name})
 	}
 	for _, t := range ScoreTables {
-		jobs = append(jobs, copyJob{"scores." + t, "", filepath.Join(root, "scores"), t})
+		items = append(items, item{"scores." + t, "", "scores", t})
 	}
-	for _, t := range jobs {
-		if err := os.MkdirAll(t.root, 0o755); err != nil {
-			return fmt.Errorf("parquet copy: %w", err)
-		}
-		final := filepath.Join(t.root, t.name)
-		tmp := filepath.Join(t.root, "."+t.name+".new")
-		if err := os.RemoveAll(tmp); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.table, err)
-		}
-		if err := os.MkdirAll(tmp, 0o755); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.table, err)
-		}
-		data := map[string]string{"Table": t.table, "Dir": tmp, "File": t.name + ".parquet", "PartitionBy": t.partitionBy}
-		if t.partitionBy != "" {
-			// COPY ... PARTITION_BY wants to create the directory itself.
-			if err := os.Remove(tmp); err != nil {
-				return fmt.Errorf("parquet copy %s: %w", t.table, err)
+	for _, t := range OpsTables {
+		items = append(items, item{"ops." + t, "", "ops", t})
+	}
+	var views []string
+	for _, it := range items {
+		tdir := filepath.Join(dir, it.sub, it.name)
+		if it.partitionBy == "" {
+			if err := os.MkdirAll(tdir, 0o755); err != nil {
+				return fmt.Errorf("snapshot %s: %w", it.table, err)
 			}
+		} else if err := os.MkdirAll(filepath.Dir(tdir), 0o755); err != nil {
+			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
+		data := map[string]string{"Table": it.table, "Dir": tdir, "File": it.name + ".parquet", "PartitionBy": it.partitionBy}
 		if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.table, err)
+			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
-		if err := exchangeDirs(tmp, final); err != nil {
-			return fmt.Errorf("parquet copy %s: %w", t.table, err)
+		var n int64
+		if err := w.QueryRowContext(ctx, "SELECT count(*) FROM "+it.table).Scan(&n); err != nil {
+			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
-		if err := os.RemoveAll(tmp); err != nil {
-			return fmt.Errorf("parquet copy %s: remove old copy: %w", t.table, err)
+		man.Tables[it.table] = n
+		glob := filepath.Join(tdir, "**", "*.parquet")
+		if it.partitionBy == "" {
+			glob = filepath.Join(tdir, it.name+".parquet")
 		}
+		name := Ident(it.name)
+		if it.sub != "" {
+			name = it.sub + "." + name
+		}
+		views = append(views, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s, hive_partitioning = %v)",
+			name, Quote(glob), it.partitionBy != ""))
+	}
+	if err := writeCatalog(ctx, filepath.Join(dir, CatalogFile), views); err != nil {
+		return err
+	}
+	man.Published = time.Now().UTC()
+	b, err := json.MarshalIndent(man, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeSynced(filepath.Join(dir, ManifestFile), b); err != nil {
+		return fmt.Errorf("snapshot manifest: %w", err)
+	}
+	if err := switchLink(lakeDir, filepath.Join("snapshots", runID)); err != nil {
+		return err
+	}
+	return pruneSnapshots(snaps, runID)
+}
+
+// writeCatalog creates a DuckDB file of views for readers.
+func writeCatalog(ctx context.Context, path string, views []string) error {
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
+	}
+	defer db.Close()
+	for _, stmt := range append([]string{"CREATE SCHEMA scores", "CREATE SCHEMA ops"}, views...) {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("snapshot catalog: %w", err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
+	}
+	return db.Close()
+}
+
+func writeSynced(path string, b []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// switchLink points lakeDir/warehouse at target (relative to lakeDir) with one rename. A
+// directory left there by an older crmwh (a plain copy) is replaced.
+func switchLink(lakeDir, target string) error {
+	link := filepath.Join(lakeDir, SnapshotLink)
+	if fi, err := os.Lstat(link); err == nil && fi.Mode()&os.ModeSymlink == 0 {
+		if err := os.RemoveAll(link); err != nil {
+			return fmt.Errorf("snapshot: replace the old copy: %w", err)
+		}
+	}
+	tmp := link + ".new"
+	_ = os.Remove(tmp) // a leftover of a killed publish
+	if err := os.Symlink(target, tmp); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if d, err := os.Open(lakeDir); err == nil {
+		_ = d.Sync() // make the switch durable; a failure only risks the previous snapshot after a crash
+		d.Close()
 	}
 	return nil
+}
+
+// pruneSnapshots keeps the newest complete snapshots (current among them) and removes the
+// older ones and any incomplete one (no manifest) other than current.
+func pruneSnapshots(snaps, current string) error {
+	entries, err := os.ReadDir(snaps)
+	if err != nil {
+		return fmt.Errorf("snapshot prune: %w", err)
+	}
+	var complete []string
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == current {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(snaps, e.Name(), ManifestFile)); err != nil {
+			errs = append(errs, os.RemoveAll(filepath.Join(snaps, e.Name())))
+			continue
+		}
+		complete = append(complete, e.Name())
+	}
+	slices.Sort(complete) // run ids sort by time
+	for len(complete) > keepSnapshots-1 {
+		errs = append(errs, os.RemoveAll(filepath.Join(snaps, complete[0])))
+		complete = complete[1:]
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("snapshot prune: %w", err)
+	}
+	return nil
+}
+
+// CurrentSnapshot reads the manifest of the snapshot lakeDir/warehouse points at, and the
+// snapshot's directory; an error when nothing has been published.
+func CurrentSnapshot(lakeDir string) (*SnapshotManifest, string, error) {
+	dir, err := filepath.EvalSymlinks(filepath.Join(lakeDir, SnapshotLink))
+	if err != nil {
+		return nil, "", fmt.Errorf("no published snapshot in %s: %w", lakeDir, err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, "", fmt.Errorf("published snapshot %s: %w", dir, err)
+	}
+	var m SnapshotManifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, "", fmt.Errorf("published snapshot %s: %w", dir, err)
+	}
+	if !strings.HasSuffix(dir, m.RunID) {
+		return nil, "", fmt.Errorf("published snapshot %s: its manifest names run %s", dir, m.RunID)
+	}
+	return &m, dir, nil
 }

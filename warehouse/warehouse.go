@@ -5,6 +5,7 @@ package warehouse
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -78,11 +79,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	return w, nil
 }
 
+// ErrLocked is wrapped by Open's error when another process has the file open for writing.
+var ErrLocked = errors.New("another process has it open for writing (a crmwh run in progress?); try again when it has finished")
+
 // openError explains the common case of a lock held by another process, which DuckDB reports
 // in its own words.
 func openError(path string, err error) error {
 	if strings.Contains(err.Error(), "Could not set lock") {
-		return fmt.Errorf("open warehouse %s: another process has it open for writing (a crmwh run in progress?); try again when it has finished: %w", path, err)
+		return fmt.Errorf("open warehouse %s: %w: %w", path, ErrLocked, err)
 	}
 	return fmt.Errorf("open warehouse %s: %w", path, err)
 }

@@ -2,7 +2,6 @@ package warehouse
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -97,39 +96,5 @@ func TestRenderTemplate(t *testing.T) {
 	}
 	if _, err := Render("load/absent.sql", nil); err == nil {
 		t.Error("rendering a missing file succeeded")
-	}
-}
-
-func TestExchangeDirs(t *testing.T) {
-	root := t.TempDir()
-	dst, src := filepath.Join(root, "table"), filepath.Join(root, ".table.new")
-	write := func(dir, content string) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "f"), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	read := func(dir string) string {
-		b, err := os.ReadFile(filepath.Join(dir, "f"))
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
-	write(src, "v1")
-	if err := exchangeDirs(src, dst); err != nil {
-		t.Fatal(err)
-	}
-	if read(dst) != "v1" {
-		t.Fatalf("first exchange: dst holds %q", read(dst))
-	}
-	write(src, "v2")
-	if err := exchangeDirs(src, dst); err != nil {
-		t.Fatal(err)
-	}
-	if read(dst) != "v2" || read(src) != "v1" {
-		t.Errorf("after the exchange dst holds %q and src %q; want v2 and v1", read(dst), read(src))
 	}
 }

@@ -192,13 +192,21 @@ func readManifest(dir string) (*demodata.Manifest, error) {
 // elapsed is non-zero; the demo prints its own afterwards).
 func printRun(w io.Writer, s *jobs.Summary, elapsed time.Duration) {
 	fmt.Fprintf(w, "Run %s as of %s\n", s.RunID, s.AsOf.Format(time.DateOnly))
-	jt := &table{header: []string{"job", "status", "rows read", "rows written", "rows rejected", "seconds"}, numeric: []bool{false, false, true, true, true, true}}
+	jt := &table{header: []string{"job", "status", "attempts", "rows read", "rows written", "rows rejected", "seconds"}, numeric: []bool{false, false, true, true, true, true, true}}
+	failed := 0
 	for _, j := range s.Jobs {
-		jt.add(j.Job, j.Status, num(j.Read), num(j.Written), num(j.Rejected), fmt.Sprintf("%.2f", j.Ended.Sub(j.Started).Seconds()))
+		attempts := ""
+		if j.Attempts > 0 {
+			attempts = fmt.Sprint(j.Attempts)
+		}
+		jt.add(j.Job, j.Status, attempts, num(j.Read), num(j.Written), num(j.Rejected), fmt.Sprintf("%.2f", j.Ended.Sub(j.Started).Seconds()))
+		if j.Status != "succeeded" {
+			failed++
+		}
 	}
 	jt.print(w)
 	for _, j := range s.Jobs {
-		if j.Err != nil {
+		if j.Err != nil && j.Status == "failed" {
 			fmt.Fprintf(w, "\n%s failed: %v\n", j.Job, j.Err)
 		}
 	}
@@ -215,8 +223,12 @@ func printRun(w io.Writer, s *jobs.Summary, elapsed time.Duration) {
 		lt.print(w)
 	}
 	if elapsed > 0 {
-		fmt.Fprintf(w, "\nrun_id=%s\nas_of=%s\nrows_read=%d\nrows_loaded=%d\nrows_rejected=%d\nseconds=%.2f\n",
-			s.RunID, s.AsOf.Format(time.DateOnly), read, loaded, rejected, elapsed.Seconds())
+		status := "succeeded"
+		if failed > 0 {
+			status = "failed"
+		}
+		fmt.Fprintf(w, "\nrun_id=%s\nas_of=%s\nstatus=%s\njobs_not_succeeded=%d\nrows_read=%d\nrows_loaded=%d\nrows_rejected=%d\nseconds=%.2f\n",
+			s.RunID, s.AsOf.Format(time.DateOnly), status, failed, read, loaded, rejected, elapsed.Seconds())
 	}
 }
 

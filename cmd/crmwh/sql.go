@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/text/width"
 
+	"github.com/crmwh/crmwh/jobs"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -43,7 +46,7 @@ func newSQL(g *globals) *cobra.Command {
 			if strings.TrimSpace(query) == "" {
 				return fmt.Errorf("no query: pass one as an argument or on standard input")
 			}
-			db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
+			db, err := openReader(cmd, env)
 			if err != nil {
 				return err
 			}
@@ -65,7 +68,7 @@ func newSchema(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
+			db, err := openReader(cmd, env)
 			if err != nil {
 				return err
 			}
@@ -77,6 +80,21 @@ func newSchema(g *globals) *cobra.Command {
 			return printSchema(cmd.Context(), db, cmd.OutOrStdout(), name)
 		},
 	}
+}
+
+// openReader opens the warehouse read-only; while a run holds it, the last published snapshot
+// instead (said on standard error), which has the star schema, the scores and the run history.
+func openReader(cmd *cobra.Command, env *jobs.Env) (*warehouse.DB, error) {
+	db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
+	if !errors.Is(err, warehouse.ErrLocked) {
+		return db, err
+	}
+	man, dir, snapErr := warehouse.CurrentSnapshot(env.LakeDir())
+	if snapErr != nil {
+		return nil, err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "A run is in progress; reading the last published snapshot (run %s, as of %s).\n", man.RunID, man.AsOf)
+	return warehouse.Open(cmd.Context(), filepath.Join(dir, warehouse.CatalogFile), warehouse.Options{ReadOnly: true})
 }
 
 func printSchema(ctx context.Context, db *warehouse.DB, w io.Writer, name string) error {
