@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/crmwh/crmwh/internal/datasets"
 )
 
 // bruteForce counts every subset of every basket.
@@ -97,8 +97,11 @@ func TestFPGrowthMatchesBruteForce(t *testing.T) {
 // readGroceries reads the shared groceries baskets as item ids.
 func readGroceries(t testing.TB) ([][]int32, []string) {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	f, err := os.Open(filepath.Join(filepath.Dir(file), "../../shared/datasets/groceries.csv"))
+	path, err := datasets.Path("groceries.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,21 +3,27 @@ package mining
 import (
 	"context"
 	"math"
-	"path/filepath"
-	"runtime"
 	"testing"
+
+	"github.com/crmwh/crmwh/internal/datasets"
 )
 
-const telco = "../../shared/datasets/telco_churn.csv"
+// telcoPath is the shared Telco churn data.
+func telcoPath(t *testing.T) string {
+	t.Helper()
+	p, err := datasets.Path("telco_churn.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 // fitTable encodes a table, splits it, fits and evaluates: the steps of `crmwh mine tree`.
 func fitTable(t *testing.T, table, label string, depth int) (*Tree, BinaryMetrics) {
 	t.Helper()
 	ctx := context.Background()
 	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	_, file, _, _ := runtime.Caller(0)
-	path := filepath.Join(filepath.Dir(file), telco)
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", path); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", telcoPath(t)); err != nil {
 		t.Fatal(err)
 	}
 	enc, err := NewTreeEncoding(ctx, conn, table, label, nil, nil, 32)
@@ -86,8 +92,7 @@ func TestGolearnOnTelco(t *testing.T) {
 	}
 	ctx := context.Background()
 	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	_, file, _, _ := runtime.Caller(0)
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", filepath.Join(filepath.Dir(file), telco)); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", telcoPath(t)); err != nil {
 		t.Fatal(err)
 	}
 	enc, err := NewTreeEncoding(ctx, conn, "telco", "Churn", nil, nil, 32)

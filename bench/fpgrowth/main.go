@@ -23,17 +23,26 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/etl/demodata"
+	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/mining"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
 func main() {
-	datasets := flag.String("datasets", "../shared/datasets", "folder of retail_subset.dat and groceries.csv")
+	dir := flag.String("datasets", "", "folder of retail_subset.dat and groceries.csv (default: the shared datasets)")
 	work := flag.String("dir", "bench/out", "work directory")
 	repeat := flag.Int("repeat", 5, "runs per support on each side; medians are compared")
 	customers := flag.Int("customers", 1_000_000, "demo customers whose order baskets we mine (0: skip)")
 	flag.Parse()
-	if err := run(*datasets, *work, max(1, *repeat), *customers); err != nil {
+	if *dir == "" {
+		d, err := datasets.Dir()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/fpgrowth:", err)
+			os.Exit(1)
+		}
+		*dir = d
+	}
+	if err := run(*dir, *work, max(1, *repeat), *customers); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/fpgrowth:", err)
 		os.Exit(1)
 	}

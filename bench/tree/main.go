@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/mining"
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -31,10 +32,18 @@ import (
 func main() {
 	rows := flag.Int("rows", 1_000_000, "synthetic rows")
 	work := flag.String("dir", "bench/out", "work directory")
-	telco := flag.String("telco", "../shared/datasets/telco_churn.csv", "the Telco churn CSV")
+	telco := flag.String("telco", "", "the Telco churn CSV (default: telco_churn.csv of the shared datasets)")
 	golearn := flag.Bool("golearn", false, "also time golearn's CART on 5,000, 10,000 and 20,000 synthetic rows")
 	python := flag.String("python", "/usr/bin/python3", "Python with scikit-learn (Debian python3-sklearn)")
 	flag.Parse()
+	if *telco == "" {
+		p, err := datasets.Path("telco_churn.csv")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/tree:", err)
+			os.Exit(1)
+		}
+		*telco = p
+	}
 	if err := run(*rows, *work, *telco, *golearn, *python); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/tree:", err)
 		os.Exit(1)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/jobs"
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -107,7 +108,7 @@ func TestCLI(t *testing.T) {
 		t.Errorf("--out scratch.points holds %q (%v)", out, err)
 	}
 	// A decision tree on the Telco churn data: the command reaches a hold-out AUC of 0.80.
-	telco, err := filepath.Abs("../../../shared/datasets/telco_churn.csv")
+	telco, err := datasets.Path("telco_churn.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestCLI(t *testing.T) {
 		t.Errorf("--out scratch.telco holds %q (%v)", out, err)
 	}
 	// Association rules on the groceries baskets: arules' 463 rules.
-	groceries, err := filepath.Abs("../../../shared/datasets/groceries.csv")
+	groceries, err := datasets.Path("groceries.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
