@@ -49,6 +49,10 @@ type SourceInfo struct {
 	Rows           int64     `json:"rows"`
 	IgnoredColumns []string  `json:"ignored_columns,omitempty"`
 	ExtractedAt    time.Time `json:"extracted_at"`
+	// For incremental sources: the watermark column and the range extracted (from, to].
+	Watermark     string `json:"watermark,omitempty"`
+	WatermarkFrom string `json:"watermark_from,omitempty"`
+	WatermarkTo   string `json:"watermark_to,omitempty"`
 }
 
 // Extracted is the outcome of extracting one table.
@@ -125,9 +129,35 @@ func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate t
 	return Extracted{Table: t.Name, SourceInfo: info}, nil
 }
 
-// writePartition streams src into a Parquet file of text columns, a row group at a time.
+// writePartition streams the CSV file src into a Parquet file of text columns.
 func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo, error) {
 	info := SourceInfo{Source: src, ExtractedAt: time.Now().UTC()}
+	var in io.Reader = strings.NewReader(strings.Join(t.Columns, ",") + "\n")
+	h := sha256.New()
+	f, err := os.Open(src)
+	switch {
+	case err == nil:
+		defer f.Close()
+		in = io.TeeReader(bufio.NewReaderSize(f, 1<<20), h)
+	case errors.Is(err, os.ErrNotExist) && !t.Required:
+		info.Source = "" // an absent optional table loads as empty
+	case errors.Is(err, os.ErrNotExist):
+		return info, fmt.Errorf("%s is missing: the source contract requires it", src)
+	default:
+		return info, err
+	}
+	if err := writeCSVPartition(ctx, t, src, in, dst, &info); err != nil {
+		return info, err
+	}
+	if info.Source != "" {
+		info.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
+	return info, nil
+}
+
+// writeCSVPartition streams CSV with a header row from in into a Parquet file of text columns,
+// a row group at a time, counting rows into info.
+func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, dst string, info *SourceInfo) error {
 	cols := append(append([]string(nil), t.Columns...), MalformedColumn)
 	group := parquet.Group{}
 	for _, c := range cols {
@@ -143,25 +173,10 @@ func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo,
 
 	out, err := os.Create(dst)
 	if err != nil {
-		return info, err
+		return err
 	}
 	defer out.Close()
 	w := parquet.NewWriter(out, schema, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(256*1024))
-
-	var in io.Reader = strings.NewReader(strings.Join(t.Columns, ",") + "\n")
-	h := sha256.New()
-	f, err := os.Open(src)
-	switch {
-	case err == nil:
-		defer f.Close()
-		in = io.TeeReader(bufio.NewReaderSize(f, 1<<20), h)
-	case errors.Is(err, os.ErrNotExist) && !t.Required:
-		info.Source = "" // an absent optional table loads as empty
-	case errors.Is(err, os.ErrNotExist):
-		return info, fmt.Errorf("%s is missing: the source contract requires it", src)
-	default:
-		return info, err
-	}
 
 	r := csv.NewReader(in)
 	r.ReuseRecord = true
@@ -169,11 +184,11 @@ func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo,
 	r.LazyQuotes = true
 	header, err := r.Read()
 	if err != nil {
-		return info, fmt.Errorf("%s: read header: %w", src, err)
+		return fmt.Errorf("%s: read header: %w", src, err)
 	}
 	pos, ignored, err := mapHeader(t, header)
 	if err != nil {
-		return info, fmt.Errorf("%s: %w", src, err)
+		return fmt.Errorf("%s: %w", src, err)
 	}
 	info.IgnoredColumns = ignored
 
@@ -193,7 +208,7 @@ func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo,
 			break
 		}
 		if err != nil {
-			return info, fmt.Errorf("%s: %w", src, err)
+			return fmt.Errorf("%s: %w", src, err)
 		}
 		malformed := ""
 		if len(rec) != len(header) {
@@ -215,23 +230,17 @@ func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo,
 		info.Rows++
 		if n == batch {
 			if err := flush(); err != nil {
-				return info, err
+				return err
 			}
 		}
 	}
 	if err := flush(); err != nil {
-		return info, err
+		return err
 	}
 	if err := w.Close(); err != nil {
-		return info, fmt.Errorf("close %s: %w", dst, err)
+		return fmt.Errorf("close %s: %w", dst, err)
 	}
-	if err := out.Sync(); err != nil {
-		return info, err
-	}
-	if info.Source != "" {
-		info.SHA256 = hex.EncodeToString(h.Sum(nil))
-	}
-	return info, nil
+	return out.Sync()
 }
 
 // mapHeader finds each contract column in the file's header (case and spaces ignored).
