@@ -217,8 +217,14 @@ type Marts struct {
 
 // Source says where the operational data comes from.
 type Source struct {
-	Type string `yaml:"type"`
-	Dir  string `yaml:"dir"`
+	Type string `yaml:"type"` // csv or postgres
+	Dir  string `yaml:"dir"`  // csv: the folder of <table>.csv files
+	// postgres: the database (a DSN; write ${CRMWH_PG_DSN} to keep it out of the file), the schema
+	// of the contract's tables, and per table the watermark column of incremental extraction
+	// (updated_at when not named; "" extracts the table whole every time).
+	DSN       string            `yaml:"dsn"`
+	Schema    string            `yaml:"schema"`
+	Watermark map[string]string `yaml:"watermark"`
 }
 
 // Warehouse tunes the DuckDB warehouse.
@@ -258,10 +264,30 @@ func Load(path string, explicit bool) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	if b, err = expandEnv(b); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
 	if err := decode(b, c); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	return c, c.Validate()
+}
+
+// expandEnv replaces ${NAME} with the environment variable NAME, so that secrets stay out of
+// config files; a variable that is not set is an error, not an empty string.
+func expandEnv(b []byte) ([]byte, error) {
+	var missing []string
+	out := os.Expand(string(b), func(name string) string {
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			missing = append(missing, name)
+		}
+		return v
+	})
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("environment variable %s is not set", strings.Join(missing, ", "))
+	}
+	return []byte(out), nil
 }
 
 func decode(b []byte, c *Config) error {
@@ -275,11 +301,17 @@ func decode(b []byte, c *Config) error {
 
 // Validate checks values that the types alone do not.
 func (c *Config) Validate() error {
-	if c.Source.Type != "csv" {
-		return fmt.Errorf("config: source.type %q is not supported (csv)", c.Source.Type)
-	}
-	if c.Source.Dir == "" {
-		return fmt.Errorf("config: source.dir is empty")
+	switch c.Source.Type {
+	case "csv":
+		if c.Source.Dir == "" {
+			return fmt.Errorf("config: source.dir is empty")
+		}
+	case "postgres":
+		if c.Source.DSN == "" {
+			return fmt.Errorf("config: source.dsn is empty (for example dsn: ${CRMWH_PG_DSN})")
+		}
+	default:
+		return fmt.Errorf("config: source.type %q is not supported (csv or postgres)", c.Source.Type)
 	}
 	if c.Warehouse.Threads < 0 {
 		return fmt.Errorf("config: warehouse.threads must be 0 or more")

@@ -244,6 +244,11 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 			return sum, errors.Join(append(failures, err)...)
 		}
 	}
+	if len(failures) == 0 {
+		if err := advanceWatermarks(hist, db, sum); err != nil {
+			return sum, err
+		}
+	}
 	return sum, errors.Join(failures...)
 }
 
@@ -326,11 +331,23 @@ func NewRunID() string {
 }
 
 func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	src := configs.Resolve(r.env.DataDir, r.env.Config.Source.Dir)
-	if _, err := os.Stat(src); err != nil {
-		return 0, 0, 0, fmt.Errorf("source directory: %w (generate demo data with `crmwh generate`, or set source.dir)", err)
+	var ex []etl.Extracted
+	var err error
+	switch src := r.env.Config.Source; src.Type {
+	case "postgres":
+		last, lerr := watermarks(ctx, r.db)
+		if lerr != nil {
+			return 0, 0, 0, lerr
+		}
+		ex, err = etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: src.DSN, Schema: src.Schema, Watermark: src.Watermark},
+			r.env.LakeDir(), r.sum.AsOf, last, r.env.Log)
+	default:
+		dir := configs.Resolve(r.env.DataDir, src.Dir)
+		if _, serr := os.Stat(dir); serr != nil {
+			return 0, 0, 0, fmt.Errorf("source directory: %w (generate demo data with `crmwh generate`, or set source.dir)", serr)
+		}
+		ex, err = etl.ExtractCSV(ctx, dir, r.env.LakeDir(), r.sum.AsOf, r.env.Log)
 	}
-	ex, err := etl.ExtractCSV(ctx, src, r.env.LakeDir(), r.sum.AsOf, r.env.Log)
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -340,6 +357,49 @@ func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		rows += e.Rows
 	}
 	return rows, rows, 0, nil
+}
+
+// watermarks reads the highest watermark extracted per table by runs that succeeded.
+func watermarks(ctx context.Context, db *warehouse.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT source_table, watermark FROM ops.source_watermarks")
+	if err != nil {
+		return nil, fmt.Errorf("read watermarks: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var t, w string
+		if err := rows.Scan(&t, &w); err != nil {
+			return nil, err
+		}
+		out[t] = w
+	}
+	return out, rows.Err()
+}
+
+// advanceWatermarks records the watermarks extracted by a run once it has succeeded: a failed
+// run's rows are extracted again by the next run.
+func advanceWatermarks(ctx context.Context, db *warehouse.DB, sum *Summary) error {
+	type mark struct{ Table, Watermark string }
+	var marks []mark
+	for _, e := range sum.Extracted {
+		if e.WatermarkTo != "" {
+			marks = append(marks, mark{e.Table, e.WatermarkTo})
+		}
+	}
+	if len(marks) == 0 {
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if _, err := warehouse.RunScript(ctx, tx, "ops/advance_watermarks.sql", map[string]any{
+		"Marks": marks, "RunID": sum.RunID, "AsOf": sum.AsOf.Format(time.DateOnly)}); err != nil {
+		return fmt.Errorf("advance watermarks: %w", err)
+	}
+	return tx.Commit()
 }
 
 func loadJob(ctx context.Context, r *runState) (int64, int64, int64, error) {

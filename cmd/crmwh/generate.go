@@ -8,6 +8,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/crmwh/crmwh/etl"
 	"github.com/crmwh/crmwh/etl/demodata"
 	"github.com/crmwh/crmwh/jobs"
 )
@@ -19,6 +20,8 @@ type generateFlags struct {
 	end       string
 	dirtyRate float64
 	out       string
+	postgres  string
+	update    bool
 }
 
 func newGenerate(g *globals) *cobra.Command {
@@ -32,7 +35,15 @@ campaign_contacts, one CSV file each, plus manifest.json (what was planted, incl
 kind) and truth_customers.csv (each customer's latent type, for testing mining methods).
 
 A later --end with the same --seed and --start gives a later export of the same history: the same
-rows up to the earlier end date, plus new orders and changed customers.`,
+rows up to the earlier end date, plus new orders and changed customers.
+
+--postgres DSN also creates the demo operational schema in that PostgreSQL database (typed
+tables, an updated_at on each) and fills it; with --update it applies the export as a later day's
+changes instead (new rows inserted, changed rows updated and their updated_at set), so that the
+next incremental extract takes exactly them:
+
+  crmwh generate --postgres "$CRMWH_PG_DSN" --end 2026-06-30
+  crmwh generate --postgres "$CRMWH_PG_DSN" --end 2026-07-01 --start 2023-07-01 --update`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.env(cmd)
@@ -52,6 +63,23 @@ rows up to the earlier end date, plus new orders and changed customers.`,
 				rows += t.Rows
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d customers (%s to %s) into %s in %.1f s\n", m.Customers, m.Start, m.End, opt.Dir, elapsed.Seconds())
+			if f.postgres != "" {
+				t0 := time.Now()
+				changed, err := etl.FillPostgres(cmd.Context(), f.postgres, opt.Dir, opt.End.Add(24*time.Hour-time.Second), f.update)
+				if err != nil {
+					return err
+				}
+				verb := "filled"
+				if f.update {
+					verb = "updated"
+				}
+				var n int64
+				for _, t := range etl.Contract {
+					n += changed[t.Name]
+					fmt.Fprintf(cmd.OutOrStdout(), "  %-18s %10s rows %s\n", t.Name, num(changed[t.Name]), verb)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "PostgreSQL %s in %.1f s\npostgres_rows=%d\n", verb, time.Since(t0).Seconds(), n)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "customers=%d\nrows=%d\norder_lines=%d\nseconds=%.2f\n", m.Customers, rows, m.Tables["order_items"].Rows, elapsed.Seconds())
 			return nil
 		},
@@ -62,6 +90,8 @@ rows up to the earlier end date, plus new orders and changed customers.`,
 	cmd.Flags().StringVar(&f.start, "start", "", "first day of history, YYYY-MM-DD (default: three years before --end)")
 	cmd.Flags().Float64Var(&f.dirtyRate, "dirty-rate", -1, "share of rows given a planted dirty companion (default from the config)")
 	cmd.Flags().StringVar(&f.out, "out", "", "output directory (default: <data>/demo)")
+	cmd.Flags().StringVar(&f.postgres, "postgres", "", "also create and fill the demo schema in this PostgreSQL database (DSN)")
+	cmd.Flags().BoolVar(&f.update, "update", false, "with --postgres: apply the export as a later day's changes")
 	return cmd
 }
 

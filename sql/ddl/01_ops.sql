@@ -69,3 +69,17 @@ COMMENT ON COLUMN ops.etl_rejects.raw_row IS 'The row as it was read, every fiel
 
 ALTER TABLE ops.job_runs ADD COLUMN IF NOT EXISTS attempts INTEGER;
 COMMENT ON COLUMN ops.job_runs.attempts IS 'Attempts made (retries + 1); NULL for skipped jobs.';
+
+CREATE TABLE IF NOT EXISTS ops.source_watermarks (
+    source_table  VARCHAR NOT NULL,
+    watermark     VARCHAR NOT NULL,
+    run_id        VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    advanced_at   TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.source_watermarks IS 'Per source table of an incremental source, the highest watermark extracted by a run that succeeded: the next extract takes the rows above it.';
+COMMENT ON COLUMN ops.source_watermarks.source_table IS 'Table of the source contract.';
+COMMENT ON COLUMN ops.source_watermarks.watermark IS 'Highest value of the watermark column (as text) extracted.';
+COMMENT ON COLUMN ops.source_watermarks.run_id IS 'The run that extracted it.';
+COMMENT ON COLUMN ops.source_watermarks.as_of IS 'As-of date of that run.';
+COMMENT ON COLUMN ops.source_watermarks.advanced_at IS 'When the watermark was advanced (UTC), after the run succeeded.';

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/crmwh/crmwh/internal/pgtest"
+)
+
+// The PostgreSQL path end to end: generate into a real server, run from it with the shipped
+// config (DSN from the environment), apply a later day, run incrementally.
+func TestPostgresPipeline(t *testing.T) {
+	srv := pgtest.Start(t)
+	dsn := srv.Database(t, "shop")
+	t.Setenv("CRMWH_PG_DSN", dsn)
+	data := t.TempDir()
+	cfg, err := filepath.Abs("../../configs/postgres.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := crmwh(t, "--data", data, "generate", "--customers", "200", "--end", "2026-06-30", "--start", "2024-07-01",
+		"--dirty-rate", "0", "--out", filepath.Join(data, "day1"), "--postgres", dsn)
+	if err != nil || !strings.Contains(out, "postgres_rows=") {
+		t.Fatalf("generate --postgres: %v\n%s", err, out)
+	}
+	out, err = crmwh(t, "--config", cfg, "--data", data, "run", "--as-of", "2026-06-30")
+	if err != nil || !strings.Contains(out, "status=succeeded") {
+		t.Fatalf("run from PostgreSQL: %v\n%s", err, out)
+	}
+	first := regexp.MustCompile(`rows_read=(\d+)`).FindStringSubmatch(out)
+	out, err = crmwh(t, "--data", data, "generate", "--customers", "200", "--end", "2026-07-14", "--start", "2024-07-01",
+		"--dirty-rate", "0", "--out", filepath.Join(data, "day2"), "--postgres", dsn, "--update")
+	if err != nil {
+		t.Fatalf("generate --update: %v\n%s", err, out)
+	}
+	changed := regexp.MustCompile(`postgres_rows=(\d+)`).FindStringSubmatch(out)
+	out, err = crmwh(t, "--config", cfg, "--data", data, "run", "--as-of", "2026-07-14")
+	if err != nil || !strings.Contains(out, "status=succeeded") {
+		t.Fatalf("incremental run: %v\n%s", err, out)
+	}
+	second := regexp.MustCompile(`rows_read=(\d+)`).FindStringSubmatch(out)
+	if first == nil || second == nil || changed == nil || second[1] != changed[1] || second[1] == first[1] {
+		t.Errorf("the incremental run read %v rows; %v changed; the first run read %v", second, changed, first)
+	}
+	out, err = crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, max(as_of) AS as_of FROM ops.source_watermarks")
+	if err != nil || !strings.HasPrefix(out, "n,as_of\n10,2026-07-14") {
+		t.Errorf("watermarks: %q (%v)", out, err)
+	}
+	// A missing DSN variable is a clear error.
+	os.Unsetenv("CRMWH_PG_DSN")
+	if _, err := crmwh(t, "--config", cfg, "--data", data, "run"); err == nil || !strings.Contains(err.Error(), "CRMWH_PG_DSN is not set") {
+		t.Errorf("without the DSN variable: %v", err)
+	}
+}
