@@ -225,6 +225,23 @@ type Source struct {
 	DSN       string            `yaml:"dsn"`
 	Schema    string            `yaml:"schema"`
 	Watermark map[string]string `yaml:"watermark"`
+	// files: any export mapped onto the contract, per contract table (files in dir).
+	Tables map[string]FileTable `yaml:"tables"`
+}
+
+// FileTable maps foreign files onto one table of the source contract. Expressions are DuckDB
+// SQL over the file's columns (read as text); to_ts(x) and to_date(x) parse with the table's
+// formats.
+type FileTable struct {
+	Files           string            `yaml:"files"` // glob, relative to source.dir
+	Delimiter       string            `yaml:"delimiter"`
+	Encoding        string            `yaml:"encoding"` // utf-8 (default), latin-1 or utf-16
+	Header          *bool             `yaml:"header"`   // default true
+	TimestampFormat string            `yaml:"timestamp_format"`
+	DateFormat      string            `yaml:"date_format"`
+	Filter          string            `yaml:"filter"`   // rows to keep
+	GroupBy         []string          `yaml:"group_by"` // one output row per group (then columns aggregate)
+	Columns         map[string]string `yaml:"columns"`  // contract column: expression or constant
 }
 
 // Warehouse tunes the DuckDB warehouse.
@@ -310,8 +327,17 @@ func (c *Config) Validate() error {
 		if c.Source.DSN == "" {
 			return fmt.Errorf("config: source.dsn is empty (for example dsn: ${CRMWH_PG_DSN})")
 		}
+	case "files":
+		if c.Source.Dir == "" || len(c.Source.Tables) == 0 {
+			return fmt.Errorf("config: source type files needs source.dir and source.tables")
+		}
+		for name, t := range c.Source.Tables {
+			if t.Files == "" || len(t.Columns) == 0 {
+				return fmt.Errorf("config: source.tables.%s needs files and columns", name)
+			}
+		}
 	default:
-		return fmt.Errorf("config: source.type %q is not supported (csv or postgres)", c.Source.Type)
+		return fmt.Errorf("config: source.type %q is not supported (csv, postgres or files)", c.Source.Type)
 	}
 	if c.Warehouse.Threads < 0 {
 		return fmt.Errorf("config: warehouse.threads must be 0 or more")

@@ -50,7 +50,9 @@ type SourceInfo struct {
 	IgnoredColumns []string  `json:"ignored_columns,omitempty"`
 	ExtractedAt    time.Time `json:"extracted_at"`
 	// For incremental sources: the watermark column and the range extracted (from, to].
-	Watermark     string `json:"watermark,omitempty"`
+	Watermark string `json:"watermark,omitempty"`
+	// For mapped exports: rows in the files before the mapping's filter and grouping.
+	SourceRows    int64  `json:"source_rows,omitempty"`
 	WatermarkFrom string `json:"watermark_from,omitempty"`
 	WatermarkTo   string `json:"watermark_to,omitempty"`
 }

@@ -341,6 +341,13 @@ func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		}
 		ex, err = etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: src.DSN, Schema: src.Schema, Watermark: src.Watermark},
 			r.env.LakeDir(), r.sum.AsOf, last, r.env.Log)
+	case "files":
+		ex, err = etl.ExtractMapped(ctx, src, configs.Resolve(r.env.DataDir, src.Dir), r.env.LakeDir(), r.sum.AsOf)
+		for _, e := range ex {
+			if e.SourceRows > e.Rows && !e.Reused {
+				r.env.Log.Info("mapping kept part of the files' rows", "table", e.Table, "source_rows", e.SourceRows, "kept", e.Rows)
+			}
+		}
 	default:
 		dir := configs.Resolve(r.env.DataDir, src.Dir)
 		if _, serr := os.Stat(dir); serr != nil {

@@ -1,0 +1,22 @@
+-- Maps foreign files onto the contract table {{.Table}}: the files' rows (all text), kept by the
+-- filter, grouped if asked, each contract column an expression; written as the landing
+-- partition's Parquet file, every column text, _malformed empty (the files' shape is DuckDB's
+-- to read; the values are validated by the load as for any source).
+CREATE OR REPLACE TEMP MACRO to_ts(x) AS {{if .TimestampFormat}}try_strptime(x, {{quote .TimestampFormat}}){{else}}TRY_CAST(x AS TIMESTAMP){{end}};
+CREATE OR REPLACE TEMP MACRO to_date(x) AS {{if .DateFormat}}CAST(try_strptime(x, {{quote .DateFormat}}) AS DATE){{else}}TRY_CAST(x AS DATE){{end}};
+
+CREATE OR REPLACE TEMP TABLE mapped_source AS
+SELECT * FROM read_csv({{.Files}}, all_varchar = true, header = {{.Header}}, delim = {{quote .Delimiter}},
+    encoding = {{quote .Encoding}}, union_by_name = true);
+
+CREATE OR REPLACE TEMP TABLE mapped_rows AS
+SELECT {{range $i, $c := .Columns}}{{if $i}}, {{end}}CAST(({{$c.Expr}}) AS VARCHAR) AS {{ident $c.Name}}{{end}}, '' AS _malformed
+FROM mapped_source
+{{- if .Filter}}
+WHERE {{.Filter}}
+{{- end}}
+{{- if .GroupBy}}
+GROUP BY {{join .GroupBy ", "}}
+{{- end}};
+
+COPY mapped_rows TO {{quote .Dst}} (FORMAT parquet, COMPRESSION snappy);
