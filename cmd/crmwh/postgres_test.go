@@ -72,7 +72,7 @@ func TestInvoiceExample(t *testing.T) {
 	}
 	golden(t, "invoices_load.txt", regexp.MustCompile(`(?s)Load:.*?total[^\n]*\n`).FindString(out))
 	out, err = crmwh(t, "--data", data, "sql", "--format", "csv",
-		"SELECT source_table, reason, detail FROM ops.etl_rejects ORDER BY source_table, source_row")
+		"SELECT source_table, reason, detail FROM ops.etl_rejects ORDER BY ALL")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ WHERE {{.Filter}}
 {{- end}}
 {{- if .GroupBy}}
 GROUP BY {{join .GroupBy ", "}}
-{{- end}};
+{{- end}}
+ORDER BY ALL; -- the same files give the same partition, row for row
 
 COPY mapped_rows TO {{quote .Dst}} (FORMAT parquet, COMPRESSION snappy);
