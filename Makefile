@@ -1,6 +1,7 @@
 # The README's two commands: `go run ./cmd/crmwh demo` and `make test`.
-# `make test` installs what it needs (a C compiler for DuckDB's cgo bindings) when it is missing,
-# checks formatting and vet, and runs every test with real DuckDB files and Parquet on disk.
+# `make test` installs what it needs (a C compiler for DuckDB's cgo bindings, PostgreSQL for the
+# source tests, which start their own server on a free loopback port) when it is missing, checks
+# formatting and vet, and runs every test with real DuckDB files and Parquet on disk.
 
 GO ?= go
 
@@ -16,6 +17,9 @@ deps:
 	@command -v gcc >/dev/null 2>&1 || { \
 	  echo "installing gcc (DuckDB's Go bindings use cgo)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gcc; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "installing postgresql (the tests of the PostgreSQL source start a real server)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
 
 build:
 	$(GO) build -o crmwh ./cmd/crmwh

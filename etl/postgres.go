@@ -157,6 +157,7 @@ func extractPostgresTable(ctx context.Context, tx pgx.Tx, src PostgresSource, t 
 		info.WatermarkTo = *high
 	}
 	err = copyOut(ctx, tx, t, query, filepath.Join(tmp, partFile), &info)
+	info.IgnoredColumns = ignored // the table's extra columns, not the copy's (it has none)
 	if err == nil {
 		err = writeSourceInfo(tmp, info)
 	}

@@ -181,3 +181,38 @@ func TestPostgresSource(t *testing.T) {
 		t.Errorf("the re-run extracted %d tables", len(ex3))
 	}
 }
+
+// Schema drift: a new column is reported and ignored; a missing contract column is an error
+// naming table and column.
+func TestPostgresSchemaDrift(t *testing.T) {
+	ctx := context.Background()
+	srv := pgtest.Start(t)
+	dsn := srv.Database(t, "drift")
+	if _, err := etl.FillPostgres(ctx, dsn, genExport(t, pgDay1), pgDay1, false); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "ALTER TABLE customers ADD COLUMN loyalty_tier text"); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: dsn}, t.TempDir(), pgDay1, nil, pgQuiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ex {
+		if e.Table == "customers" && (len(e.IgnoredColumns) != 1 || e.IgnoredColumns[0] != "loyalty_tier") {
+			t.Errorf("customers: ignored %v, want [loyalty_tier]", e.IgnoredColumns)
+		}
+	}
+	if _, err := conn.Exec(ctx, "ALTER TABLE orders DROP COLUMN channel"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: dsn}, t.TempDir(), pgDay1, nil, pgQuiet)
+	if err == nil || !strings.Contains(err.Error(), "table public.orders has no column channel") {
+		t.Errorf("missing column: %v", err)
+	}
+}
