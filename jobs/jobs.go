@@ -331,30 +331,11 @@ func NewRunID() string {
 }
 
 func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	var ex []etl.Extracted
-	var err error
-	switch src := r.env.Config.Source; src.Type {
-	case "postgres":
-		last, lerr := watermarks(ctx, r.db)
-		if lerr != nil {
-			return 0, 0, 0, lerr
-		}
-		ex, err = etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: src.DSN, Schema: src.Schema, Watermark: src.Watermark},
-			r.env.LakeDir(), r.sum.AsOf, last, r.env.Log)
-	case "files":
-		ex, err = etl.ExtractMapped(ctx, src, configs.Resolve(r.env.DataDir, src.Dir), r.env.LakeDir(), r.sum.AsOf)
-		for _, e := range ex {
-			if e.SourceRows > e.Rows && !e.Reused {
-				r.env.Log.Info("mapping kept part of the files' rows", "table", e.Table, "source_rows", e.SourceRows, "kept", e.Rows)
-			}
-		}
-	default:
-		dir := configs.Resolve(r.env.DataDir, src.Dir)
-		if _, serr := os.Stat(dir); serr != nil {
-			return 0, 0, 0, fmt.Errorf("source directory: %w (generate demo data with `crmwh generate`, or set source.dir)", serr)
-		}
-		ex, err = etl.ExtractCSV(ctx, dir, r.env.LakeDir(), r.sum.AsOf, r.env.Log)
+	last, err := Watermarks(ctx, r.db)
+	if err != nil {
+		return 0, 0, 0, err
 	}
+	ex, err := ExtractTo(ctx, r.env, r.env.LakeDir(), r.sum.AsOf, last)
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -366,8 +347,32 @@ func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	return rows, rows, 0, nil
 }
 
-// watermarks reads the highest watermark extracted per table by runs that succeeded.
-func watermarks(ctx context.Context, db *warehouse.DB) (map[string]string, error) {
+// ExtractTo extracts the configured source into the landing zone lakeDir for asOf; last are
+// the watermarks of an incremental source.
+func ExtractTo(ctx context.Context, env *Env, lakeDir string, asOf time.Time, last map[string]string) ([]etl.Extracted, error) {
+	switch src := env.Config.Source; src.Type {
+	case "postgres":
+		return etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: src.DSN, Schema: src.Schema, Watermark: src.Watermark},
+			lakeDir, asOf, last, env.Log)
+	case "files":
+		ex, err := etl.ExtractMapped(ctx, src, configs.Resolve(env.DataDir, src.Dir), lakeDir, asOf)
+		for _, e := range ex {
+			if e.SourceRows > e.Rows && !e.Reused {
+				env.Log.Info("mapping kept part of the files' rows", "table", e.Table, "source_rows", e.SourceRows, "kept", e.Rows)
+			}
+		}
+		return ex, err
+	default:
+		dir := configs.Resolve(env.DataDir, src.Dir)
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("source directory: %w (generate demo data with `crmwh generate`, or set source.dir)", err)
+		}
+		return etl.ExtractCSV(ctx, dir, lakeDir, asOf, env.Log)
+	}
+}
+
+// Watermarks reads the highest watermark extracted per table by runs that succeeded.
+func Watermarks(ctx context.Context, db *warehouse.DB) (map[string]string, error) {
 	rows, err := db.QueryContext(ctx, "SELECT source_table, watermark FROM ops.source_watermarks")
 	if err != nil {
 		return nil, fmt.Errorf("read watermarks: %w", err)

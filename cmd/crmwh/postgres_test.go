@@ -26,6 +26,10 @@ func TestPostgresPipeline(t *testing.T) {
 	if err != nil || !strings.Contains(out, "postgres_rows=") {
 		t.Fatalf("generate --postgres: %v\n%s", err, out)
 	}
+	out, err = crmwh(t, "--config", cfg, "--data", data, "sources", "check", "--as-of", "2026-06-30")
+	if err != nil || !strings.Contains(out, "source_ok=true") || !strings.Contains(out, "rows_rejected=0") {
+		t.Fatalf("sources check: %v\n%s", err, out)
+	}
 	out, err = crmwh(t, "--config", cfg, "--data", data, "run", "--as-of", "2026-06-30")
 	if err != nil || !strings.Contains(out, "status=succeeded") {
 		t.Fatalf("run from PostgreSQL: %v\n%s", err, out)
@@ -49,6 +53,11 @@ func TestPostgresPipeline(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, "n,as_of\n10,2026-07-14") {
 		t.Errorf("watermarks: %q (%v)", out, err)
 	}
+	// An unreachable database is a clear error.
+	t.Setenv("CRMWH_PG_DSN", "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")
+	if _, err := crmwh(t, "--config", cfg, "--data", t.TempDir(), "sources", "check"); err == nil || !strings.Contains(err.Error(), "connect to PostgreSQL") {
+		t.Errorf("unreachable database: %v", err)
+	}
 	// A missing DSN variable is a clear error.
 	os.Unsetenv("CRMWH_PG_DSN")
 	if _, err := crmwh(t, "--config", cfg, "--data", data, "run"); err == nil || !strings.Contains(err.Error(), "CRMWH_PG_DSN is not set") {
@@ -71,6 +80,11 @@ func TestInvoiceExample(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	golden(t, "invoices_load.txt", regexp.MustCompile(`(?s)Load:.*?total[^\n]*\n`).FindString(out))
+	// sources check reports the same without loading anything.
+	check, err := crmwh(t, "--config", cfg, "--data", t.TempDir(), "sources", "check", "--as-of", "2010-12-01")
+	if err != nil || !strings.Contains(check, "rows_read=60\nrows_rejected=3\n") || !strings.Contains(check, "unparsable_date") {
+		t.Errorf("sources check: %v\n%s", err, check)
+	}
 	out, err = crmwh(t, "--data", data, "sql", "--format", "csv",
 		"SELECT source_table, reason, detail FROM ops.etl_rejects ORDER BY ALL")
 	if err != nil {

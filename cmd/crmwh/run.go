@@ -191,6 +191,10 @@ func readManifest(dir string) (*demodata.Manifest, error) {
 // printRun prints a run's jobs and load counts, then its key figures as name=value lines (when
 // elapsed is non-zero; the demo prints its own afterwards).
 func printRun(w io.Writer, s *jobs.Summary, elapsed time.Duration) {
+	if len(s.Jobs) == 0 {
+		printLoad(w, s)
+		return
+	}
 	fmt.Fprintf(w, "Run %s as of %s\n", s.RunID, s.AsOf.Format(time.DateOnly))
 	jt := &table{header: []string{"job", "status", "attempts", "rows read", "rows written", "rows rejected", "seconds"}, numeric: []bool{false, false, true, true, true, true, true}}
 	failed := 0
@@ -210,18 +214,7 @@ func printRun(w io.Writer, s *jobs.Summary, elapsed time.Duration) {
 			fmt.Fprintf(w, "\n%s failed: %v\n", j.Job, j.Err)
 		}
 	}
-	var read, loaded, rejected int64
-	if len(s.Loaded) > 0 {
-		fmt.Fprintln(w, "\nLoad: rows read = loaded + rejected for every source table")
-		lt := &table{header: []string{"source table", "target", "read", "loaded", "rejected", "inserted", "updated"},
-			numeric: []bool{false, false, true, true, true, true, true}}
-		for _, l := range s.Loaded {
-			lt.add(l.Source, l.Target, num(l.Read), num(l.Loaded), num(l.Rejected), num(l.Inserted), num(l.Updated))
-			read, loaded, rejected = read+l.Read, loaded+l.Loaded, rejected+l.Rejected
-		}
-		lt.add("total", "", num(read), num(loaded), num(rejected), "", "")
-		lt.print(w)
-	}
+	read, loaded, rejected := printLoad(w, s)
 	if elapsed > 0 {
 		status := "succeeded"
 		if failed > 0 {
@@ -323,4 +316,22 @@ func printTableCounts(ctx context.Context, db *warehouse.DB, w io.Writer) error 
 	}
 	t.print(w)
 	return nil
+}
+
+// printLoad prints the load's table (rows read = loaded + rejected per source table) and returns
+// the totals.
+func printLoad(w io.Writer, s *jobs.Summary) (read, loaded, rejected int64) {
+	if len(s.Loaded) == 0 {
+		return 0, 0, 0
+	}
+	fmt.Fprintln(w, "\nLoad: rows read = loaded + rejected for every source table")
+	lt := &table{header: []string{"source table", "target", "read", "loaded", "rejected", "inserted", "updated"},
+		numeric: []bool{false, false, true, true, true, true, true}}
+	for _, l := range s.Loaded {
+		lt.add(l.Source, l.Target, num(l.Read), num(l.Loaded), num(l.Rejected), num(l.Inserted), num(l.Updated))
+		read, loaded, rejected = read+l.Read, loaded+l.Loaded, rejected+l.Rejected
+	}
+	lt.add("total", "", num(read), num(loaded), num(rejected), "", "")
+	lt.print(w)
+	return read, loaded, rejected
 }
