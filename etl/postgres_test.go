@@ -216,3 +216,24 @@ func TestPostgresSchemaDrift(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 }
+
+// The demo database takes an export with planted dirty values: what fits no type becomes NULL.
+func TestPostgresFillDirty(t *testing.T) {
+	ctx := context.Background()
+	srv := pgtest.Start(t)
+	dsn := srv.Database(t, "dirty")
+	dir := filepath.Join(t.TempDir(), "export")
+	m, err := demodata.Generate(ctx, demodata.Options{Customers: 300, Seed: 2, End: pgDay1, DirtyRate: 0.05, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := etl.FillPostgres(ctx, dsn, dir, pgDay1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range etl.Contract {
+		if n[tb.Name] != m.Tables[tb.Name].Rows {
+			t.Errorf("%s: %d rows in PostgreSQL, %d in the export", tb.Name, n[tb.Name], m.Tables[tb.Name].Rows)
+		}
+	}
+}

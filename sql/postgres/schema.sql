@@ -1,16 +1,23 @@
 -- The demo operational database in PostgreSQL: the source contract's tables with real types, and
 -- an updated_at on every table (the watermark of incremental extraction). A value that does not
 -- fit its type (the generator's planted dirty values) becomes NULL through the try_ functions.
-CREATE OR REPLACE FUNCTION crmwh_try_ts(v text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN RETURN nullif(v, '')::timestamp; EXCEPTION WHEN others THEN RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION crmwh_try_date(v text) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN RETURN nullif(v, '')::date; EXCEPTION WHEN others THEN RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION crmwh_try_num(v text) RETURNS numeric LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN RETURN nullif(v, '')::numeric; EXCEPTION WHEN others THEN RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION crmwh_try_int(v text) RETURNS integer LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN RETURN nullif(v, '')::integer; EXCEPTION WHEN others THEN RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION crmwh_try_bool(v text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN RETURN nullif(v, '')::boolean; EXCEPTION WHEN others THEN RETURN NULL; END $$;
+-- Plain SQL (inlined by the planner, no exception handling per row): fast at millions of rows.
+-- Nested CASE, as AND does not promise to test its left side first.
+CREATE OR REPLACE FUNCTION crmwh_try_date(v text) RETURNS date LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v ~ '^\d{4}-\d{2}-\d{2}$' THEN
+        CASE WHEN substr(v, 6, 2)::int BETWEEN 1 AND 12 THEN
+            CASE WHEN substr(v, 9, 2)::int BETWEEN 1 AND extract(day FROM make_date(substr(v, 1, 4)::int,
+                substr(v, 6, 2)::int, 1) + interval '1 month' - interval '1 day')
+            THEN v::date END END END $$;
+CREATE OR REPLACE FUNCTION crmwh_try_ts(v text) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v ~ '^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?$' THEN
+        CASE WHEN crmwh_try_date(substr(v, 1, 10)) IS NOT NULL THEN v::timestamp END END $$;
+CREATE OR REPLACE FUNCTION crmwh_try_num(v text) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v ~ '^\s*-?\d{1,12}(\.\d+)?\s*$' THEN v::numeric END $$;
+CREATE OR REPLACE FUNCTION crmwh_try_int(v text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v ~ '^\s*-?\d{1,9}\s*$' THEN v::integer END $$;
+CREATE OR REPLACE FUNCTION crmwh_try_bool(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN lower(trim(v)) IN ('true', 't', 'yes', 'y', '1', 'false', 'f', 'no', 'n', '0') THEN v::boolean END $$;
 
 CREATE TABLE IF NOT EXISTS stores (store_id text, name text, city text, region text, updated_at timestamp NOT NULL);
 CREATE TABLE IF NOT EXISTS employees (employee_id text, name text, role text, store_id text, updated_at timestamp NOT NULL);
