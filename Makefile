@@ -5,7 +5,7 @@
 
 GO ?= go
 
-.PHONY: test deps build demo bench-load bench-clv bench-kmeans bench-tree bench-fpgrowth
+.PHONY: test deps build demo bench-load bench-clv bench-kmeans bench-tree bench-fpgrowth bench-pgextract
 
 test: deps
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -61,3 +61,8 @@ bench-tree:
 # with npm into bench/out/npm), then our time on the order baskets of 1,000,000 demo customers.
 bench-fpgrowth:
 	$(GO) run ./bench/fpgrowth
+
+# The PostgreSQL extraction benchmark: the 1,000,000-customer demo in a fresh PostgreSQL server,
+# extracted by crmwh against psql's \copy of the same rows (PostgreSQL is installed by deps).
+bench-pgextract: deps
+	$(GO) run ./bench/pgextract -customers $(or $(PG_CUSTOMERS),1000000)

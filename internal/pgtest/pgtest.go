@@ -53,42 +53,65 @@ func command(bin string, args ...string) *exec.Cmd {
 // Start starts a server for the test and stops it when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	bin, err := bindir()
+	s, stop, err := StartServer()
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return s
+}
+
+// StartServer starts a server in a new temporary directory; stop shuts it down and removes the
+// directory.
+func StartServer() (*Server, func(), error) {
+	bin, err := bindir()
+	if err != nil {
+		return nil, nil, err
 	}
 	dir, err := os.MkdirTemp("", "crmwh-pg-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	cleanup := []func(){func() { os.RemoveAll(dir) }}
+	stop := func() {
+		for i := len(cleanup) - 1; i >= 0; i-- {
+			cleanup[i]()
+		}
+	}
+	fail := func(err error) (*Server, func(), error) {
+		stop()
+		return nil, nil, err
+	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			t.Fatalf("running as root needs the postgres user of the Debian package: %v", err)
+			return fail(fmt.Errorf("running as root needs the postgres user of the Debian package: %w", err))
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
+			return fail(err)
 		}
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := command(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8").CombinedOutput(); err != nil {
-		t.Fatalf("initdb: %v\n%s", err, out)
+		return fail(fmt.Errorf("initdb: %w\n%s", err, out))
 	}
-	port := freePort(t)
+	port, err := freePort()
+	if err != nil {
+		return fail(err)
+	}
 	srv := command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=50")
 	log, err := os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	srv.Stdout, srv.Stderr = log, log
 	if err := srv.Start(); err != nil {
-		t.Fatalf("start postgres: %v", err)
+		return fail(fmt.Errorf("start postgres: %w", err))
 	}
-	t.Cleanup(func() {
+	cleanup = append(cleanup, func() {
 		_ = command(filepath.Join(bin, "pg_ctl"), "-D", data, "stop", "-m", "fast", "-w").Run()
 		_ = srv.Wait()
 		log.Close()
@@ -99,35 +122,44 @@ func Start(t testing.TB) *Server {
 		conn, err := pgx.Connect(context.Background(), s.DSN)
 		if err == nil {
 			conn.Close(context.Background())
-			return s
+			return s, stop, nil
 		}
 		if time.Now().After(deadline) {
 			b, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-			t.Fatalf("postgres did not start: %v\n%s", err, b)
+			return fail(fmt.Errorf("postgres did not start: %w\n%s", err, b))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
-// Database creates a fresh database and returns its DSN.
+// Database creates a fresh database for the test and returns its DSN.
 func (s *Server) Database(t testing.TB, name string) string {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), s.DSN)
+	dsn, err := s.CreateDatabase(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return dsn
+}
+
+// CreateDatabase creates a fresh database and returns its DSN.
+func (s *Server) CreateDatabase(name string) (string, error) {
+	conn, err := pgx.Connect(context.Background(), s.DSN)
+	if err != nil {
+		return "", err
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(context.Background(), "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	return strings.Replace(s.DSN, "/postgres?", "/"+name+"?", 1)
+	return strings.Replace(s.DSN, "/postgres?", "/"+name+"?", 1), nil
 }
 
-func freePort(t testing.TB) int {
+func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
