@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	sqlfiles "github.com/crmwh/crmwh/sql"
 )
@@ -41,12 +43,14 @@ func (p PostgresSource) watermark(table string) string {
 }
 
 // ExtractPostgres copies the contract's tables from PostgreSQL into the landing zone for
-// loadDate: in one repeatable-read, read-only transaction (a consistent snapshot of all tables),
-// each table's rows whose watermark lies above last[table] (all rows when absent) and at most the
-// table's highest watermark in the snapshot, streamed with COPY ... TO STDOUT into the Parquet
-// partition (nothing is held in memory). A partition already there for the date is reused, so a
-// re-run extracts nothing twice; a failure leaves no partition. The highest watermarks are in
-// the result, for the caller to record once the run has succeeded.
+// loadDate: each table's rows whose watermark lies above last[table] (all rows when absent) and
+// at most the table's highest watermark in the snapshot, streamed with COPY ... TO STDOUT into
+// the Parquet partition (nothing is held in memory). All tables come from one consistent
+// snapshot: a repeatable-read, read-only transaction exports it, and the workers (one per core,
+// each on its own connection, as pg_dump -j does) read the tables in transactions set to that
+// snapshot. A partition already there for the date is reused, so a re-run extracts nothing twice;
+// a failure leaves no partial partition. The highest watermarks are in the result, for the caller
+// to record once the run has succeeded.
 func ExtractPostgres(ctx context.Context, src PostgresSource, lakeDir string, loadDate time.Time, last map[string]string, log *slog.Logger) ([]Extracted, error) {
 	conn, err := pgx.Connect(ctx, src.DSN)
 	if err != nil {
@@ -58,17 +62,48 @@ func ExtractPostgres(ctx context.Context, src PostgresSource, lakeDir string, lo
 		return nil, fmt.Errorf("PostgreSQL snapshot: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
-	var out []Extracted
+	var snapshot string
+	if err := tx.QueryRow(ctx, "SELECT pg_export_snapshot()").Scan(&snapshot); err != nil {
+		return nil, fmt.Errorf("PostgreSQL snapshot: %w", err)
+	}
+	out := make([]Extracted, len(Contract))
+	next := make(chan int, len(Contract))
 	for i := range Contract {
-		t := &Contract[i]
-		e, err := extractPostgresTable(ctx, tx, src, t, lakeDir, loadDate, last[t.Name])
-		if err != nil {
-			return nil, fmt.Errorf("extract %s from PostgreSQL: %w", t.Name, err)
-		}
-		if len(e.IgnoredColumns) > 0 && !e.Reused {
-			log.Warn("columns not in the source contract are ignored", "table", t.Name, "columns", e.IgnoredColumns)
-		}
-		out = append(out, e)
+		next <- i
+	}
+	close(next)
+	g, gctx := errgroup.WithContext(ctx)
+	for range min(runtime.GOMAXPROCS(0), len(Contract)) {
+		g.Go(func() error {
+			wc, err := pgx.Connect(gctx, src.DSN)
+			if err != nil {
+				return fmt.Errorf("connect to PostgreSQL: %w", err)
+			}
+			defer wc.Close(context.WithoutCancel(gctx))
+			wtx, err := wc.BeginTx(gctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+			if err != nil {
+				return fmt.Errorf("PostgreSQL snapshot: %w", err)
+			}
+			defer wtx.Rollback(context.WithoutCancel(gctx)) //nolint:errcheck // read-only
+			if _, err := wtx.Exec(gctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(snapshot)); err != nil {
+				return fmt.Errorf("PostgreSQL snapshot: %w", err)
+			}
+			for i := range next {
+				t := &Contract[i]
+				e, err := extractPostgresTable(gctx, wtx, src, t, lakeDir, loadDate, last[t.Name])
+				if err != nil {
+					return fmt.Errorf("extract %s from PostgreSQL: %w", t.Name, err)
+				}
+				if len(e.IgnoredColumns) > 0 && !e.Reused {
+					log.Warn("columns not in the source contract are ignored", "table", t.Name, "columns", e.IgnoredColumns)
+				}
+				out[i] = e
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
