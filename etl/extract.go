@@ -95,29 +95,65 @@ func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time,
 
 func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate time.Time) (Extracted, error) {
 	dir := PartitionDir(lakeDir, t.Name, loadDate)
-	if prev, err := readSourceInfo(dir); err == nil {
-		sum, err := fileSHA256(src)
-		if err != nil {
-			return Extracted{}, err
-		}
-		if sum != prev.SHA256 {
-			return Extracted{}, fmt.Errorf("landing partition %s already holds a different export of %s (sha256 %.12s, now %.12s); "+
-				"landing partitions are immutable: load the new export under another --as-of date, or delete the partition to replace it",
-				dir, filepath.Base(src), prev.SHA256, sum)
-		}
-		return Extracted{Table: t.Name, SourceInfo: prev, Reused: true}, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
+	prev, err := existingPartition(dir, filepath.Base(src), func() (string, error) { return fileSHA256(src) })
+	if err != nil || prev != nil {
+		return Extracted{Table: t.Name, SourceInfo: deref(prev), Reused: prev != nil}, err
+	}
+	info, err := land(dir, SourceInfo{}, func(dst string, info *SourceInfo) error {
+		var err error
+		*info, err = writePartition(ctx, t, src, dst)
+		return err
+	})
+	if err != nil {
 		return Extracted{}, err
 	}
+	return Extracted{Table: t.Name, SourceInfo: info}, nil
+}
 
+func deref(p *SourceInfo) SourceInfo {
+	if p == nil {
+		return SourceInfo{}
+	}
+	return *p
+}
+
+// existingPartition returns the partition already landed in dir, if any (nil when there is
+// none). sum, unless nil, gives the SHA-256 of the export being extracted (described by what): a
+// partition holding a different export is an error, as landing partitions are immutable.
+func existingPartition(dir, what string, sum func() (string, error)) (*SourceInfo, error) {
+	prev, err := readSourceInfo(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sum != nil {
+		now, err := sum()
+		if err != nil {
+			return nil, err
+		}
+		if now != prev.SHA256 {
+			return nil, fmt.Errorf("landing partition %s already holds a different export of %s (sha256 %.12s, now %.12s); "+
+				"landing partitions are immutable: load the new export under another --as-of date, or delete the partition to replace it",
+				dir, what, prev.SHA256, now)
+		}
+	}
+	return &prev, nil
+}
+
+// land writes a landing partition: write fills the Parquet file dst (and info) in a temporary
+// directory, which is renamed into place with its _source.json only once complete; on failure
+// nothing is left.
+func land(dir string, info SourceInfo, write func(dst string, info *SourceInfo) error) (SourceInfo, error) {
 	tmp := dir + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {
-		return Extracted{}, err
+		return info, err
 	}
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return Extracted{}, err
+		return info, err
 	}
-	info, err := writePartition(ctx, t, src, filepath.Join(tmp, partFile))
+	err := write(filepath.Join(tmp, partFile), &info)
 	if err == nil {
 		err = writeSourceInfo(tmp, info)
 	}
@@ -126,9 +162,14 @@ func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate t
 	}
 	if err != nil {
 		_ = os.RemoveAll(tmp)
-		return Extracted{}, err
+		return info, err
 	}
-	return Extracted{Table: t.Name, SourceInfo: info}, nil
+	return info, nil
+}
+
+// writeEmptyPartition writes the partition of a table the source does not have.
+func writeEmptyPartition(ctx context.Context, t *Table, dst string, info *SourceInfo) error {
+	return writeCSVPartition(ctx, t, "", strings.NewReader(strings.Join(t.Columns, ",")+"\n"), dst, info)
 }
 
 // writePartition streams the CSV file src into a Parquet file of text columns.

@@ -5,9 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -83,38 +81,18 @@ func extractMappedTable(ctx context.Context, conn *sql.Conn, t *Table, m configs
 		return Extracted{}, err
 	}
 	dir := PartitionDir(lakeDir, t.Name, loadDate)
-	if prev, err := readSourceInfo(dir); err == nil {
-		if sum != prev.SHA256 {
-			return Extracted{}, fmt.Errorf("landing partition %s already holds a different export (sha256 %.12s, now %.12s); "+
-				"landing partitions are immutable: load the new export under another --as-of date, or delete the partition to replace it",
-				dir, prev.SHA256, sum)
-		}
-		return Extracted{Table: t.Name, SourceInfo: prev, Reused: true}, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return Extracted{}, err
-	}
-	tmp := dir + ".tmp"
-	if err := os.RemoveAll(tmp); err != nil {
-		return Extracted{}, err
-	}
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return Extracted{}, err
+	prev, err := existingPartition(dir, m.Files, func() (string, error) { return sum, nil })
+	if err != nil || prev != nil {
+		return Extracted{Table: t.Name, SourceInfo: deref(prev), Reused: prev != nil}, err
 	}
 	info := SourceInfo{Source: strings.Join(files, ", "), SHA256: sum, ExtractedAt: time.Now().UTC()}
-	dst := filepath.Join(tmp, partFile)
-	if !mapped {
-		err = writeCSVPartition(ctx, t, "", strings.NewReader(strings.Join(t.Columns, ",")+"\n"), dst, &info)
-	} else {
-		err = runMapping(ctx, conn, t, m, files, dst, &info)
-	}
-	if err == nil {
-		err = writeSourceInfo(tmp, info)
-	}
-	if err == nil {
-		err = os.Rename(tmp, dir)
-	}
+	info, err = land(dir, info, func(dst string, info *SourceInfo) error {
+		if !mapped {
+			return writeEmptyPartition(ctx, t, dst, info)
+		}
+		return runMapping(ctx, conn, t, m, files, dst, info)
+	})
 	if err != nil {
-		_ = os.RemoveAll(tmp)
 		return Extracted{}, err
 	}
 	return Extracted{Table: t.Name, SourceInfo: info}, nil

@@ -128,10 +128,10 @@ func pgColumns(ctx context.Context, tx pgx.Tx, schema, table string) ([]string, 
 
 func extractPostgresTable(ctx context.Context, tx pgx.Tx, conv *sql.DB, src PostgresSource, t *Table, lakeDir string, loadDate time.Time, last string) (Extracted, error) {
 	dir := PartitionDir(lakeDir, t.Name, loadDate)
-	if prev, err := readSourceInfo(dir); err == nil {
-		return Extracted{Table: t.Name, SourceInfo: prev, Reused: true}, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return Extracted{}, err
+	// A partition of this date is this extract's, from a run that failed later: reuse it.
+	prev, err := existingPartition(dir, t.Name, nil)
+	if err != nil || prev != nil {
+		return Extracted{Table: t.Name, SourceInfo: deref(prev), Reused: prev != nil}, err
 	}
 	cols, err := pgColumns(ctx, tx, src.schema(), t.Name)
 	if err != nil {
@@ -187,28 +187,22 @@ func extractPostgresTable(ctx context.Context, tx pgx.Tx, conv *sql.DB, src Post
 		}
 	}
 
-	tmp := dir + ".tmp"
-	if err := os.RemoveAll(tmp); err != nil {
-		return Extracted{}, err
-	}
-	if err := os.MkdirAll(tmp, 0o755); err != nil {
-		return Extracted{}, err
-	}
-	info := SourceInfo{Source: "postgres:" + src.schema() + "." + t.Name, ExtractedAt: time.Now().UTC(), IgnoredColumns: ignored,
+	info := SourceInfo{Source: "postgres:" + src.schema() + "." + t.Name, ExtractedAt: time.Now().UTC(),
 		Watermark: wm, WatermarkFrom: last}
 	if high != nil {
 		info.WatermarkTo = *high
 	}
-	err = copyOut(ctx, tx, conv, t, query, filepath.Join(tmp, partFile), &info)
-	info.IgnoredColumns = ignored // the table's extra columns, not the copy's (it has none)
-	if err == nil {
-		err = writeSourceInfo(tmp, info)
-	}
-	if err == nil {
-		err = os.Rename(tmp, dir)
-	}
+	info, err = land(dir, info, func(dst string, info *SourceInfo) error {
+		var err error
+		if query == "" {
+			err = writeEmptyPartition(ctx, t, dst, info)
+		} else {
+			err = copyOut(ctx, tx, conv, t, query, dst, info)
+		}
+		info.IgnoredColumns = ignored // the table's extra columns, recorded in _source.json
+		return err
+	})
 	if err != nil {
-		_ = os.RemoveAll(tmp)
 		return Extracted{}, err
 	}
 	return Extracted{Table: t.Name, SourceInfo: info}, nil
@@ -218,9 +212,6 @@ func extractPostgresTable(ctx context.Context, tx pgx.Tx, conv *sql.DB, src Post
 // (PostgreSQL's own speed, as psql \copy), then has DuckDB convert it to the partition's Parquet
 // file on all cores and removes it: faster than parsing in Go, and memory stays bounded.
 func copyOut(ctx context.Context, tx pgx.Tx, conv *sql.DB, t *Table, query, dst string, info *SourceInfo) error {
-	if query == "" {
-		return writeCSVPartition(ctx, t, "", strings.NewReader(strings.Join(t.Columns, ",")+"\n"), dst, info)
-	}
 	csvPath := dst + ".csv"
 	f, err := os.Create(csvPath)
 	if err != nil {

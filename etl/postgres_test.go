@@ -2,6 +2,7 @@ package etl_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -133,31 +134,50 @@ func TestPostgresSource(t *testing.T) {
 	compare("incremental extract")
 
 	// A lost connection mid-extract: the extract fails, leaves no partial partition, and the
-	// re-run extracts everything.
+	// re-run extracts everything. A lock held on order_items makes the extract wait there, so
+	// that its connection is killed mid-way every time.
 	day3 := pgDay2.AddDate(0, 0, 1)
-	admin, err := pgx.Connect(ctx, srv.DSN)
+	locker, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close(ctx)
-	killed := make(chan int, 1)
+	defer locker.Close(ctx)
+	lockTx, err := locker.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockTx.Exec(ctx, "LOCK TABLE order_items IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	// The watcher has its own connection: a transaction sees pg_stat_activity as of its start.
+	watcher, err := pgx.Connect(ctx, srv.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watcher.Close(ctx)
+	killed := make(chan error, 1)
 	go func() {
-		deadline := time.Now().Add(20 * time.Second)
+		defer lockTx.Rollback(ctx) //nolint:errcheck // releases the lock
+		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) {
 			var n int
-			_ = admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-				WHERE datname = 'shop' AND pid <> pg_backend_pid() AND backend_xid IS NULL AND xact_start IS NOT NULL`).Scan(&n)
-			if n > 0 {
-				killed <- n
+			if err := watcher.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = 'shop' AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+				killed <- err
 				return
 			}
+			if n > 0 {
+				killed <- nil
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		killed <- 0
+		killed <- errors.New("the extract never waited on the locked table")
 	}()
 	lake3 := t.TempDir()
 	_, err = etl.ExtractPostgres(ctx, etl.PostgresSource{DSN: dsn}, lake3, day3, nil, pgQuiet)
-	if n := <-killed; n == 0 {
-		t.Skip("the extract finished before its connection could be killed")
+	if kerr := <-killed; kerr != nil {
+		t.Fatal(kerr)
 	}
 	if err == nil {
 		t.Fatal("the extract succeeded although its connection was killed")

@@ -75,7 +75,8 @@ func Acquire(ctx context.Context, dataDir string, wait bool) (*Lock, error) {
 		}
 	}
 	b, _ := json.Marshal(Holder{PID: os.Getpid(), Since: time.Now().UTC(), Command: strings.Join(os.Args, " ")})
-	if err := f.Truncate(0); err == nil {
+	err = f.Truncate(0)
+	if err == nil {
 		_, err = f.WriteAt(append(b, '\n'), 0)
 	}
 	if err != nil {

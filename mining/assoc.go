@@ -30,7 +30,8 @@ type AssocFit struct {
 	ReadSeconds float64
 }
 
-// MineBaskets streams (basket_id, item_id) pairs, item ids dense in [0, items), from the table
+// MineBaskets streams (basket_id, item_id) pairs, basket ids dense from 1 and item ids dense in
+// [0, items), from the table
 // (read twice, in basket order: once to count, once to build the tree; nothing else is held) and
 // mines the frequent itemsets and the rules.
 func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, spec AssocSpec) (*AssocFit, error) {
@@ -63,9 +64,10 @@ func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, s
 		read += time.Since(t0)
 		return rows.Err()
 	}
-	// Count baskets first: the minimum count comes from the support.
+	// The minimum count comes from the support, so the baskets are counted first: their ids are
+	// dense from 1, so the highest id is the count, read without a distinct aggregation.
 	var n int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(DISTINCT basket_id) FROM "+table).Scan(&n); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT coalesce(max(basket_id), 0) FROM "+table).Scan(&n); err != nil {
 		return nil, fmt.Errorf("count baskets: %w", err)
 	}
 	if n == 0 {

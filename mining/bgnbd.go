@@ -69,12 +69,12 @@ type FitInfo struct {
 // bgnbdTables holds what the likelihood needs per distinct x, T and t_x, so that the per-customer
 // work is a few lookups, one exp and one log.
 type bgnbdTables struct {
-	xs, ts, txs     []float64
-	xi, ti, txi     []int32
-	perX            []bgnbdX
-	logT, invT      []float64
-	logTx, invTx    []float64
-	workers, chunks int
+	xs, ts, txs  []float64
+	xi, ti, txi  []int32
+	perX         []bgnbdX
+	logT, invT   []float64
+	logTx, invTx []float64
+	workers      int
 }
 
 type bgnbdX struct {

@@ -8,65 +8,31 @@ import (
 	"github.com/crmwh/crmwh/internal/datasets"
 )
 
-// telcoPath is the shared Telco churn data.
-func telcoPath(t *testing.T) string {
+// trainTelco trains on the shared Telco churn data as `crmwh mine tree --label Churn
+// --test-fraction 0.3 --seed 42` does, with the given engine and depth.
+func trainTelco(t *testing.T, engine string, depth int) *TreeFit {
 	t.Helper()
-	p, err := datasets.Path("telco_churn.csv")
+	path, err := datasets.Path("telco_churn.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p
-}
-
-// fitTable encodes a table, splits it, fits and evaluates: the steps of `crmwh mine tree`.
-func fitTable(t *testing.T, table, label string, depth int) (*Tree, BinaryMetrics) {
-	t.Helper()
 	ctx := context.Background()
 	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", telcoPath(t)); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", path); err != nil {
 		t.Fatal(err)
 	}
-	enc, err := NewTreeEncoding(ctx, conn, table, label, nil, nil, 32)
+	fit, err := TrainTree(ctx, conn, TreeSpec{Table: "telco", Label: "Churn", MaxCategories: 32, Engine: engine,
+		Options: TreeOptions{Criterion: "gini", MaxDepth: depth, MinLeaf: 1}, TestFraction: 0.3, Seed: 42, Threshold: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, labels, err := enc.Encode(ctx, conn, table, label)
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := make([]int32, len(labels))
-	for i, l := range labels {
-		if l.String == "Yes" || l.String == "true" {
-			y[i] = 1
-		}
-	}
-	test := StratifiedSplit(y, 2, 0.3, 42)
-	train, ytr := &Matrix{Cols: x.Cols}, []int32{}
-	for i := range x.Rows {
-		if !test[i] {
-			train.Data = append(train.Data, x.Row(i)...)
-			train.Rows++
-			ytr = append(ytr, y[i])
-		}
-	}
-	tree, err := FitTree(train, ytr, 2, enc.Features, []string{"No", "Yes"}, TreeOptions{Criterion: "gini", MaxDepth: depth, MinLeaf: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p []float64
-	var lab []bool
-	for i := range x.Rows {
-		if test[i] {
-			p = append(p, tree.Proba(x.Row(i))[1])
-			lab = append(lab, y[i] == 1)
-		}
-	}
-	return tree, Evaluate(p, lab, 0.5)
+	return fit
 }
 
 func TestTreeOnTelco(t *testing.T) {
 	for _, depth := range []int{4, 5, 6, 8} {
-		tree, m := fitTable(t, "telco", "Churn", depth)
+		fit := trainTelco(t, "crmwh", depth)
+		tree, m := fit.Tree, fit.Metrics
 		t.Logf("depth %d: %d nodes, AUC %.4f accuracy %.4f", depth, len(tree.Nodes), m.AUC, m.Accuracy)
 		if depth == 5 && m.AUC < 0.80 {
 			t.Errorf("depth 5: AUC %.4f, want at least 0.80", m.AUC)
@@ -85,53 +51,15 @@ func TestTreeOnTelco(t *testing.T) {
 	}
 }
 
-// golearn's tree, adapted, classifies the held-out Telco rows about as well (for the README).
+// golearn's CART, adapted, grows the same tree as ours on the Telco data: same nodes, same
+// hold-out AUC (the comparison the README reports).
 func TestGolearnOnTelco(t *testing.T) {
-	if testing.Short() {
-		t.Skip("golearn is slow")
+	ours, theirs := trainTelco(t, "crmwh", 5), trainTelco(t, "golearn", 5)
+	t.Logf("depth 5: crmwh %d nodes, AUC %.4f; golearn %d nodes, AUC %.4f",
+		len(ours.Tree.Nodes), ours.Metrics.AUC, len(theirs.Tree.Nodes), theirs.Metrics.AUC)
+	if len(theirs.Tree.Nodes) != len(ours.Tree.Nodes) || math.Abs(theirs.Metrics.AUC-ours.Metrics.AUC) > 1e-9 {
+		t.Errorf("golearn's tree differs from ours")
 	}
-	ctx := context.Background()
-	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", telcoPath(t)); err != nil {
-		t.Fatal(err)
-	}
-	enc, err := NewTreeEncoding(ctx, conn, "telco", "Churn", nil, nil, 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, labels, err := enc.Encode(ctx, conn, "telco", "Churn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	y := make([]int32, len(labels))
-	for i, l := range labels {
-		if l.String == "true" {
-			y[i] = 1
-		}
-	}
-	test := StratifiedSplit(y, 2, 0.3, 42)
-	train, ytr := &Matrix{Cols: x.Cols}, []int32{}
-	for i := range x.Rows {
-		if !test[i] {
-			train.Data = append(train.Data, x.Row(i)...)
-			train.Rows++
-			ytr = append(ytr, y[i])
-		}
-	}
-	g, err := FitGolearn(train, ytr, 2, enc.Features, []string{"false", "true"}, TreeOptions{Criterion: "gini", MaxDepth: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p []float64
-	var lab []bool
-	for i := range x.Rows {
-		if test[i] {
-			p = append(p, g.Proba(x.Row(i))[1])
-			lab = append(lab, y[i] == 1)
-		}
-	}
-	m := Evaluate(p, lab, 0.5)
-	t.Logf("golearn depth 5: %d nodes, AUC %.4f", len(g.Nodes), m.AUC)
 }
 
 // Both criteria find an exact split, leaves keep at least MinLeaf rows, and three classes work.

@@ -258,7 +258,6 @@ func (e *TreeEncoding) Reason(t *Tree, x []float64, words map[string]string) str
 	type bound struct {
 		lo, hi       float64
 		hasLo, hasHi bool
-		order        int
 	}
 	bounds := map[int]*bound{}
 	var order []int

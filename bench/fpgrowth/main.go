@@ -100,24 +100,10 @@ func run(datasets, work string, repeat, customers int) error {
 		}
 		for _, s := range d.supports {
 			sup, _ := strconv.ParseFloat(s, 64)
-			minCount := int64(math.Ceil(sup * float64(len(baskets)))) // as node-fpgrowth rounds
-			var times []float64
-			var count int
-			for range repeat {
-				t0 := time.Now()
-				sets, _, err := mining.FPGrowth(items, func(emit func([]int32)) error {
-					for _, b := range baskets {
-						emit(b)
-					}
-					return nil
-				}, minCount, 0)
-				if err != nil {
-					return err
-				}
-				times = append(times, time.Since(t0).Seconds())
-				count = sets.Len()
+			count, ours, err := mine(baskets, items, sup, repeat)
+			if err != nil {
+				return err
 			}
-			ours := median(times)
 			r := ref[s]
 			speedup := r[1] / ours
 			minRatio = math.Min(minRatio, speedup)
@@ -190,29 +176,39 @@ func demoBaskets(work string, customers, repeat int) ([]string, error) {
 	var lines []string
 	fmt.Printf("\norder baskets of %d demo customers: %d baskets, %d products\n", customers, len(baskets), items)
 	for _, sup := range []float64{0.001, 0.0001} {
-		minCount := int64(math.Ceil(sup * float64(len(baskets))))
-		var times []float64
-		var count int
-		for range repeat {
-			t0 := time.Now()
-			sets, _, err := mining.FPGrowth(items, func(emit func([]int32)) error {
-				for _, b := range baskets {
-					emit(b)
-				}
-				return nil
-			}, minCount, 0)
-			if err != nil {
-				return nil, err
-			}
-			times = append(times, time.Since(t0).Seconds())
-			count = sets.Len()
+		count, seconds, err := mine(baskets, items, sup, repeat)
+		if err != nil {
+			return nil, err
 		}
-		fmt.Printf("  support %g: %d itemsets in %.3f s (median of %d)\n", sup, count, median(times), repeat)
+		fmt.Printf("  support %g: %d itemsets in %.3f s (median of %d)\n", sup, count, seconds, repeat)
 		lines = append(lines, fmt.Sprintf("demo_%d_support_%g_itemsets=%d", customers, sup, count),
-			fmt.Sprintf("demo_%d_support_%g_seconds=%.4f", customers, sup, median(times)))
+			fmt.Sprintf("demo_%d_support_%g_seconds=%.4f", customers, sup, seconds))
 	}
 	lines = append(lines, fmt.Sprintf("demo_%d_baskets=%d", customers, len(baskets)))
 	return lines, nil
+}
+
+// mine runs our FP-growth repeat times on in-memory baskets at a minimum support (the count
+// rounded up, as node-fpgrowth rounds it) and returns the itemsets found and the median time.
+func mine(baskets [][]int32, items int, support float64, repeat int) (int, float64, error) {
+	minCount := int64(math.Ceil(support * float64(len(baskets))))
+	var times []float64
+	count := 0
+	for range repeat {
+		t0 := time.Now()
+		sets, _, err := mining.FPGrowth(items, func(emit func([]int32)) error {
+			for _, b := range baskets {
+				emit(b)
+			}
+			return nil
+		}, minCount, 0)
+		if err != nil {
+			return 0, 0, err
+		}
+		times = append(times, time.Since(t0).Seconds())
+		count = sets.Len()
+	}
+	return count, median(times), nil
 }
 
 // read parses a basket file: one basket per line, items separated by commas (csv) or spaces (dat).

@@ -142,8 +142,12 @@ func checkOut(name string) error {
 	return nil
 }
 
-// writeOut saves a method's result as the --out table and returns its row count.
-func (s *session) writeOut(ctx context.Context, out, sel string) (int64, error) {
+// writeOut saves a method's result (the rows of sel, called what) as the --out table, if one
+// was asked for, and says so.
+func (s *session) writeOut(ctx context.Context, w io.Writer, out, sel, what string) error {
+	if out == "" {
+		return nil
+	}
 	schema, table, ok := strings.Cut(out, ".")
 	data := map[string]string{"Table": warehouse.Ident(out), "Select": sel}
 	if ok {
@@ -151,13 +155,14 @@ func (s *session) writeOut(ctx context.Context, out, sel string) (int64, error) 
 		data["Table"] = warehouse.Ident(schema) + "." + warehouse.Ident(table)
 	}
 	if _, err := warehouse.RunScript(ctx, s.conn, "mining/out.sql", data); err != nil {
-		return 0, fmt.Errorf("--out %s: %w", out, err)
+		return fmt.Errorf("--out %s: %w", out, err)
 	}
 	var n int64
 	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+data["Table"]).Scan(&n); err != nil {
-		return 0, fmt.Errorf("--out %s: %w", out, err)
+		return fmt.Errorf("--out %s: %w", out, err)
 	}
-	return n, nil
+	fmt.Fprintf(w, "Wrote %s %s to %s.\n", num(n), what, out)
+	return nil
 }
 
 func newMineRFM(g *globals) *cobra.Command {
@@ -198,22 +203,14 @@ func newMineRFM(g *globals) *cobra.Command {
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "RFM as of %s on %s customers (scores 1-%d; equal values share a score)\n",
 				s.asOf.Format(time.DateOnly), num(rfm.Customers), cfg.RFM.Bins)
-			q, err := warehouse.Render("mining/rfm_report.sql", map[string]string{"Language": cfg.Language})
-			if err != nil {
-				return err
-			}
-			if err := runQuery(ctx, s.conn, w, q, "table"); err != nil {
+			if err := printQuery(ctx, s.conn, w, "mining/rfm_report.sql", map[string]string{"Language": cfg.Language}); err != nil {
 				return err
 			}
 			classes := abc.Metrics["classes"].(map[string]int64)
 			fmt.Fprintf(w, "\nABC: A %s, B %s, C %s customers (A makes the first %.0f%% of revenue, B the next %.0f%%)\n",
 				num(classes["A"]), num(classes["B"]), num(classes["C"]), cfg.ABC.AShare*100, cfg.ABC.BShare*100)
-			if f.out != "" {
-				n, err := s.writeOut(ctx, f.out, "SELECT * FROM rfm_result JOIN abc_result USING (customer_id) ORDER BY customer_id")
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "Wrote %s rows to %s.\n", num(n), f.out)
+			if err := s.writeOut(ctx, w, f.out, "SELECT * FROM rfm_result JOIN abc_result USING (customer_id) ORDER BY customer_id", "rows"); err != nil {
+				return err
 			}
 			fmt.Fprintf(w, "\ncustomers=%d\nas_of=%s\nsegments=%d\nabc_a=%d\nabc_b=%d\nabc_c=%d\n", rfm.Customers,
 				s.asOf.Format(time.DateOnly), len(rfm.Metrics["segments"].(map[string]int64)), classes["A"], classes["B"], classes["C"])
@@ -322,12 +319,8 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 		fmt.Fprintf(w, "Holdout %s to %s (%d days): %s repeat purchase days happened, %.1f predicted\n",
 			cal.AddDate(0, 0, 1).Format(time.DateOnly), s.asOf.Format(time.DateOnly), holdoutDays, num(actual), fit.HoldoutPredicted)
 	}
-	if f.out != "" {
-		n, err := s.writeOut(ctx, f.out, "SELECT * FROM clv_result ORDER BY customer_id")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "Wrote %s rows to %s.\n", num(n), f.out)
+	if err := s.writeOut(ctx, w, f.out, "SELECT * FROM clv_result ORDER BY customer_id", "rows"); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "\nr=%.6g\nalpha=%.6g\na=%.6g\nb=%.6g\np=%.6g\nq=%.6g\ngamma=%.6g\nloglik=%.6f\ngamma_gamma_loglik=%.6f\ncustomers=%d\nfit_seconds=%.3f\n",
 		bg.R, bg.Alpha, bg.A, bg.B, gg.P, gg.Q, gg.Gamma, fit.BGInfo.LogLik, fit.GGInfo.LogLik, m.Customers, fit.FitSeconds)
@@ -455,19 +448,11 @@ func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit
 		converged = "not converged (max_iter reached)"
 	}
 	fmt.Fprintf(w, "  k %d, %d iterations (%s), inertia %.6g\n\n", r.K, r.Iterations, converged, r.Inertia)
-	q, err := warehouse.Render("mining/kmeans_report.sql", map[string]any{"Features": features})
-	if err != nil {
+	if err := printQuery(ctx, s.conn, w, "mining/kmeans_report.sql", map[string]any{"Features": features}); err != nil {
 		return err
 	}
-	if err := runQuery(ctx, s.conn, w, q, "table"); err != nil {
+	if err := s.writeOut(ctx, w, f.out, "SELECT * EXCLUDE (input_row) FROM cluster_assigned ORDER BY input_row", "rows"); err != nil {
 		return err
-	}
-	if f.out != "" {
-		n, err := s.writeOut(ctx, f.out, "SELECT * EXCLUDE (input_row) FROM cluster_assigned ORDER BY input_row")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "Wrote %s rows to %s.\n", num(n), f.out)
 	}
 	sizes := make([]string, len(r.Sizes))
 	for i, n := range r.Sizes {
@@ -565,12 +550,10 @@ func printTree(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *
 		if _, err := fit.Score(ctx, s.conn, "tree_input", nil); err != nil {
 			return err
 		}
-		n, err := s.writeOut(ctx, f.out, `SELECT i.* EXCLUDE (input_row), t.probability, t.predicted, t.reason AS path
-			FROM (SELECT rowid AS input_row, * FROM tree_input) AS i JOIN tree_scores AS t USING (input_row) ORDER BY input_row`)
-		if err != nil {
+		if err := s.writeOut(ctx, w, f.out, `SELECT i.* EXCLUDE (input_row), t.probability, t.predicted, t.reason AS path
+			FROM (SELECT rowid AS input_row, * FROM tree_input) AS i JOIN tree_scores AS t USING (input_row) ORDER BY input_row`, "rows"); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "Wrote %s rows to %s.\n", num(n), f.out)
 	}
 	fmt.Fprintf(w, "\nauc=%.4f\naccuracy=%.4f\nprecision=%.4f\nrecall=%.4f\nf1=%.4f\nlift_top_decile=%.4f\nnodes=%d\ntrain_rows=%d\ntest_rows=%d\nfit_seconds=%.3f\n",
 		m.AUC, m.Accuracy, m.Precision, m.Recall, m.F1, m.LiftTopDecile, len(t.Nodes), fit.Train, fit.Test, fit.FitSeconds)
@@ -630,20 +613,12 @@ rules by lift; --out writes them all.`,
 			fmt.Fprintf(w, "FP-growth on %s baskets of %s items: %s itemsets in at least %s baskets (support %g), %s rules\n\n",
 				num(fit.Baskets), num(int64(items)), num(int64(fit.Sets.Len())), num(fit.MinCount), spec.MinSupport, num(int64(len(fit.Rules))))
 			if len(fit.Rules) > 0 {
-				q, err := warehouse.Render("mining/rules_report.sql", map[string]int{"Top": top})
-				if err != nil {
-					return err
-				}
-				if err := runQuery(ctx, s.conn, w, q, "table"); err != nil {
+				if err := printQuery(ctx, s.conn, w, "mining/rules_report.sql", map[string]int{"Top": top}); err != nil {
 					return err
 				}
 			}
-			if f.out != "" {
-				n, err := s.writeOut(ctx, f.out, "SELECT * FROM association_rules_result ORDER BY rule_id")
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "Wrote %s rules to %s.\n", num(n), f.out)
+			if err := s.writeOut(ctx, w, f.out, "SELECT * FROM association_rules_result ORDER BY rule_id", "rules"); err != nil {
+				return err
 			}
 			fmt.Fprintf(w, "\nbaskets=%d\nitems=%d\nitemsets=%d\nrules=%d\nfit_seconds=%.3f\n", fit.Baskets, items, fit.Sets.Len(), len(fit.Rules), fit.FitSeconds)
 			return nil

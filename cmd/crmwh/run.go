@@ -237,15 +237,15 @@ func printDemoSummary(cmd *cobra.Command, env *jobs.Env, elapsed time.Duration) 
 		return err
 	}
 	fmt.Fprintln(out, "\nRejected rows by reason (all kept in ops.etl_rejects)")
-	if err := printQuery(cmd.Context(), db, out, "demo/rejects_by_reason.sql"); err != nil {
+	if err := printQuery(cmd.Context(), db, out, "demo/rejects_by_reason.sql", nil); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "\nCustomer value by RFM segment (scores.customer_scores)")
-	if err := printQuery(cmd.Context(), db, out, "demo/value_summary.sql"); err != nil {
+	if err := printQuery(cmd.Context(), db, out, "demo/value_summary.sql", nil); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "\nSegments (k-means; scores.cluster_profiles)")
-	if err := printQuery(cmd.Context(), db, out, "demo/segments.sql"); err != nil {
+	if err := printQuery(cmd.Context(), db, out, "demo/segments.sql", nil); err != nil {
 		return err
 	}
 	var customers, lines, vip, warnings int64

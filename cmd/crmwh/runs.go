@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmwh/crmwh/jobs"
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 func newRuns(g *globals) *cobra.Command {
@@ -36,11 +35,7 @@ func newRuns(g *globals) *cobra.Command {
 			}
 			defer db.Close()
 			if len(args) == 0 {
-				q, err := warehouse.Render("ops/runs.sql", map[string]int{"Limit": limit})
-				if err != nil {
-					return err
-				}
-				return runQuery(cmd.Context(), db, w, q, "table")
+				return printQuery(cmd.Context(), db, w, "ops/runs.sql", map[string]int{"Limit": limit})
 			}
 			var n int
 			if err := db.QueryRowContext(cmd.Context(), "SELECT count(*) FROM ops.job_runs WHERE run_id = ?", args[0]).Scan(&n); err != nil {
@@ -54,11 +49,7 @@ func newRuns(g *globals) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(w, "Run %s as of %s\n", args[0], asOf.Format(time.DateOnly))
-			q, err := warehouse.Render("ops/run_jobs.sql", map[string]string{"RunID": args[0]})
-			if err != nil {
-				return err
-			}
-			return runQuery(cmd.Context(), db, w, q, "table")
+			return printQuery(cmd.Context(), db, w, "ops/run_jobs.sql", map[string]string{"RunID": args[0]})
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 20, "how many runs to list")

@@ -86,7 +86,7 @@ watermarks are used when the warehouse can be read.`,
 			}
 			if rejected > 0 {
 				fmt.Fprintln(w, "\nRejects by reason:")
-				if err := printQuery(cmd.Context(), db, w, "demo/rejects_by_reason.sql"); err != nil {
+				if err := printQuery(cmd.Context(), db, w, "demo/rejects_by_reason.sql", nil); err != nil {
 					return err
 				}
 			}

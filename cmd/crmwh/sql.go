@@ -142,9 +142,9 @@ func printSchema(ctx context.Context, db *warehouse.DB, w io.Writer, name string
 	return nil
 }
 
-// printQuery runs an embedded query file and prints it as a table.
-func printQuery(ctx context.Context, db *warehouse.DB, w io.Writer, file string) error {
-	q, err := warehouse.Render(file, nil)
+// printQuery runs an embedded query file, rendered with data, and prints it as a table.
+func printQuery(ctx context.Context, db querier, w io.Writer, file string, data any) error {
+	q, err := warehouse.Render(file, data)
 	if err != nil {
 		return err
 	}
