@@ -2,6 +2,7 @@ package etl
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -74,9 +75,13 @@ func ExtractPostgres(ctx context.Context, src PostgresSource, lakeDir string, lo
 		return nil, err
 	}
 	defer conv.Close()
+	order, err := largestFirst(ctx, tx, src.schema())
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Extracted, len(Contract))
 	next := make(chan int, len(Contract))
-	for i := range Contract {
+	for _, i := range order {
 		next <- i
 	}
 	close(next)
@@ -114,6 +119,34 @@ func ExtractPostgres(ctx context.Context, src PostgresSource, lakeDir string, lo
 		return nil, err
 	}
 	return out, nil
+}
+
+// largestFirst orders the contract's tables by size on disk, largest first, so the
+// biggest table starts at once and the workers finish together instead of one extracting
+// order_items alone at the end.
+func largestFirst(ctx context.Context, tx pgx.Tx, schema string) ([]int, error) {
+	names := make([]string, len(Contract))
+	for i, t := range Contract {
+		names[i] = t.Name
+	}
+	rows, err := tx.Query(ctx, `SELECT c.relname, pg_relation_size(c.oid)::float8
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relname = ANY($2) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`, schema, names)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL table sizes: %w", err)
+	}
+	size := map[string]float64{}
+	var name string
+	var n float64
+	if _, err := pgx.ForEachRow(rows, []any{&name, &n}, func() error { size[name] = n; return nil }); err != nil {
+		return nil, fmt.Errorf("PostgreSQL table sizes: %w", err)
+	}
+	order := make([]int, len(Contract))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[Contract[b].Name], size[Contract[a].Name]) })
+	return order, nil
 }
 
 // Columns reads the columns of a table; none when it does not exist.
