@@ -33,6 +33,26 @@ type Config struct {
 	Alerts    Alerts     `yaml:"alerts"`
 	Schedules []Schedule `yaml:"schedules"`
 	Generate  Generate   `yaml:"generate"`
+	Serve     Serve      `yaml:"serve"`
+}
+
+// Serve configures `crmwh serve` and `crmwh export`.
+type Serve struct {
+	PGAddr           string   `yaml:"pg_addr"`
+	HTTPAddr         string   `yaml:"http_addr"`
+	StatementTimeout Duration `yaml:"statement_timeout"`
+	MemoryLimit      string   `yaml:"memory_limit"`
+	Threads          int      `yaml:"threads"`
+	Refresh          Duration `yaml:"refresh"`
+	SessionTTL       Duration `yaml:"session_ttl"`
+	Lists            []List   `yaml:"lists"`
+}
+
+// List is a named customer list: filters over the published scores.
+type List struct {
+	Name        string            `yaml:"name"`
+	Description string            `yaml:"description"`
+	Filters     map[string]string `yaml:"filters"`
 }
 
 // Jobs configures how jobs run.

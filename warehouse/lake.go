@@ -38,6 +38,10 @@ const (
 	SnapshotLink = "warehouse"
 	// CatalogFile is a snapshot's DuckDB file of views over its Parquet files, for readers.
 	CatalogFile = "catalog.duckdb"
+	// MaskedCatalogFile is the same catalog with personal data masked (see MaskedDir).
+	MaskedCatalogFile = "catalog_masked.duckdb"
+	// MaskedDir holds the masked copies of the tables with personal data.
+	MaskedDir = "masked"
 	// ManifestFile is written last into a snapshot: its run and the rows of each table.
 	ManifestFile = "manifest.json"
 	// keepSnapshots is how many complete snapshots stay (readers may still be on older ones).
@@ -50,7 +54,19 @@ type SnapshotManifest struct {
 	AsOf      string           `json:"as_of"`
 	Published time.Time        `json:"published"`
 	Tables    map[string]int64 `json:"tables"`
+	// Readers maps clear and masked to the catalog each reads and the directories (relative
+	// to the snapshot) its views read, so a reader can be confined to exactly those.
+	Readers map[string]SnapshotReader `json:"readers"`
 }
+
+// SnapshotReader is one way of reading a snapshot: its catalog and the directories it reads.
+type SnapshotReader struct {
+	Catalog string   `json:"catalog"`
+	Dirs    []string `json:"dirs"`
+}
+
+// personalTables hold personal data (name, phone, e-mail) and get a masked copy in a snapshot.
+var personalTables = map[string]string{"dim_customer": "lake/mask_dim_customer.sql"}
 
 // PublishSnapshot writes the star schema, the scores and the run history as Parquet into
 // lakeDir/snapshots/<runID>/ with a catalog of views over them and a manifest, then points
@@ -78,7 +94,9 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 	for _, t := range OpsTables {
 		items = append(items, item{"ops." + t, "", "ops", t})
 	}
-	var views []string
+	var views, maskedViews []string
+	clear := SnapshotReader{Catalog: CatalogFile}
+	masked := SnapshotReader{Catalog: MaskedCatalogFile, Dirs: []string{MaskedDir}}
 	for _, it := range items {
 		tdir := filepath.Join(dir, it.sub, it.name)
 		if it.partitionBy == "" {
@@ -105,12 +123,33 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		if it.sub != "" {
 			name = it.sub + "." + name
 		}
-		views = append(views, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s, hive_partitioning = %v)",
-			name, Quote(glob), it.partitionBy != ""))
+		view := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s, hive_partitioning = %v)",
+			name, Quote(glob), it.partitionBy != "")
+		views = append(views, view)
+		rel := filepath.Join(it.sub, it.name)
+		clear.Dirs = append(clear.Dirs, rel)
+		script, personal := personalTables[it.table]
+		if !personal {
+			maskedViews = append(maskedViews, view)
+			masked.Dirs = append(masked.Dirs, rel)
+			continue
+		}
+		file := filepath.Join(dir, MaskedDir, it.name, it.name+".parquet")
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return fmt.Errorf("snapshot %s masked: %w", it.table, err)
+		}
+		if _, err := RunScript(ctx, w, script, map[string]string{"File": file}); err != nil {
+			return fmt.Errorf("snapshot %s masked: %w", it.table, err)
+		}
+		maskedViews = append(maskedViews, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", name, Quote(file)))
 	}
 	if err := writeCatalog(ctx, filepath.Join(dir, CatalogFile), views); err != nil {
 		return err
 	}
+	if err := writeCatalog(ctx, filepath.Join(dir, MaskedCatalogFile), maskedViews); err != nil {
+		return err
+	}
+	man.Readers = map[string]SnapshotReader{"clear": clear, "masked": masked}
 	man.Published = time.Now().UTC()
 	b, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {

@@ -1,0 +1,259 @@
+// Package serve is crmwh's serving side: the PostgreSQL-wire SQL endpoint for analysts, the web
+// UI and the scored customer lists for marketing, and the users both sign in with. Everything it
+// reads comes from the last published snapshot (lake/warehouse), never from warehouse.duckdb, so
+// a nightly run and the server never wait for each other.
+package serve
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// AccessFile is the DuckDB file in the data directory holding users and the download record.
+const AccessFile = "access.duckdb"
+
+// Roles a user can have.
+const (
+	RoleAnalyst   = "analyst"   // SQL endpoint, personal data masked
+	RoleMarketing = "marketing" // web UI and list downloads
+	RoleAdmin     = "admin"     // everything, personal data clear
+)
+
+// Roles lists the valid roles.
+var Roles = []string{RoleAnalyst, RoleMarketing, RoleAdmin}
+
+// bcryptCost: about 60 ms a check on this class of machine; slow for guessing, fast enough to
+// sign in on every new SQL connection.
+const bcryptCost = 10
+
+// Access is the users and downloads store. It opens the file only for the moment it needs it:
+// the CLI (`crmwh user`) and a running server share it, and DuckDB lets one process write.
+type Access struct {
+	Path string
+}
+
+// NewAccess returns the store of the data directory dataDir.
+func NewAccess(dataDir string) *Access { return &Access{Path: filepath.Join(dataDir, AccessFile)} }
+
+// User is a user as listed; the hash never leaves this package.
+type User struct {
+	Name      string
+	Role      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ErrNoUser is returned when a named user does not exist.
+var ErrNoUser = errors.New("no such user")
+
+var userName = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,63}$`)
+
+// with opens the file (creating its tables unless readOnly) and calls fn. When another process
+// has it open, it retries for up to 10 seconds: the other side only ever holds it briefly.
+func (a *Access) with(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := a.once(ctx, readOnly, fn)
+		if err == nil || !errors.Is(err, warehouse.ErrLocked) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {
+	dsn := a.Path
+	if readOnly {
+		dsn += "?access_mode=read_only"
+	}
+	db, err := sql.Open("duckdb", dsn)
+	if err == nil {
+		err = db.PingContext(ctx)
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		if strings.Contains(err.Error(), "Could not set lock") {
+			return fmt.Errorf("open %s: %w", a.Path, warehouse.ErrLocked)
+		}
+		if readOnly && strings.Contains(err.Error(), "does not exist") {
+			return fmt.Errorf("open %s: no users yet (add one with `crmwh user add`): %w", a.Path, ErrNoUser)
+		}
+		return fmt.Errorf("open %s: %w", a.Path, err)
+	}
+	defer db.Close()
+	if !readOnly {
+		if _, err := warehouse.RunScript(ctx, db, "serve/access.sql", nil); err != nil {
+			return fmt.Errorf("open %s: %w", a.Path, err)
+		}
+	}
+	if err := fn(db); err != nil {
+		return err
+	}
+	return db.Close()
+}
+
+// AddUser creates a user, or replaces the role and password of an existing one.
+func (a *Access) AddUser(ctx context.Context, name, role, password string) error {
+	if !userName.MatchString(name) {
+		return fmt.Errorf("user name %q: use 1 to 63 letters, digits and _ . @ -", name)
+	}
+	if !validRole(role) {
+		return fmt.Errorf("role %q: one of %s", role, strings.Join(Roles, ", "))
+	}
+	if len(password) < 8 {
+		return errors.New("password: at least 8 characters")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	return a.with(ctx, false, func(db *sql.DB) error {
+		now := time.Now().UTC()
+		_, err := db.ExecContext(ctx, `INSERT INTO ops.users VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+			name, role, string(hash), now, now)
+		if err != nil {
+			return fmt.Errorf("add user %s: %w", name, err)
+		}
+		return nil
+	})
+}
+
+// RemoveUser deletes a user; ErrNoUser when there is none of that name.
+func (a *Access) RemoveUser(ctx context.Context, name string) error {
+	return a.with(ctx, false, func(db *sql.DB) error {
+		res, err := db.ExecContext(ctx, "DELETE FROM ops.users WHERE name = ?", name)
+		if err != nil {
+			return fmt.Errorf("remove user %s: %w", name, err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			return fmt.Errorf("remove user %s: %w", name, ErrNoUser)
+		}
+		return nil
+	})
+}
+
+// Users lists the users by name.
+func (a *Access) Users(ctx context.Context) ([]User, error) {
+	var users []User
+	err := a.with(ctx, false, func(db *sql.DB) error {
+		rows, err := db.QueryContext(ctx, "SELECT name, role, created_at, updated_at FROM ops.users ORDER BY name")
+		if err != nil {
+			return fmt.Errorf("list users: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u User
+			if err := rows.Scan(&u.Name, &u.Role, &u.CreatedAt, &u.UpdatedAt); err != nil {
+				return fmt.Errorf("list users: %w", err)
+			}
+			users = append(users, u)
+		}
+		return rows.Err()
+	})
+	return users, err
+}
+
+// Authenticate checks a password and returns the user's role. A wrong password and an unknown
+// user give the same answer (false), and both cost a bcrypt comparison, so neither the reply
+// nor its timing tells which names exist.
+func (a *Access) Authenticate(ctx context.Context, name, password string) (role string, ok bool, err error) {
+	var hash string
+	err = a.with(ctx, true, func(db *sql.DB) error {
+		err := db.QueryRowContext(ctx, "SELECT role, password_hash FROM ops.users WHERE name = ?", name).Scan(&role, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNoUser) {
+		return "", false, fmt.Errorf("authenticate: %w", err)
+	}
+	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) // same cost as a real check
+		return "", false, nil
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return "", false, nil
+	}
+	return role, true, nil
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("crmwh: no such user"), bcryptCost)
+
+// Export is one download, as recorded in ops.exports.
+type Export struct {
+	User    string
+	Via     string // web or cli
+	List    string // the named list, if one was chosen
+	Filters string // JSON
+	Format  string
+	Rows    int64
+	RunID   string
+}
+
+// RecordExport appends a download to ops.exports.
+func (a *Access) RecordExport(ctx context.Context, e Export) error {
+	return a.with(ctx, false, func(db *sql.DB) error {
+		_, err := db.ExecContext(ctx, `INSERT INTO ops.exports (user_name, exported_at, via, list_name, filters, format, "rows", run_id)
+			VALUES (?, ?, ?, nullif(?, ''), ?, ?, ?, ?)`, e.User, time.Now().UTC(), e.Via, e.List, e.Filters, e.Format, e.Rows, e.RunID)
+		if err != nil {
+			return fmt.Errorf("record export: %w", err)
+		}
+		return nil
+	})
+}
+
+// RecentExports returns the last n downloads, newest first.
+func (a *Access) RecentExports(ctx context.Context, n int) ([]ExportRecord, error) {
+	var out []ExportRecord
+	err := a.with(ctx, false, func(db *sql.DB) error {
+		rows, err := db.QueryContext(ctx, `SELECT export_id, user_name, exported_at, via, coalesce(list_name, ''), filters, format, "rows", run_id
+			FROM ops.exports ORDER BY export_id DESC LIMIT ?`, n)
+		if err != nil {
+			return fmt.Errorf("recent exports: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r ExportRecord
+			if err := rows.Scan(&r.ID, &r.User, &r.At, &r.Via, &r.List, &r.Filters, &r.Format, &r.Rows, &r.RunID); err != nil {
+				return fmt.Errorf("recent exports: %w", err)
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ExportRecord is a recorded download.
+type ExportRecord struct {
+	Export
+	ID int64
+	At time.Time
+}
+
+func validRole(r string) bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

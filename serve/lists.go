@@ -1,0 +1,353 @@
+package serve
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// Filter is one criterion of the list builder over the published scores.
+type Filter struct {
+	Key, Label string
+	where      string // predicate with ? parameters
+	args       func(v string) ([]any, error)
+}
+
+func one(v string) ([]any, error) { return []any{v}, nil }
+
+// Filters are the list builder's criteria, in the order the UI shows them.
+var Filters = []Filter{
+	{"rfm_segment", "RFM segment", "s.rfm_segment = ?", one},
+	{"clv_quadrant", "CLV quadrant", "s.clv_quadrant = ?", one},
+	{"cluster", "Cluster", "s.cluster_id = ?", func(v string) ([]any, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("cluster %q: a cluster number", v)
+		}
+		return []any{n}, nil
+	}},
+	{"churn_risk", "Churn risk", "s.churn_risk = ?", one},
+	{"lifecycle_stage", "Lifecycle stage", "s.lifecycle_stage = ?", one},
+	{"abc_class", "ABC class", "s.abc_class = ?", one},
+	{"region", "Region", "c.region = ?", one},
+	{"recommended_product", "Recommended product",
+		"EXISTS (SELECT 1 FROM scores.recommendations AS r WHERE r.customer_id = s.customer_id AND (r.product_id = ? OR r.product_name = ?))",
+		func(v string) ([]any, error) { return []any{v, v}, nil }},
+	{"decline_warning", "Declining spend", "s.decline_warning = ?", func(v string) ([]any, error) {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("decline_warning %q: true or false", v)
+		}
+		return []any{b}, nil
+	}},
+}
+
+// Selection is a list: filter key to value (empty values are ignored) and, if it came from
+// one, the named list.
+type Selection struct {
+	List    string
+	Filters map[string]string
+}
+
+// SelectionOf parses "key=value" pairs, or a named list of the config with extra filters.
+func SelectionOf(lists []configs.List, name string, pairs map[string]string) (Selection, error) {
+	sel := Selection{Filters: map[string]string{}}
+	if name != "" {
+		l, err := FindList(lists, name)
+		if err != nil {
+			return sel, err
+		}
+		sel.List = l.Name
+		for k, v := range l.Filters {
+			sel.Filters[k] = v
+		}
+	}
+	for k, v := range pairs {
+		if v = strings.TrimSpace(v); v != "" {
+			sel.Filters[k] = v
+		}
+	}
+	_, _, err := sel.where()
+	return sel, err
+}
+
+// FindList returns the named list of the config.
+func FindList(lists []configs.List, name string) (configs.List, error) {
+	var names []string
+	for _, l := range lists {
+		if l.Name == name {
+			return l, nil
+		}
+		names = append(names, l.Name)
+	}
+	return configs.List{}, fmt.Errorf("no list %q in the config (lists: %s)", name, strings.Join(names, ", "))
+}
+
+// where turns the selection into predicates and their parameters, in Filters order.
+func (s Selection) where() ([]string, []any, error) {
+	var preds []string
+	var args []any
+	for k := range s.Filters {
+		if !slices.ContainsFunc(Filters, func(f Filter) bool { return f.Key == k }) {
+			keys := make([]string, len(Filters))
+			for i, f := range Filters {
+				keys[i] = f.Key
+			}
+			return nil, nil, fmt.Errorf("unknown filter %q (filters: %s)", k, strings.Join(keys, ", "))
+		}
+	}
+	for _, f := range Filters {
+		v, ok := s.Filters[f.Key]
+		if !ok || v == "" {
+			continue
+		}
+		a, err := f.args(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		preds = append(preds, f.where)
+		args = append(args, a...)
+	}
+	return preds, args, nil
+}
+
+// JSON is the selection as recorded in ops.exports.
+func (s Selection) JSON() string {
+	b, _ := json.Marshal(s.Filters) // a map of strings always marshals
+	return string(b)
+}
+
+// Querier is what lists are read from: a snapshot reader or a warehouse.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// SegmentCount is one bar of the list builder's chart.
+type SegmentCount struct {
+	Segment    string  `json:"segment"`
+	Customers  int64   `json:"customers"`
+	Consenting int64   `json:"consenting"`
+	CLV        float64 `json:"clv"`
+}
+
+// Summary is what the list builder shows for a selection.
+type Summary struct {
+	Customers  int64          `json:"customers"`
+	Consenting int64          `json:"consenting"`
+	CLV        float64        `json:"clv"`
+	Segments   []SegmentCount `json:"segments"`
+}
+
+// Summarize counts the customers a selection matches, by RFM segment.
+func Summarize(ctx context.Context, db Querier, sel Selection) (Summary, error) {
+	var sum Summary
+	preds, args, err := sel.where()
+	if err != nil {
+		return sum, err
+	}
+	q, err := warehouse.Render("serve/list_summary.sql", map[string]any{"Where": preds})
+	if err != nil {
+		return sum, err
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return sum, fmt.Errorf("list summary: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s SegmentCount
+		if err := rows.Scan(&s.Segment, &s.Customers, &s.Consenting, &s.CLV); err != nil {
+			return sum, fmt.Errorf("list summary: %w", err)
+		}
+		sum.Customers += s.Customers
+		sum.Consenting += s.Consenting
+		sum.CLV += s.CLV
+		sum.Segments = append(sum.Segments, s)
+	}
+	return sum, rows.Err()
+}
+
+// Option is a value a filter can take, for the list builder's menus.
+type Option struct {
+	Value, Label string
+	Customers    int64
+}
+
+// Options lists the values of every filter in the snapshot.
+func Options(ctx context.Context, db Querier) (map[string][]Option, error) {
+	q, err := warehouse.Render("serve/list_options.sql", nil)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list options: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]Option{"decline_warning": {{Value: "true", Label: "declining"}, {Value: "false", Label: "not declining"}}}
+	for rows.Next() {
+		var f string
+		var o Option
+		if err := rows.Scan(&f, &o.Value, &o.Label, &o.Customers); err != nil {
+			return nil, fmt.Errorf("list options: %w", err)
+		}
+		out[f] = append(out[f], o)
+	}
+	return out, rows.Err()
+}
+
+// ListQuery returns the list's query and parameters.
+func ListQuery(sel Selection) (string, []any, error) {
+	preds, args, err := sel.where()
+	if err != nil {
+		return "", nil, err
+	}
+	q, err := warehouse.Render("serve/list.sql", map[string]any{"Where": preds})
+	return q, args, err
+}
+
+// WriteList writes the list in format csv or xlsx to w, streaming the rows, and returns how
+// many it wrote. Memory stays bounded either way (excelize's stream writer spills to disk).
+func WriteList(ctx context.Context, db Querier, sel Selection, format string, w io.Writer) (int64, error) {
+	q, args, err := ListQuery(sel)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("list: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var n int64
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(cols); err != nil {
+			return 0, err
+		}
+		rec := make([]string, len(cols))
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return n, err
+			}
+			for i, v := range vals {
+				rec[i] = cellText(v)
+			}
+			if err := cw.Write(rec); err != nil {
+				return n, err
+			}
+			n++
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return n, err
+		}
+	case "xlsx":
+		f := excelize.NewFile()
+		defer f.Close()
+		sw, err := f.NewStreamWriter("Sheet1")
+		if err != nil {
+			return 0, err
+		}
+		head := make([]any, len(cols))
+		for i, c := range cols {
+			head[i] = c
+		}
+		if err := sw.SetRow("A1", head); err != nil {
+			return 0, err
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return n, err
+			}
+			row := make([]any, len(vals))
+			for i, v := range vals {
+				row[i] = cellValue(v)
+			}
+			cell, err := excelize.CoordinatesToCellName(1, int(n)+2)
+			if err != nil {
+				return n, err
+			}
+			if err := sw.SetRow(cell, row); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if err := sw.Flush(); err != nil {
+			return n, err
+		}
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+		if _, err := f.WriteTo(w); err != nil {
+			return n, err
+		}
+		return n, nil
+	default:
+		return 0, fmt.Errorf("format %q: csv or xlsx", format)
+	}
+	return n, rows.Err()
+}
+
+// cellText is a value as CSV text: dates as ISO dates, numbers as Go prints them.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format("2006-01-02 15:04:05")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// cellValue keeps numbers and booleans typed in Excel; dates become text Excel recognises.
+func cellValue(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		return cellText(x)
+	case int32, int64, float64, bool, string:
+		return x
+	}
+	return cellText(v)
+}
+
+// ListNames returns the config's list names, sorted.
+func ListNames(lists []configs.List) []string {
+	var names []string
+	for _, l := range lists {
+		names = append(names, l.Name)
+	}
+	sort.Strings(names)
+	return names
+}

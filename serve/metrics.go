@@ -1,0 +1,156 @@
+package serve
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the server's Prometheus metrics: its own counters, and at every scrape the run
+// history and table sizes of the snapshot being served.
+type Metrics struct {
+	reg       *prometheus.Registry
+	queries   *prometheus.CounterVec
+	queryTime prometheus.Histogram
+	signIns   *prometheus.CounterVec
+	exports   *prometheus.CounterVec
+	exportRow prometheus.Counter
+	pages     *prometheus.HistogramVec
+}
+
+// NewMetrics registers the metrics; runs come from readers' current snapshot.
+func NewMetrics(readers *Readers) *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		queries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmwh_sql_queries_total",
+			Help: "SQL endpoint statements by role and outcome (ok, error, refused)."}, []string{"role", "outcome"}),
+		queryTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "crmwh_sql_query_seconds",
+			Help: "Duration of successful SQL endpoint queries.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 9)}),
+		signIns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmwh_sign_ins_total",
+			Help: "Sign-ins by interface (sql, web) and outcome."}, []string{"via", "outcome"}),
+		exports: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmwh_exports_total",
+			Help: "Customer list downloads by format."}, []string{"format"}),
+		exportRow: prometheus.NewCounter(prometheus.CounterOpts{Name: "crmwh_export_rows_total",
+			Help: "Customers in downloaded lists."}),
+		pages: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "crmwh_http_request_seconds",
+			Help: "Web UI request durations by page.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 9)}, []string{"page"}),
+	}
+	m.reg.MustRegister(m.queries, m.queryTime, m.signIns, m.exports, m.exportRow, m.pages,
+		&runCollector{readers: readers}, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in Prometheus' text format.
+func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+func (m *Metrics) query(role, outcome string) {
+	if m != nil {
+		m.queries.WithLabelValues(role, outcome).Inc()
+	}
+}
+
+func (m *Metrics) queryDuration(d time.Duration) {
+	if m != nil {
+		m.queryTime.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) signIn(via string, ok bool) {
+	if m != nil {
+		outcome := "refused"
+		if ok {
+			outcome = "ok"
+		}
+		m.signIns.WithLabelValues(via, outcome).Inc()
+	}
+}
+
+func (m *Metrics) export(format string, rows int64) {
+	if m != nil {
+		m.exports.WithLabelValues(format).Inc()
+		m.exportRow.Add(float64(rows))
+	}
+}
+
+func (m *Metrics) page(name string, d time.Duration) {
+	if m != nil {
+		m.pages.WithLabelValues(name).Observe(d.Seconds())
+	}
+}
+
+var (
+	descRuns = prometheus.NewDesc("crmwh_job_runs_total", "Job runs in the published run history, by job and status.",
+		[]string{"job", "status"}, nil)
+	descDuration = prometheus.NewDesc("crmwh_job_last_duration_seconds", "Duration of each job's last finished run.",
+		[]string{"job"}, nil)
+	descRows = prometheus.NewDesc("crmwh_job_last_rows_written", "Rows written by each job's last finished run.",
+		[]string{"job"}, nil)
+	descSuccess = prometheus.NewDesc("crmwh_job_last_success_timestamp_seconds", "End of each job's last successful run.",
+		[]string{"job"}, nil)
+	descPublished = prometheus.NewDesc("crmwh_snapshot_published_timestamp_seconds", "When the snapshot being served was published.",
+		nil, nil)
+	descTable = prometheus.NewDesc("crmwh_table_rows", "Rows of each published table.", []string{"table"}, nil)
+)
+
+// runCollector reads the served snapshot's ops.job_runs at scrape time.
+type runCollector struct{ readers *Readers }
+
+func (c *runCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descRuns, descDuration, descRows, descSuccess, descPublished, descTable} {
+		ch <- d
+	}
+}
+
+func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
+	snap, release, err := c.readers.Acquire()
+	if err != nil {
+		return // nothing published: no run metrics
+	}
+	defer release()
+	ch <- prometheus.MustNewConstMetric(descPublished, prometheus.GaugeValue, float64(snap.Manifest.Published.Unix()))
+	for t, n := range snap.Manifest.Tables {
+		ch <- prometheus.MustNewConstMetric(descTable, prometheus.GaugeValue, float64(n), t)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db := snap.DB(ReaderClear)
+	rows, err := db.QueryContext(ctx, "SELECT job, status, count(*) FROM ops.job_runs GROUP BY ALL")
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descRuns, err)
+		return
+	}
+	for rows.Next() {
+		var job, status string
+		var n int64
+		if err := rows.Scan(&job, &status, &n); err == nil {
+			ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(n), job, status)
+		}
+	}
+	rows.Close()
+	rows, err = db.QueryContext(ctx, `SELECT job, epoch(ended_at - started_at), coalesce(rows_written, 0),
+			(SELECT max(epoch(s.ended_at)) FROM ops.job_runs s WHERE s.job = j.job AND s.status = 'succeeded')
+		FROM ops.job_runs j WHERE ended_at IS NOT NULL
+		QUALIFY row_number() OVER (PARTITION BY job ORDER BY ended_at DESC) = 1`)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descDuration, err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var job string
+		var secs float64
+		var n int64
+		var success *float64
+		if err := rows.Scan(&job, &secs, &n, &success); err != nil {
+			continue
+		}
+		ch <- prometheus.MustNewConstMetric(descDuration, prometheus.GaugeValue, secs, job)
+		ch <- prometheus.MustNewConstMetric(descRows, prometheus.GaugeValue, float64(n), job)
+		if success != nil {
+			ch <- prometheus.MustNewConstMetric(descSuccess, prometheus.GaugeValue, *success, job)
+		}
+	}
+}

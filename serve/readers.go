@@ -1,0 +1,219 @@
+package serve
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// Reader kinds of a snapshot (warehouse.SnapshotManifest.Readers).
+const (
+	ReaderClear  = "clear"
+	ReaderMasked = "masked"
+)
+
+// Snapshot is one published snapshot opened for serving: a DuckDB instance per reader kind,
+// each on its own read-only catalog and confined to the Parquet directories its views read.
+type Snapshot struct {
+	Manifest *warehouse.SnapshotManifest
+	Dir      string
+	dbs      map[string]*sql.DB
+
+	refs    int  // statements and requests using it (guarded by Readers.mu)
+	retired bool // no longer current: closed when refs drops to 0
+}
+
+// DB returns the instance of a reader kind.
+func (s *Snapshot) DB(kind string) *sql.DB { return s.dbs[kind] }
+
+// Readers serves the current published snapshot and follows lake/warehouse: after each publish
+// it opens the new snapshot and switches to it; statements already running finish on the old
+// one, which is closed when the last of them is done. A nightly run only ever writes new
+// snapshot directories, so neither side waits for the other.
+type Readers struct {
+	LakeDir     string
+	MemoryLimit string // per instance, e.g. "2GB"
+	Threads     int
+	Log         *slog.Logger
+
+	mu  sync.Mutex
+	cur *Snapshot
+}
+
+// Acquire returns the current snapshot and a release function the caller must call when done.
+func (r *Readers) Acquire() (*Snapshot, func(), error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.cur
+	if s == nil {
+		return nil, nil, fmt.Errorf("nothing is published yet in %s: run `crmwh run` (or `crmwh demo`) first", r.LakeDir)
+	}
+	s.refs++
+	var once sync.Once
+	return s, func() { once.Do(func() { r.release(s) }) }, nil
+}
+
+func (r *Readers) release(s *Snapshot) {
+	r.mu.Lock()
+	s.refs--
+	done := s.retired && s.refs == 0
+	r.mu.Unlock()
+	if done {
+		s.close()
+	}
+}
+
+// Refresh switches to the snapshot lake/warehouse points at, if it is not the current one.
+func (r *Readers) Refresh(ctx context.Context) error {
+	man, dir, err := warehouse.CurrentSnapshot(r.LakeDir)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	same := r.cur != nil && r.cur.Manifest.RunID == man.RunID
+	r.mu.Unlock()
+	if same {
+		return nil
+	}
+	s, err := r.open(ctx, man, dir)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	old := r.cur
+	r.cur = s
+	closeOld := false
+	if old != nil {
+		old.retired = true
+		closeOld = old.refs == 0
+	}
+	r.mu.Unlock()
+	if closeOld {
+		old.close()
+	}
+	r.logger().Info("serving snapshot", "run_id", man.RunID, "as_of", man.AsOf)
+	return nil
+}
+
+// Watch refreshes every interval until ctx ends. A failed refresh keeps the current snapshot.
+func (r *Readers) Watch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := r.Refresh(ctx); err != nil {
+				r.logger().Warn("snapshot refresh failed; serving the previous one", "err", err)
+			}
+		}
+	}
+}
+
+// Close closes the current snapshot once nothing uses it.
+func (r *Readers) Close() {
+	r.mu.Lock()
+	s := r.cur
+	r.cur = nil
+	closeNow := false
+	if s != nil {
+		s.retired = true
+		closeNow = s.refs == 0
+	}
+	r.mu.Unlock()
+	if closeNow {
+		s.close()
+	}
+}
+
+func (r *Readers) logger() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.Default()
+}
+
+func (r *Readers) open(ctx context.Context, man *warehouse.SnapshotManifest, dir string) (*Snapshot, error) {
+	s := &Snapshot{Manifest: man, Dir: dir, dbs: map[string]*sql.DB{}}
+	for _, kind := range []string{ReaderClear, ReaderMasked} {
+		rd, ok := man.Readers[kind]
+		if !ok {
+			s.close()
+			return nil, fmt.Errorf("snapshot %s has no %s catalog (published by an older crmwh): run `crmwh run publish lake` once", man.RunID, kind)
+		}
+		db, err := openLocked(ctx, dir, rd, r.MemoryLimit, r.Threads)
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("open snapshot %s (%s): %w", man.RunID, kind, err)
+		}
+		s.dbs[kind] = db
+	}
+	return s, nil
+}
+
+func (s *Snapshot) close() {
+	for _, db := range s.dbs {
+		db.Close()
+	}
+}
+
+// openLocked opens a snapshot catalog read-only and locks it down in DuckDB itself: file access
+// only below the directories its views read, no extensions, no configuration changes. Every
+// connection gets the PostgreSQL catalog compatibility objects (sql/serve/pg_compat.sql).
+func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, memoryLimit string, threads int) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("access_mode", "read_only")
+	if memoryLimit != "" {
+		q.Set("memory_limit", memoryLimit)
+	}
+	if threads > 0 {
+		q.Set("threads", strconv.Itoa(threads))
+	}
+	compat, err := warehouse.Render("serve/pg_compat.sql", nil)
+	if err != nil {
+		return nil, err
+	}
+	stmts := warehouse.SplitStatements(compat)
+	conn, err := duckdb.NewConnector(filepath.Join(dir, rd.Catalog)+"?"+q.Encode(), func(ex driver.ExecerContext) error {
+		for _, st := range stmts {
+			if _, err := ex.ExecContext(context.WithoutCancel(ctx), st, nil); err != nil {
+				return fmt.Errorf("pg_compat.sql: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(conn)
+	allowed := make([]string, len(rd.Dirs))
+	for i, d := range rd.Dirs {
+		allowed[i] = warehouse.Quote(filepath.Join(dir, d) + string(filepath.Separator))
+	}
+	for _, st := range []string{
+		"SET GLOBAL allowed_directories = [" + strings.Join(allowed, ", ") + "]",
+		"SET GLOBAL enable_external_access = false",
+		"SET GLOBAL autoinstall_known_extensions = false",
+		"SET GLOBAL autoload_known_extensions = false",
+		"SET GLOBAL lock_configuration = true",
+	} {
+		if _, err := db.ExecContext(ctx, st); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s: %w", st, err)
+		}
+	}
+	return db, nil
+}

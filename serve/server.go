@@ -1,0 +1,67 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/crmwh/crmwh/configs"
+)
+
+// Server is `crmwh serve`: the SQL endpoint and the web UI in one process, on one Readers.
+type Server struct {
+	Readers *Readers
+	SQL     *SQLEndpoint
+	Web     *Web
+	Refresh time.Duration
+	Log     *slog.Logger
+}
+
+// New builds the server of a data directory and config.
+func New(dataDir string, cfg *configs.Config, log *slog.Logger) *Server {
+	readers := &Readers{LakeDir: filepath.Join(dataDir, "lake"), MemoryLimit: cfg.Serve.MemoryLimit,
+		Threads: cfg.Serve.Threads, Log: log}
+	access := NewAccess(dataDir)
+	metrics := NewMetrics(readers)
+	return &Server{
+		Readers: readers,
+		SQL:     &SQLEndpoint{Readers: readers, Access: access, Metrics: metrics, Timeout: time.Duration(cfg.Serve.StatementTimeout), Log: log},
+		Web: &Web{Readers: readers, Access: access, Metrics: metrics, Lists: cfg.Serve.Lists,
+			HorizonDays: cfg.Mining.Churn.HorizonDays, SessionTTL: time.Duration(cfg.Serve.SessionTTL), Log: log},
+		Refresh: time.Duration(cfg.Serve.Refresh),
+		Log:     log,
+	}
+}
+
+// Serve opens the published snapshot and serves on the two listeners until ctx ends. It waits
+// for a first publish if there is none yet.
+func (s *Server) Serve(ctx context.Context, pg, web net.Listener) error {
+	if err := s.Readers.Refresh(ctx); err != nil {
+		s.Log.Warn("nothing to serve yet; waiting for a publish", "err", err)
+	}
+	defer s.Readers.Close()
+	hs := &http.Server{Handler: s.Web.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { s.Readers.Watch(gctx, s.Refresh); return nil })
+	g.Go(func() error { return s.SQL.Serve(gctx, pg) })
+	g.Go(func() error {
+		if err := hs.Serve(web); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("web UI: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)
+		defer cancel()
+		return hs.Shutdown(sctx)
+	})
+	return g.Wait()
+}

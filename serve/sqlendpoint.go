@@ -1,0 +1,550 @@
+package serve
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/jackc/pgx/v5/pgtype"
+	wire "github.com/jeroenrinzema/psql-wire"
+	pgerror "github.com/jeroenrinzema/psql-wire/errors"
+	"github.com/jeroenrinzema/psql-wire/codes"
+
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// SQLEndpoint answers PostgreSQL clients (psql, pgx, psycopg2, BI tools) with queries on the
+// published snapshot. Analysts read the masked catalog, admins the clear one. Read-only is
+// enforced twice: here only queries are accepted, and DuckDB itself (read-only catalog, no file
+// access outside the snapshot's tables, configuration locked) refuses anything else.
+type SQLEndpoint struct {
+	Readers *Readers
+	Access  *Access
+	Metrics *Metrics
+	// Timeout cancels a statement that runs longer (0: none).
+	Timeout time.Duration
+	Log     *slog.Logger
+}
+
+type sessionKey struct{}
+
+type sqlSession struct {
+	user, role string
+}
+
+// Serve accepts connections on l until ctx ends.
+func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
+	srv, err := wire.NewServer(e.parse,
+		wire.SessionAuthStrategy(wire.ClearTextPassword(e.authenticate)),
+		wire.Logger(e.logger()),
+		wire.GlobalParameters(wire.Parameters{
+			"DateStyle":                   "ISO, MDY",
+			"TimeZone":                    "UTC",
+			"client_encoding":             "UTF8",
+			"integer_datetimes":           "on",
+			"standard_conforming_strings": "on",
+		}),
+	)
+	if err != nil {
+		return fmt.Errorf("SQL endpoint: %w", err)
+	}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(l); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("SQL endpoint: %w", err)
+	}
+	return nil
+}
+
+func (e *SQLEndpoint) logger() *slog.Logger {
+	if e.Log != nil {
+		return e.Log
+	}
+	return slog.Default()
+}
+
+func (e *SQLEndpoint) authenticate(ctx context.Context, _, user, password string) (context.Context, bool, error) {
+	role, ok, err := e.Access.Authenticate(ctx, user, password)
+	if err != nil {
+		e.logger().Error("SQL sign-in failed", "user", user, "err", err)
+		return ctx, false, err
+	}
+	if !ok {
+		e.Metrics.signIn("sql", false)
+		e.logger().Warn("SQL sign-in refused", "user", user)
+		return ctx, false, nil
+	}
+	if role == RoleMarketing {
+		e.Metrics.signIn("sql", false)
+		return ctx, false, pgerror.WithSeverity(pgerror.WithCode(
+			fmt.Errorf("user %s has the marketing role, which uses the web UI; the SQL endpoint is for analysts and admins", user),
+			codes.InsufficientPrivilege), pgerror.LevelFatal)
+	}
+	e.Metrics.signIn("sql", true)
+	return context.WithValue(ctx, sessionKey{}, &sqlSession{user: user, role: role}), true, nil
+}
+
+// clientSettings are the session parameters drivers set on connect (psycopg2, JDBC, BI tools);
+// they are acknowledged and change nothing. Any other SET is an engine option and refused.
+var clientSettings = map[string]bool{"application_name": true, "client_encoding": true, "datestyle": true,
+	"extra_float_digits": true, "timezone": true, "search_path": true, "statement_timeout": true,
+	"client_min_messages": true, "intervalstyle": true, "bytea_output": true, "standard_conforming_strings": true}
+
+var setName = regexp.MustCompile(`(?is)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?([A-Za-z_][A-Za-z0-9_.]*)`)
+
+func (e *SQLEndpoint) parse(ctx context.Context, q wire.Query) (wire.PreparedStatements, error) {
+	sess, _ := ctx.Value(sessionKey{}).(*sqlSession)
+	if sess == nil {
+		return nil, errors.New("not signed in")
+	}
+	texts := []string{q.Query}
+	if q.SimpleQuery {
+		texts = warehouse.SplitStatements(q.Query)
+	}
+	var out wire.PreparedStatements
+	for _, text := range texts {
+		st, err := e.prepare(ctx, sess, text, q.ParameterOIDs)
+		if err != nil {
+			e.Metrics.query(sess.role, "refused")
+			e.logger().Info("SQL statement refused", "user", sess.user, "err", err)
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	if len(out) == 0 { // only comments or semicolons
+		out = append(out, wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+			return w.Empty()
+		}))
+	}
+	return out, nil
+}
+
+func (e *SQLEndpoint) readerKind(role string) string {
+	if role == RoleAdmin {
+		return ReaderClear
+	}
+	return ReaderMasked
+}
+
+// prepare has DuckDB prepare the statement to learn its kind, columns and parameters; it is
+// prepared again at execution, on whichever snapshot is current then.
+func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string, paramOIDs []uint32) (*wire.PreparedStatement, error) {
+	text = pgCompat(text)
+	snap, release, err := e.Readers.Acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	conn, err := snap.DB(e.readerKind(sess.role)).Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	var (
+		kind    duckdb.StmtType
+		columns wire.Columns
+		convs   []func(any) any
+		params  []uint32
+	)
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		ps, err := c.PrepareContext(ctx, text)
+		if err != nil {
+			return err
+		}
+		defer ps.Close()
+		st := ps.(*duckdb.Stmt)
+		if kind, err = st.StatementType(); err != nil {
+			return err
+		}
+		n := st.NumInput()
+		params = make([]uint32, n)
+		for i := range n {
+			if i < len(paramOIDs) && paramOIDs[i] != 0 {
+				params[i] = paramOIDs[i]
+				continue
+			}
+			t, err := st.ParamType(i + 1)
+			if err != nil {
+				return err
+			}
+			params[i], _ = pgType(t)
+		}
+		if kind != duckdb.STATEMENT_TYPE_SELECT && kind != duckdb.STATEMENT_TYPE_EXPLAIN {
+			return nil
+		}
+		nc, err := st.ColumnCount()
+		if err != nil {
+			return err
+		}
+		for i := range nc {
+			name, err := st.ColumnName(i)
+			if err != nil {
+				return err
+			}
+			t, err := st.ColumnType(i)
+			if err != nil {
+				return err
+			}
+			oid, conv := pgType(t)
+			columns = append(columns, wire.Column{Name: name, Oid: oid, Width: -1})
+			convs = append(convs, conv)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, sqlError(err)
+	}
+	switch kind {
+	case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
+		return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, args []wire.Parameter) error {
+			return e.execute(ctx, sess, text, params, convs, w, args)
+		}, wire.WithColumns(columns), wire.WithParameters(params)), nil
+	case duckdb.STATEMENT_TYPE_TRANSACTION:
+		// Clients wrap queries in transactions (psycopg2 does by default). Every statement reads
+		// one published snapshot, so there is nothing to begin or end.
+		tag := strings.ToUpper(firstWord(text))
+		if tag == "START" || tag == "BEGIN" {
+			tag = "BEGIN"
+		}
+		return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+			return w.Complete(tag)
+		}), nil
+	case duckdb.STATEMENT_TYPE_VARIABLE_SET:
+		m := setName.FindStringSubmatch(text)
+		if m != nil && clientSettings[strings.ToLower(m[1])] {
+			tag := strings.ToUpper(firstWord(text))
+			return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+				return w.Complete(tag)
+			}), nil
+		}
+		return nil, refused("SET of engine options is not allowed: the SQL endpoint's configuration is locked")
+	}
+	return nil, refused(fmt.Sprintf("%s statements are not allowed: the SQL endpoint is read-only and runs queries only (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW)", statementName(kind)))
+}
+
+func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string, oids []uint32, convs []func(any) any, w wire.DataWriter, params []wire.Parameter) error {
+	t0 := time.Now()
+	if e.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, e.Timeout)
+		defer cancel()
+	}
+	args := make([]any, len(params))
+	for i, p := range params {
+		v, err := paramValue(p, oids[i])
+		if err != nil {
+			return fmt.Errorf("parameter $%d: %w", i+1, err)
+		}
+		args[i] = v
+	}
+	snap, release, err := e.Readers.Acquire()
+	if err != nil {
+		return err
+	}
+	defer release()
+	rows, err := snap.DB(e.readerKind(sess.role)).QueryContext(ctx, text, args...)
+	if err != nil {
+		e.Metrics.query(sess.role, "error")
+		return e.timeoutError(ctx, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		out := make([]any, len(vals))
+		for i, v := range vals {
+			if v != nil && i < len(convs) {
+				v = convs[i](v)
+			}
+			out[i] = v
+		}
+		if err := w.Row(out); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		e.Metrics.query(sess.role, "error")
+		return e.timeoutError(ctx, err)
+	}
+	e.Metrics.query(sess.role, "ok")
+	e.Metrics.queryDuration(time.Since(t0))
+	return w.Complete(fmt.Sprintf("SELECT %d", w.Written()))
+}
+
+func (e *SQLEndpoint) timeoutError(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return pgerror.WithCode(fmt.Errorf("canceling statement due to statement timeout (%s)", e.Timeout), codes.QueryCanceled)
+	}
+	return sqlError(err)
+}
+
+// sqlError passes DuckDB's message on, with a SQLSTATE class clients understand.
+func sqlError(err error) error {
+	msg := err.Error()
+	code := codes.DataException
+	switch {
+	case strings.Contains(msg, "Permission Error") || strings.Contains(msg, "read-only mode") || strings.Contains(msg, "configuration has been locked"):
+		code = codes.InsufficientPrivilege
+	case strings.Contains(msg, "Catalog Error"):
+		code = codes.UndefinedTable
+	case strings.Contains(msg, "Parser Error"):
+		code = codes.Syntax
+	case strings.Contains(msg, "Binder Error"):
+		code = codes.UndefinedColumn
+	}
+	return pgerror.WithCode(err, code)
+}
+
+func refused(msg string) error {
+	return pgerror.WithCode(errors.New(msg), codes.ReadOnlySQLTransaction)
+}
+
+func firstWord(s string) string {
+	f := strings.Fields(strings.TrimSpace(s))
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.TrimRight(f[0], ";")
+}
+
+func statementName(k duckdb.StmtType) string {
+	names := map[duckdb.StmtType]string{
+		duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE", duckdb.STATEMENT_TYPE_DELETE: "DELETE",
+		duckdb.STATEMENT_TYPE_CREATE: "CREATE", duckdb.STATEMENT_TYPE_ALTER: "ALTER", duckdb.STATEMENT_TYPE_DROP: "DROP",
+		duckdb.STATEMENT_TYPE_COPY: "COPY", duckdb.STATEMENT_TYPE_ATTACH: "ATTACH", duckdb.STATEMENT_TYPE_DETACH: "DETACH",
+		duckdb.STATEMENT_TYPE_LOAD: "INSTALL/LOAD", duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA", duckdb.STATEMENT_TYPE_EXPORT: "EXPORT",
+		duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE FUNCTION", duckdb.STATEMENT_TYPE_PREPARE: "PREPARE",
+		duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE", duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE",
+		duckdb.STATEMENT_TYPE_CALL: "CALL", duckdb.STATEMENT_TYPE_SET: "SET",
+	}
+	if n, ok := names[k]; ok {
+		return n
+	}
+	return "These"
+}
+
+// pgType maps a DuckDB type to the PostgreSQL type clients receive, and converts the value
+// DuckDB's driver returns into one pgx's encoders take.
+func pgType(t duckdb.Type) (uint32, func(any) any) {
+	same := func(v any) any { return v }
+	switch t {
+	case duckdb.TYPE_BOOLEAN:
+		return pgtype.BoolOID, same
+	case duckdb.TYPE_TINYINT, duckdb.TYPE_SMALLINT, duckdb.TYPE_UTINYINT:
+		return pgtype.Int2OID, same
+	case duckdb.TYPE_INTEGER, duckdb.TYPE_USMALLINT:
+		return pgtype.Int4OID, same
+	case duckdb.TYPE_BIGINT, duckdb.TYPE_UINTEGER:
+		return pgtype.Int8OID, same
+	case duckdb.TYPE_UBIGINT, duckdb.TYPE_HUGEINT, duckdb.TYPE_UHUGEINT, duckdb.TYPE_DECIMAL, duckdb.TYPE_BIGNUM:
+		return pgtype.NumericOID, toNumeric
+	case duckdb.TYPE_FLOAT:
+		return pgtype.Float4OID, same
+	case duckdb.TYPE_DOUBLE:
+		return pgtype.Float8OID, same
+	case duckdb.TYPE_DATE:
+		return pgtype.DateOID, same
+	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_S, duckdb.TYPE_TIMESTAMP_MS, duckdb.TYPE_TIMESTAMP_NS:
+		return pgtype.TimestampOID, same
+	case duckdb.TYPE_TIMESTAMP_TZ:
+		return pgtype.TimestamptzOID, same
+	case duckdb.TYPE_TIME:
+		return pgtype.TimeOID, toTime
+	case duckdb.TYPE_INTERVAL:
+		return pgtype.IntervalOID, toInterval
+	case duckdb.TYPE_BLOB:
+		return pgtype.ByteaOID, same
+	case duckdb.TYPE_UUID:
+		return pgtype.UUIDOID, toUUID
+	case duckdb.TYPE_VARCHAR, duckdb.TYPE_ENUM:
+		return pgtype.TextOID, toText
+	}
+	return pgtype.TextOID, toText // lists, structs, maps, unions: as text
+}
+
+func toNumeric(v any) any {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		return pgtype.Numeric{Int: x.Value, Exp: -int32(x.Scale), Valid: true}
+	case *big.Int:
+		return pgtype.Numeric{Int: x, Valid: true}
+	case uint64:
+		return pgtype.Numeric{Int: new(big.Int).SetUint64(x), Valid: true}
+	case int64:
+		return pgtype.Numeric{Int: big.NewInt(x), Valid: true}
+	case float64:
+		return x
+	}
+	return toText(v)
+}
+
+func toTime(v any) any {
+	if t, ok := v.(time.Time); ok {
+		d := t.Sub(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location()))
+		return pgtype.Time{Microseconds: d.Microseconds(), Valid: true}
+	}
+	return v
+}
+
+func toInterval(v any) any {
+	if x, ok := v.(duckdb.Interval); ok {
+		return pgtype.Interval{Months: x.Months, Days: x.Days, Microseconds: x.Micros, Valid: true}
+	}
+	return v
+}
+
+func toUUID(v any) any {
+	switch x := v.(type) {
+	case []byte:
+		if len(x) == 16 {
+			return pgtype.UUID{Bytes: [16]byte(x), Valid: true}
+		}
+		if u, err := parseUUID(string(x)); err == nil {
+			return u
+		}
+	case duckdb.UUID:
+		return pgtype.UUID{Bytes: x, Valid: true}
+	case string:
+		if u, err := parseUUID(x); err == nil {
+			return u
+		}
+	}
+	return v
+}
+
+func parseUUID(s string) (pgtype.UUID, error) {
+	b, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
+	if err != nil || len(b) != 16 {
+		return pgtype.UUID{}, fmt.Errorf("not a UUID: %q", s)
+	}
+	return pgtype.UUID{Bytes: [16]byte(b), Valid: true}, nil
+}
+
+func toText(v any) any {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case fmt.Stringer:
+		return x.String()
+	}
+	if b, err := json.Marshal(v); err == nil {
+		return string(b)
+	}
+	return fmt.Sprint(v)
+}
+
+// paramValue decodes a bound parameter. Text-format values go to DuckDB as text and are cast
+// there, as PostgreSQL casts untyped literals; binary ones are decoded by their type.
+func paramValue(p wire.Parameter, oid uint32) (any, error) {
+	if p.Value() == nil {
+		return nil, nil
+	}
+	if p.Format() == wire.TextFormat {
+		return string(p.Value()), nil
+	}
+	v, err := p.Scan(oid)
+	if err != nil {
+		return nil, err
+	}
+	switch x := v.(type) {
+	case pgtype.Numeric:
+		f, err := x.Float64Value()
+		if err != nil {
+			return nil, err
+		}
+		return f.Float64, nil
+	case driver.Valuer:
+		return x.Value()
+	}
+	return v, nil
+}
+
+// pgCompat makes PostgreSQL clients' catalog queries run on DuckDB: the pg_catalog qualifier
+// goes (so the compatibility objects of sql/serve/pg_compat.sql are found first), and
+// PostgreSQL-only syntax psql uses is written the DuckDB way. String literals are left alone.
+func pgCompat(q string) string {
+	if !strings.Contains(q, "pg_catalog") && !strings.Contains(q, "::regclass") && !strings.Contains(q, "::oid") {
+		return q
+	}
+	var b strings.Builder
+	for i, part := range splitLiterals(q) {
+		if i%2 == 1 { // a string literal
+			b.WriteString(part)
+			continue
+		}
+		for _, r := range compatRewrites {
+			part = r.re.ReplaceAllString(part, r.with)
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+var compatRewrites = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`OPERATOR\(pg_catalog\.([~!=<>*]+)\)`), "$1"},
+	{regexp.MustCompile(`(?i)\s+COLLATE\s+pg_catalog\.default`), ""},
+	{regexp.MustCompile(`pg_catalog\.`), ""},
+	{regexp.MustCompile(`::(?:regclass|oid|regtype|regproc|regnamespace)\b`), "::BIGINT"},
+	// \d's publication query indexes an array by a generate_series alias, a row in DuckDB.
+	{regexp.MustCompile(`prattrs\[s\]`), "prattrs[s.generate_series]"},
+}
+
+// splitLiterals splits q into alternating non-literal and '...' literal parts.
+func splitLiterals(q string) []string {
+	var parts []string
+	start, in := 0, false
+	for i := 0; i < len(q); i++ {
+		if q[i] != '\'' {
+			continue
+		}
+		if in && i+1 < len(q) && q[i+1] == '\'' { // '' inside a literal
+			i++
+			continue
+		}
+		if in {
+			parts = append(parts, q[start:i+1])
+			start = i + 1
+		} else {
+			parts = append(parts, q[start:i])
+			start = i
+		}
+		in = !in
+	}
+	parts = append(parts, q[start:])
+	if in { // unterminated: let DuckDB report it
+		return []string{q}
+	}
+	return parts
+}
+

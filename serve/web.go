@@ -1,0 +1,472 @@
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+//go:embed web
+var webFiles embed.FS
+
+// Web is the marketing web UI: sign-in, the dashboard, the list builder and the downloads.
+// Pages are rendered on the server; the one script only refreshes the count and chart as
+// filters change.
+type Web struct {
+	Readers *Readers
+	Access  *Access
+	Metrics *Metrics
+	Lists   []configs.List
+	// HorizonDays is the churn horizon, for the dashboard's active customers and churn rate.
+	HorizonDays int
+	SessionTTL  time.Duration
+	Log         *slog.Logger
+
+	once     sync.Once
+	tmpl     *template.Template
+	mu       sync.Mutex
+	sessions map[string]webSession
+}
+
+type webSession struct {
+	user, role string
+	expires    time.Time
+}
+
+const sessionCookie = "crmwh_session"
+
+// Handler returns the UI's routes. Every page and download needs a signed-in marketing or admin
+// user; /login, /static/ and /metrics do not.
+func (w *Web) Handler() http.Handler {
+	w.once.Do(func() {
+		w.sessions = map[string]webSession{}
+		w.tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+			"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+			"money": money,
+			"count": count,
+			"query": func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
+			"barsHeight": func(n int) int { return max(26*n, 26) },
+		}).ParseFS(webFiles, "web/*.html"))
+	})
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(webFiles, "web/static") // the directory is embedded above
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /login", w.loginPage)
+	mux.HandleFunc("POST /login", w.signIn)
+	mux.HandleFunc("POST /logout", w.signOut)
+	mux.Handle("GET /metrics", w.Metrics.Handler())
+	mux.HandleFunc("GET /{$}", w.page("dashboard", w.dashboard))
+	mux.HandleFunc("GET /lists", w.page("lists", w.lists))
+	mux.HandleFunc("GET /lists/summary", w.page("summary", w.summary))
+	mux.HandleFunc("GET /export", w.page("export", w.export))
+	return mux
+}
+
+// page wraps a handler with the sign-in check and timing.
+func (w *Web) page(name string, h func(http.ResponseWriter, *http.Request, webSession)) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		defer func() { w.Metrics.page(name, time.Since(t0)) }()
+		s, ok := w.session(r)
+		if !ok {
+			if name == "dashboard" || name == "lists" {
+				http.Redirect(rw, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			http.Error(rw, "sign in first", http.StatusUnauthorized)
+			return
+		}
+		rw.Header().Set("Cache-Control", "no-store")
+		h(rw, r, s)
+	}
+}
+
+func (w *Web) session(r *http.Request) (webSession, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return webSession{}, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s, ok := w.sessions[c.Value]
+	if !ok || time.Now().After(s.expires) {
+		delete(w.sessions, c.Value)
+		return webSession{}, false
+	}
+	return s, true
+}
+
+func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
+	w.render(rw, "login.html", map[string]any{"Next": r.URL.Query().Get("next")})
+}
+
+func (w *Web) signIn(rw http.ResponseWriter, r *http.Request) {
+	name, password, next := r.PostFormValue("name"), r.PostFormValue("password"), r.PostFormValue("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/" // only local redirects
+	}
+	role, ok, err := w.Access.Authenticate(r.Context(), name, password)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	msg := ""
+	switch {
+	case !ok:
+		msg = "Wrong name or password."
+	case role == RoleAnalyst:
+		ok, msg = false, "Analysts use the SQL endpoint; the web UI is for marketing and admins."
+	}
+	w.Metrics.signIn("web", ok)
+	if !ok {
+		rw.WriteHeader(http.StatusUnauthorized)
+		w.render(rw, "login.html", map[string]any{"Next": next, "Error": msg, "Name": name})
+		return
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		w.fail(rw, err)
+		return
+	}
+	token := hex.EncodeToString(b)
+	w.mu.Lock()
+	for k, s := range w.sessions { // drop expired sessions
+		if time.Now().After(s.expires) {
+			delete(w.sessions, k)
+		}
+	}
+	w.sessions[token] = webSession{user: name, role: role, expires: time.Now().Add(w.SessionTTL)}
+	w.mu.Unlock()
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, MaxAge: int(w.SessionTTL.Seconds())})
+	http.Redirect(rw, r, next, http.StatusSeeOther)
+}
+
+func (w *Web) signOut(rw http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		w.mu.Lock()
+		delete(w.sessions, c.Value)
+		w.mu.Unlock()
+	}
+	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
+	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+}
+
+type kpis struct {
+	Customers, Buyers, Active        int64
+	ChurnRate, RepeatRate, Revenue   float64
+	Satisfaction                     *float64
+	Segments                         []bar
+	Jobs                             []jobStatus
+	RunID, AsOf, Published, RunState string
+}
+
+type bar struct {
+	Label      string
+	Value      float64
+	Text       string
+	Width, Y   float64
+	TextX      float64
+	Extra      string
+	Customers  int64
+	Consenting int64
+}
+
+type jobStatus struct {
+	Job, Status, Error string
+	Seconds            float64
+	Rows               int64
+}
+
+func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
+	snap, release, err := w.Readers.Acquire()
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	defer release()
+	ctx := r.Context()
+	db := snap.DB(ReaderClear)
+	var k kpis
+	q, err := warehouse.Render("serve/dashboard.sql", map[string]int{"HorizonDays": w.HorizonDays})
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	if err := db.QueryRowContext(ctx, q).Scan(&k.Customers, &k.Buyers, &k.Active, &k.ChurnRate, &k.RepeatRate, &k.Satisfaction, &k.Revenue); err != nil {
+		w.fail(rw, fmt.Errorf("dashboard: %w", err))
+		return
+	}
+	q, err = warehouse.Render("serve/revenue_by_segment.sql", nil)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		w.fail(rw, fmt.Errorf("dashboard: %w", err))
+		return
+	}
+	for rows.Next() {
+		var b bar
+		if err := rows.Scan(&b.Label, &b.Customers, &b.Value); err != nil {
+			rows.Close()
+			w.fail(rw, err)
+			return
+		}
+		b.Text = money(b.Value)
+		b.Extra = count(b.Customers) + " customers"
+		k.Segments = append(k.Segments, b)
+	}
+	rows.Close()
+	k.Segments = layoutBars(k.Segments)
+	k.RunID, k.AsOf = snap.Manifest.RunID, snap.Manifest.AsOf
+	k.Published = snap.Manifest.Published.Local().Format("2006-01-02 15:04 MST")
+	q, err = warehouse.Render("serve/last_run.sql", nil)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	rows, err = db.QueryContext(ctx, q, snap.Manifest.RunID)
+	if err != nil {
+		w.fail(rw, fmt.Errorf("dashboard: %w", err))
+		return
+	}
+	defer rows.Close()
+	k.RunState = "succeeded"
+	for rows.Next() {
+		var j jobStatus
+		var start time.Time
+		var end *time.Time
+		if err := rows.Scan(&j.Job, &j.Status, &start, &end, &j.Rows, &j.Error); err != nil {
+			w.fail(rw, err)
+			return
+		}
+		if end != nil {
+			j.Seconds = end.Sub(start).Seconds()
+		}
+		if j.Status == "running" {
+			j.Status = "publishing" // still running when the snapshot was written
+		}
+		if j.Status == "failed" || j.Status == "skipped" {
+			k.RunState = "finished with failures"
+		}
+		k.Jobs = append(k.Jobs, j)
+	}
+	w.render(rw, "dashboard.html", map[string]any{"User": s.user, "Role": s.role, "K": k, "Page": "dashboard"})
+}
+
+func (w *Web) selection(r *http.Request) (Selection, error) {
+	q := r.URL.Query()
+	pairs := map[string]string{}
+	for _, f := range Filters {
+		pairs[f.Key] = q.Get(f.Key)
+	}
+	return SelectionOf(w.Lists, q.Get("list"), pairs)
+}
+
+func (w *Web) lists(rw http.ResponseWriter, r *http.Request, s webSession) {
+	sel, err := w.selection(r)
+	if err != nil {
+		rw.WriteHeader(http.StatusBadRequest)
+		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		return
+	}
+	snap, release, err := w.Readers.Acquire()
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	defer release()
+	db := snap.DB(ReaderClear)
+	opts, err := Options(r.Context(), db)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	sum, err := Summarize(r.Context(), db, sel)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	type menu struct {
+		Filter  Filter
+		Value   string
+		Options []Option
+	}
+	var menus []menu
+	for _, f := range Filters {
+		menus = append(menus, menu{f, sel.Filters[f.Key], opts[f.Key]})
+	}
+	w.render(rw, "lists.html", map[string]any{"User": s.user, "Role": s.role, "Page": "lists", "Menus": menus,
+		"Lists": w.Lists, "Sel": sel, "S": summaryView(sum), "AsOf": snap.Manifest.AsOf})
+}
+
+// summary is the list builder's count and chart for the current filters, as an HTML fragment
+// the page swaps in.
+func (w *Web) summary(rw http.ResponseWriter, r *http.Request, s webSession) {
+	sel, err := w.selection(r)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
+	snap, release, err := w.Readers.Acquire()
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	defer release()
+	sum, err := Summarize(r.Context(), snap.DB(ReaderClear), sel)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "json" {
+		rw.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(rw).Encode(sum) // a write error means the client went away
+		return
+	}
+	w.render(rw, "summary.html", map[string]any{"S": summaryView(sum), "Sel": sel})
+}
+
+type summaryData struct {
+	Summary
+	Bars []bar
+}
+
+func summaryView(s Summary) summaryData {
+	var bars []bar
+	for _, seg := range s.Segments {
+		bars = append(bars, bar{Label: seg.Segment, Value: float64(seg.Consenting), Text: count(seg.Consenting),
+			Extra: "of " + count(seg.Customers), Customers: seg.Customers, Consenting: seg.Consenting})
+	}
+	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Value > bars[j].Value })
+	return summaryData{Summary: s, Bars: layoutBars(bars)}
+}
+
+// layoutBars places horizontal bars in the charts' 600-wide SVG: labels on the left 190 units,
+// bars scaled to the largest value, 26 units a row.
+func layoutBars(bars []bar) []bar {
+	maxV := 0.0
+	for _, b := range bars {
+		maxV = math.Max(maxV, b.Value)
+	}
+	for i := range bars {
+		bars[i].Y = float64(i) * 26
+		if maxV > 0 {
+			bars[i].Width = math.Max(1, 300*bars[i].Value/maxV)
+		}
+		bars[i].TextX = 196 + bars[i].Width
+	}
+	return bars
+}
+
+func (w *Web) export(rw http.ResponseWriter, r *http.Request, s webSession) {
+	format := r.URL.Query().Get("format")
+	if format != "csv" && format != "xlsx" {
+		http.Error(rw, "format: csv or xlsx", http.StatusBadRequest)
+		return
+	}
+	sel, err := w.selection(r)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
+	snap, release, err := w.Readers.Acquire()
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	defer release()
+	name := "customers"
+	if sel.List != "" {
+		name = sel.List
+	}
+	file := fmt.Sprintf("%s-%s.%s", name, snap.Manifest.AsOf, format)
+	ctype := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	rw.Header().Set("Content-Type", ctype)
+	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, file))
+	n, err := WriteList(r.Context(), snap.DB(ReaderClear), sel, format, rw)
+	if err != nil {
+		// Headers may be out already; the log and the missing record tell what happened.
+		w.logger().Error("download failed", "user", s.user, "err", err)
+		return
+	}
+	w.Metrics.export(format, n)
+	if err := w.Access.RecordExport(context.WithoutCancel(r.Context()), Export{User: s.user, Via: "web", List: sel.List,
+		Filters: sel.JSON(), Format: format, Rows: n, RunID: snap.Manifest.RunID}); err != nil {
+		w.logger().Error("download not recorded", "user", s.user, "rows", n, "err", err)
+	}
+}
+
+func (w *Web) render(rw http.ResponseWriter, name string, data any) {
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := w.tmpl.ExecuteTemplate(rw, name, data); err != nil {
+		w.logger().Error("render page", "page", name, "err", err)
+	}
+}
+
+func (w *Web) fail(rw http.ResponseWriter, err error) {
+	w.logger().Error("web request failed", "err", err)
+	status := http.StatusInternalServerError
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	http.Error(rw, err.Error(), status)
+}
+
+func (w *Web) logger() *slog.Logger {
+	if w.Log != nil {
+		return w.Log
+	}
+	return slog.Default()
+}
+
+func selectionQuery(m map[string]string) string {
+	v := url.Values{}
+	for k, x := range m {
+		v.Set(k, x)
+	}
+	return v.Encode()
+}
+
+// money prints an amount with thousands separators and no cents.
+func money(f float64) string { return count(int64(math.Round(f))) }
+
+// count prints an integer with thousands separators.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,28 @@
+-- data/access.duckdb: the users of `crmwh serve` and the record of every download. It is a file
+-- of its own, not part of warehouse.duckdb, so that signing in and downloading never wait for a
+-- nightly run (which holds the warehouse for writing) and a run never waits for them.
+CREATE SCHEMA IF NOT EXISTS ops;
+
+CREATE TABLE IF NOT EXISTS ops.users (
+    name           VARCHAR PRIMARY KEY,
+    role           VARCHAR NOT NULL CHECK (role IN ('analyst', 'marketing', 'admin')),
+    password_hash  VARCHAR NOT NULL,
+    created_at     TIMESTAMP NOT NULL,
+    updated_at     TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.users IS 'Users of the SQL endpoint and the web UI. analyst: SQL with personal data masked; marketing: the web UI; admin: both, personal data clear.';
+COMMENT ON COLUMN ops.users.password_hash IS 'bcrypt hash (salted, cost 10 or more); the password itself is never stored.';
+
+CREATE SEQUENCE IF NOT EXISTS ops.export_seq;
+CREATE TABLE IF NOT EXISTS ops.exports (
+    export_id    BIGINT PRIMARY KEY DEFAULT nextval('ops.export_seq'),
+    user_name    VARCHAR NOT NULL,
+    exported_at  TIMESTAMP NOT NULL,
+    via          VARCHAR NOT NULL,
+    list_name    VARCHAR,
+    filters      VARCHAR NOT NULL,
+    format       VARCHAR NOT NULL,
+    "rows"       BIGINT NOT NULL,
+    run_id       VARCHAR NOT NULL
+);
+COMMENT ON TABLE ops.exports IS 'Every download of a customer list: who, when, through what (web or cli), which list and filters (JSON), the format, the rows and the published run it came from.';

@@ -1,0 +1,11 @@
+-- The values each list filter can take in the published snapshot, for the list builder's menus.
+SELECT 'rfm_segment' AS filter, rfm_segment AS value, any_value(rfm_segment_label) AS label, count(*) AS customers
+    FROM scores.customer_scores WHERE rfm_segment IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'clv_quadrant', clv_quadrant, clv_quadrant, count(*) FROM scores.customer_scores WHERE clv_quadrant IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'cluster', cluster_id::VARCHAR, any_value(cluster_id || ': ' || cluster_label), count(*) FROM scores.customer_scores WHERE cluster_id IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'churn_risk', churn_risk, churn_risk, count(*) FROM scores.customer_scores WHERE churn_risk IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'lifecycle_stage', lifecycle_stage, lifecycle_stage, count(*) FROM scores.customer_scores WHERE lifecycle_stage IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'abc_class', abc_class, abc_class, count(*) FROM scores.customer_scores WHERE abc_class IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'region', region, region, count(*) FROM dim_customer WHERE is_current AND region IS NOT NULL GROUP BY ALL
+UNION ALL SELECT 'recommended_product', product_id, any_value(product_name), count(DISTINCT customer_id) FROM scores.recommendations GROUP BY ALL
+ORDER BY filter, customers DESC, value
