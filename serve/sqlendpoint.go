@@ -17,8 +17,10 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/jackc/pgx/v5/pgtype"
 	wire "github.com/jeroenrinzema/psql-wire"
-	pgerror "github.com/jeroenrinzema/psql-wire/errors"
 	"github.com/jeroenrinzema/psql-wire/codes"
+	pgerror "github.com/jeroenrinzema/psql-wire/errors"
+	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
+	"github.com/jeroenrinzema/psql-wire/pkg/types"
 
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -45,7 +47,7 @@ type sqlSession struct {
 // Serve accepts connections on l until ctx ends.
 func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 	srv, err := wire.NewServer(e.parse,
-		wire.SessionAuthStrategy(wire.ClearTextPassword(e.authenticate)),
+		wire.SessionAuthStrategy(e.passwordAuth),
 		wire.Logger(e.logger()),
 		wire.GlobalParameters(wire.Parameters{
 			"DateStyle":                   "ISO, MDY",
@@ -75,25 +77,54 @@ func (e *SQLEndpoint) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func (e *SQLEndpoint) authenticate(ctx context.Context, _, user, password string) (context.Context, bool, error) {
-	role, ok, err := e.Access.Authenticate(ctx, user, password)
+// passwordAuth asks for the password in clear text (keep the endpoint on loopback or behind
+// TLS) and checks it against ops.users. psql-wire's own ClearTextPassword is not used because
+// it can only answer "invalid username/password"; a marketing user deserves to be told why.
+func (e *SQLEndpoint) passwordAuth(ctx context.Context, w *buffer.Writer, r *buffer.Reader) (context.Context, error) {
+	w.Start(types.ServerAuth)
+	w.AddInt32(3) // AuthenticationCleartextPassword
+	if err := w.End(); err != nil {
+		return ctx, err
+	}
+	t, _, err := r.ReadTypedMsg()
 	if err != nil {
+		return ctx, err
+	}
+	if t != types.ClientPassword {
+		return ctx, errors.New("expected a password message")
+	}
+	password, err := r.GetString()
+	if err != nil {
+		return ctx, err
+	}
+	user := wire.ClientParameters(ctx)[wire.ParamUsername]
+	role, ok, err := e.Access.Authenticate(ctx, user, password)
+	var refuse error
+	switch {
+	case err != nil:
 		e.logger().Error("SQL sign-in failed", "user", user, "err", err)
-		return ctx, false, err
-	}
-	if !ok {
-		e.Metrics.signIn("sql", false)
+		refuse = pgerror.WithCode(errors.New("sign-in is not possible right now; try again"), codes.CannotConnectNow)
+	case !ok:
 		e.logger().Warn("SQL sign-in refused", "user", user)
-		return ctx, false, nil
+		refuse = pgerror.WithCode(fmt.Errorf("password authentication failed for user %q", user), codes.InvalidPassword)
+	case role == RoleMarketing:
+		refuse = pgerror.WithCode(fmt.Errorf("user %q has the marketing role, which signs in to the web UI; the SQL endpoint is for analysts and admins", user),
+			codes.InsufficientPrivilege)
 	}
-	if role == RoleMarketing {
-		e.Metrics.signIn("sql", false)
-		return ctx, false, pgerror.WithSeverity(pgerror.WithCode(
-			fmt.Errorf("user %s has the marketing role, which uses the web UI; the SQL endpoint is for analysts and admins", user),
-			codes.InsufficientPrivilege), pgerror.LevelFatal)
+	e.Metrics.signIn("sql", refuse == nil)
+	if refuse != nil {
+		refuse = pgerror.WithSeverity(refuse, pgerror.LevelFatal)
+		if err := wire.WriteUnterminatedError(w, refuse); err != nil {
+			return ctx, err
+		}
+		return ctx, refuse
 	}
-	e.Metrics.signIn("sql", true)
-	return context.WithValue(ctx, sessionKey{}, &sqlSession{user: user, role: role}), true, nil
+	w.Start(types.ServerAuth)
+	w.AddInt32(0) // AuthenticationOk
+	if err := w.End(); err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, sessionKey{}, &sqlSession{user: user, role: role}), nil
 }
 
 // clientSettings are the session parameters drivers set on connect (psycopg2, JDBC, BI tools);
@@ -101,6 +132,10 @@ func (e *SQLEndpoint) authenticate(ctx context.Context, _, user, password string
 var clientSettings = map[string]bool{"application_name": true, "client_encoding": true, "datestyle": true,
 	"extra_float_digits": true, "timezone": true, "search_path": true, "statement_timeout": true,
 	"client_min_messages": true, "intervalstyle": true, "bytea_output": true, "standard_conforming_strings": true}
+
+var writes = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "MERGE": true, "CREATE": true, "DROP": true,
+	"ALTER": true, "TRUNCATE": true, "COPY": true, "ATTACH": true, "DETACH": true, "INSTALL": true, "LOAD": true,
+	"IMPORT": true, "EXPORT": true, "CHECKPOINT": true, "VACUUM": true}
 
 var setName = regexp.MustCompile(`(?is)^\s*(?:SET|RESET)\s+(?:SESSION\s+|LOCAL\s+)?([A-Za-z_][A-Za-z0-9_.]*)`)
 
@@ -208,6 +243,10 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 		return nil
 	})
 	if err != nil {
+		if writes[strings.ToUpper(firstWord(text))] {
+			// DuckDB can fail to bind a write before it says what it is (INSERT into a view).
+			return nil, refused(fmt.Sprintf("%s statements are not allowed: the SQL endpoint is read-only (%v)", strings.ToUpper(firstWord(text)), err))
+		}
 		return nil, sqlError(err)
 	}
 	switch kind {
@@ -225,7 +264,7 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 		return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
 			return w.Complete(tag)
 		}), nil
-	case duckdb.STATEMENT_TYPE_VARIABLE_SET:
+	case duckdb.STATEMENT_TYPE_VARIABLE_SET, duckdb.STATEMENT_TYPE_SET:
 		m := setName.FindStringSubmatch(text)
 		if m != nil && clientSettings[strings.ToLower(m[1])] {
 			tag := strings.ToUpper(firstWord(text))
@@ -547,4 +586,3 @@ func splitLiterals(q string) []string {
 	}
 	return parts
 }
-

@@ -58,10 +58,10 @@ func (w *Web) Handler() http.Handler {
 	w.once.Do(func() {
 		w.sessions = map[string]webSession{}
 		w.tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-			"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
-			"money": money,
-			"count": count,
-			"query": func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
+			"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+			"money":      money,
+			"count":      count,
+			"query":      func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
 			"barsHeight": func(n int) int { return max(26*n, 26) },
 		}).ParseFS(webFiles, "web/*.html"))
 	})
@@ -276,8 +276,10 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
 func (w *Web) selection(r *http.Request) (Selection, error) {
 	q := r.URL.Query()
 	pairs := map[string]string{}
-	for _, f := range Filters {
-		pairs[f.Key] = q.Get(f.Key)
+	for k := range q {
+		if k != "list" && k != "format" {
+			pairs[k] = q.Get(k) // SelectionOf refuses unknown filters
+		}
 	}
 	return SelectionOf(w.Lists, q.Get("list"), pairs)
 }
