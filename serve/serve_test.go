@@ -827,11 +827,14 @@ func TestWebPages(t *testing.T) {
 		t.Fatalf("dashboard: %s", res.Status)
 	}
 	var customers, buyers int64
-	if err := inProcess(t).QueryRow("SELECT count(*), count(*) FILTER (WHERE frequency > 0) FROM scores.customer_scores").Scan(&customers, &buyers); err != nil {
+	var sat float64
+	if err := inProcess(t).QueryRow(`SELECT count(*), count(*) FILTER (WHERE frequency > 0),
+		(SELECT avg(satisfaction) FROM fact_survey WHERE survey_ts > (SELECT max(as_of) FROM scores.customer_scores) - INTERVAL 1 YEAR)
+		FROM scores.customer_scores`).Scan(&customers, &buyers, &sat); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{fmt.Sprintf(`id="kpi-customers">%s<`, commas(customers)), fmt.Sprintf("%s have bought", commas(buyers)),
-		"Churn rate", "Repeat purchase rate", "Satisfaction", "Revenue by RFM segment", `<svg class="chart"`, "Last run", "lifecycle"} {
+		"Churn rate", "Repeat purchase rate", fmt.Sprintf(`id="kpi-satisfaction">%.2f<`, sat), "Revenue by RFM segment", `<svg class="chart"`, "Last run", "lifecycle"} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("dashboard lacks %q", want)
 		}
@@ -916,4 +919,3 @@ func TestUsers(t *testing.T) {
 		t.Errorf("removing twice: %v", err)
 	}
 }
-

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"embed"
 	"encoding/hex"
 	"encoding/json"
@@ -172,7 +173,7 @@ func (w *Web) signOut(rw http.ResponseWriter, r *http.Request) {
 type kpis struct {
 	Customers, Buyers, Active        int64
 	ChurnRate, RepeatRate, Revenue   float64
-	Satisfaction                     *float64
+	Satisfaction                     sql.NullFloat64
 	Segments                         []bar
 	Jobs                             []jobStatus
 	RunID, AsOf, Published, RunState string

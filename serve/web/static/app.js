@@ -7,6 +7,7 @@
   form.addEventListener("change", function () {
     var list = form.querySelector("input[name=list]");
     if (list) list.remove(); // the filters no longer are the named list's
+    document.querySelectorAll(".named .current").forEach(function (a) { a.classList.remove("current"); });
     var q = new URLSearchParams(new FormData(form));
     history.replaceState(null, "", "/lists?" + q);
     if (pending) pending.abort();

@@ -1,0 +1,208 @@
+package serve_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"iter"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+)
+
+// TestBrowser drives the web UI in headless Chromium (Debian's chromium, which `make test`
+// installs): the sign-in redirect, signing in, the dashboard, building a list whose count
+// follows the filters, and downloading it as CSV and Excel, checked against the snapshot.
+func TestBrowser(t *testing.T) {
+	exe, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("no chromium (install the Debian package chromium; `make test` does)")
+	}
+	downloads := t.TempDir()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelTimeout()
+
+	// Not signed in: the dashboard and the list builder send the browser to the sign-in page.
+	for _, page := range []string{"/", "/lists?list=vip-churn-risk"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+page), chromedp.WaitVisible(css("#login"))); err != nil {
+			t.Fatal(err)
+		}
+		if loc := run(t, ctx, chromedp.Location()); !strings.Contains(loc, "/login?next=") {
+			t.Errorf("%s without sign-in shows %s", page, loc)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/export?format=csv")); err != nil {
+		t.Fatal(err)
+	}
+	if body := run(t, ctx, chromedp.Text(css("body"))); !strings.Contains(body, "sign in first") {
+		t.Errorf("a download without sign-in shows %q", body)
+	}
+
+	// A wrong password, then the right one.
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/login"),
+		chromedp.SendKeys(css("input[name=name]"), "mia"), chromedp.SendKeys(css("input[name=password]"), "not-it"),
+		chromedp.Submit(css("#login")), chromedp.WaitVisible(css(".error"))); err != nil {
+		t.Fatal(err)
+	}
+	if body := run(t, ctx, chromedp.Text(css(".error"))); !strings.Contains(body, "Wrong name or password") {
+		t.Errorf("wrong password shows %q", body)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/login"),
+		chromedp.SendKeys(css("input[name=name]"), "mia"), chromedp.SendKeys(css("input[name=password]"), users["mia"][1]),
+		chromedp.Submit(css("#login")), chromedp.WaitVisible(css("#kpi-customers"))); err != nil {
+		t.Fatal(err)
+	}
+	customers := run(t, ctx, chromedp.Text(css("#kpi-customers")))
+	var n int64
+	if err := inProcess(t).QueryRow("SELECT count(*) FROM scores.customer_scores").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if customers != commas(n) {
+		t.Errorf("dashboard shows %s customers, the snapshot has %d", customers, n)
+	}
+	t.Logf("dashboard load: %s", loadTime(t, ctx))
+
+	// The list builder: a named list in one click, then a filter changed in place.
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/lists"), chromedp.WaitVisible(css("#filters")),
+		chromedp.Click(css(`a.button[href="/lists?list=vip-churn-risk"]`)), chromedp.WaitVisible(css("#download-csv"))); err != nil {
+		t.Fatal(err)
+	}
+	if loc := run(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "/lists?list=vip-churn-risk") {
+		t.Errorf("the named list's button leads to %s", loc)
+	}
+	count := run(t, ctx, chromedp.Text(css("#list-count")))
+	t.Logf("list page load: %s", loadTime(t, ctx))
+	vip := expectedList(t, "s.clv_quadrant = 'vip' AND s.churn_risk = 'high'")
+	if len(vip) == 0 {
+		t.Fatal("no VIP at high churn risk in the fixture: the test would prove little")
+	}
+	if count != commas(int64(len(vip))) {
+		t.Errorf("the named list counts %s, the snapshot %d", count, len(vip))
+	}
+	want := expectedList(t, "s.clv_quadrant = 'vip' AND s.churn_risk = 'medium'")
+	if len(want) == 0 || len(want) == len(vip) {
+		t.Fatalf("%d VIPs at medium churn risk: the test would prove little", len(want))
+	}
+	if err := chromedp.Do(ctx, chromedp.SetValue(css(`select[name=churn_risk]`), "medium")); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("select[name=churn_risk]").dispatchEvent(new Event("change", {bubbles: true}))`))
+	t0 := time.Now()
+	if err := waitText(ctx, "#list-count", commas(int64(len(want)))); err != nil {
+		t.Fatalf("count after choosing medium churn risk: %v (want %d)", err, len(want))
+	}
+	t.Logf("count and chart refreshed %v after the filter changed", time.Since(t0).Round(time.Millisecond))
+	if loc := run(t, ctx, chromedp.Location()); !strings.Contains(loc, "churn_risk=medium") || strings.Contains(loc, "list=") {
+		t.Errorf("the address after the change: %s", loc)
+	}
+
+	// Downloads: both buttons, files checked row by row against the snapshot.
+	events := true
+	if _, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: downloads, EventsEnabled: &events}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ button, ext string }{{"#download-csv", ".csv"}, {"#download-xlsx", ".xlsx"}} {
+		progress := chromedp.Events(ctx, browser.DownloadProgress)
+		if err := chromedp.Do(ctx, chromedp.Click(css(tc.button))); err != nil {
+			t.Fatal(err)
+		}
+		file, err := waitDownload(progress, downloads)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs [][]string
+		if tc.ext == ".csv" {
+			recs, err = csv.NewReader(bytes.NewReader(b)).ReadAll()
+		} else {
+			var f *excelize.File
+			if f, err = excelize.OpenReader(bytes.NewReader(b)); err == nil {
+				recs, err = f.GetRows("Sheet1")
+				f.Close()
+			}
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if got := idsEmails(recs); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s has %d customers, the snapshot %d", filepath.Base(file), len(got), len(want))
+		}
+	}
+	recent, err := fx.srv.Web.Access.RecentExports(context.Background(), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recent) != 2 || recent[0].User != "mia" || recent[0].Rows != int64(len(want)) || !strings.Contains(recent[0].Filters, `"churn_risk":"medium"`) {
+		t.Errorf("recorded downloads: %+v", recent)
+	}
+}
+
+// loadTime is the current page's navigation time as the browser measured it.
+func loadTime(t *testing.T, ctx context.Context) time.Duration {
+	t.Helper()
+	ms := run(t, ctx, chromedp.Evaluate[float64](`performance.getEntriesByType("navigation")[0].duration`))
+	return time.Duration(ms * float64(time.Millisecond)).Round(time.Millisecond)
+}
+
+func waitText(ctx context.Context, sel, want string) error {
+	var got string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var err error
+		if got, err = chromedp.Run(ctx, chromedp.Text(css(sel))); err != nil {
+			return err
+		}
+		if got == want {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s shows %q", sel, got)
+}
+
+// waitDownload waits for Chromium to report a finished download and returns its file (named
+// by the download's GUID in dir, with AllowAndName).
+func waitDownload(progress iter.Seq2[browser.EventDownloadProgress, error], dir string) (string, error) {
+	for ev, err := range progress {
+		if err != nil {
+			return "", err
+		}
+		switch ev.State {
+		case browser.DownloadProgressStateCompleted:
+			return filepath.Join(dir, ev.GUID), nil
+		case browser.DownloadProgressStateCanceled:
+			return "", fmt.Errorf("download %s cancelled", ev.GUID)
+		}
+	}
+	return "", errors.New("no download")
+}
+
+func css(s string) chromedp.CSS { return chromedp.CSS(s) }
+
+// run runs a browser action with a value, failing the test on an error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
