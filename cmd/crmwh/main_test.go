@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"math/big"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/jobs"
+	"github.com/crmwh/crmwh/serve"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -27,6 +29,19 @@ func crmwh(t *testing.T, args ...string) (string, error) {
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+// crmwhIn runs the CLI in-process with stdin as its standard input.
+func crmwhIn(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetIn(strings.NewReader(stdin))
 	root.SetArgs(args)
 	err := root.Execute()
 	return out.String(), err
@@ -171,10 +186,61 @@ func TestCLI(t *testing.T) {
 		t.Errorf("schema lacks tables (%v):\n%.400s", err, out)
 	}
 
+	// Users, and the scored lists from the published snapshot.
+	for _, u := range [][3]string{{"ann", "analyst", "analyst-pass"}, {"mia", "marketing", "marketing-pass"}} {
+		if out, err := crmwhIn(t, u[2]+"\n", "--data", data, "user", "add", u[0], "--role", u[1], "--password-stdin"); err != nil || out != "user "+u[0]+" ("+u[1]+") saved\n" {
+			t.Errorf("user add %s: %v\n%s", u[0], err, out)
+		}
+	}
+	if out, err := crmwh(t, "--data", data, "user", "list"); err != nil || !regexp.MustCompile(`(?m)^ann +analyst +\d{4}-`).MatchString(out) || !strings.Contains(out, "mia   marketing") {
+		t.Errorf("user list: %v\n%s", err, out)
+	}
+	if out, err := crmwh(t, "--data", data, "user", "remove", "ann"); err != nil || out != "user ann removed\n" {
+		t.Errorf("user remove: %v\n%s", err, out)
+	}
+	if role, ok, err := serve.NewAccess(data).Authenticate(context.Background(), "mia", "marketing-pass"); !ok || role != "marketing" || err != nil {
+		t.Errorf("mia signs in: %q %v %v", role, ok, err)
+	}
+	consenting := func(where string) string {
+		out, err := crmwh(t, "--data", data, "sql", "--format", "csv", `SELECT count(*) AS n FROM scores.customer_scores s
+			JOIN dim_customer c ON c.customer_id = s.customer_id AND c.is_current WHERE c.marketing_consent AND `+where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimPrefix(strings.TrimSpace(out), "n\n")
+	}
+	lists := t.TempDir()
+	for _, tc := range []struct {
+		args  []string
+		where string
+	}{
+		{[]string{"export", "declining", "--out", filepath.Join(lists, "declining.csv")}, "s.decline_warning"},
+		{[]string{"export", "--filter", "abc_class=A", "--filter", "region=East", "--out", filepath.Join(lists, "east.xlsx")}, "s.abc_class = 'A' AND c.region = 'East'"},
+		{[]string{"export", "important-value", "--filter", "abc_class=A", "--format", "parquet", "--out", filepath.Join(lists, "best.parquet")}, "s.rfm_segment = 'important_value' AND s.abc_class = 'A'"},
+	} {
+		out, err := crmwh(t, append([]string{"--data", data}, tc.args...)...)
+		want := consenting(tc.where)
+		if err != nil || !strings.HasPrefix(out, want+" customers written to ") || want == "0" {
+			t.Errorf("%v: %v\n%s (want %s customers)", tc.args, err, out, want)
+		}
+	}
+	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, count(email) AS e FROM read_parquet("+warehouse.Quote(filepath.Join(lists, "best.parquet"))+")"); err != nil || out != "n,e\n"+consenting("s.rfm_segment = 'important_value' AND s.abc_class = 'A'")+","+consenting("s.rfm_segment = 'important_value' AND s.abc_class = 'A' AND c.email IS NOT NULL")+"\n" {
+		t.Errorf("the Parquet list: %v %q", err, out)
+	}
+	if recs, err := serve.NewAccess(data).RecentExports(context.Background(), 10); err != nil || len(recs) != 3 || recs[0].Via != "cli" || recs[0].Format != "parquet" || recs[2].List != "declining" {
+		t.Errorf("recorded exports: %+v %v", recs, err)
+	}
+
 	errs := []struct {
 		args []string
 		want string
 	}{
+		{[]string{"export", "nope", "--out", "x.csv"}, `no list "nope"`},
+		{[]string{"export", "--filter", "colour=red", "--out", "x.csv"}, `unknown filter "colour"`},
+		{[]string{"export", "--out", "x.csv"}, "name a list"},
+		{[]string{"export", "declining", "--out", "x.pdf"}, `format "pdf"`},
+		{[]string{"user", "add", "bob", "--role", "boss", "--password-stdin"}, `role "boss"`},
+		{[]string{"user", "remove", "nobody"}, "no such user"},
 		{[]string{"run", "--as-of", "yesterday"}, `--as-of: "yesterday" is not a date`},
 		{[]string{"run", "bogus"}, `unknown job "bogus"`},
 		{[]string{"sql", "SELECT * FROM nope"}, "nope does not exist"},

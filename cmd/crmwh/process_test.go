@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/crmwh/crmwh/etl/demodata"
 	"github.com/crmwh/crmwh/jobs"
@@ -343,4 +346,103 @@ func TestCrashSafety(t *testing.T) {
 		t.Errorf("%d jobs left running", running)
 	}
 	t.Logf("%d interrupted jobs recorded as failed", interrupted)
+}
+
+// TestServeDuringRuns runs `crmwh serve` and, in another process, two nightly runs: the SQL
+// endpoint answers throughout, switches to each new snapshot, and neither process waits for
+// the other.
+func TestServeDuringRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := binary(t)
+	data, cfg := smallData(t, 1500, "serve:\n  refresh: 200ms\n")
+	if out, err := exec.Command(bin, "--config", cfg, "--data", data, "run", "--as-of", "2026-06-28").CombinedOutput(); err != nil {
+		t.Fatalf("first run: %v\n%s", err, out)
+	}
+	add := exec.Command(bin, "--config", cfg, "--data", data, "user", "add", "ann", "--role", "analyst", "--password-stdin")
+	add.Stdin = strings.NewReader("analyst-pass\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v\n%s", err, out)
+	}
+	pgPort, webPort := freePort(t), freePort(t)
+	srv := exec.Command(bin, "--config", cfg, "--data", data, "serve",
+		"--pg-addr", fmt.Sprintf("127.0.0.1:%d", pgPort), "--http-addr", fmt.Sprintf("127.0.0.1:%d", webPort))
+	var srvOut strings.Builder
+	srv.Stdout, srv.Stderr = &srvOut, &srvOut
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		if err := srv.Wait(); err != nil {
+			t.Errorf("serve after SIGTERM: %v\n%s", err, srvOut.String())
+		}
+	}()
+	ctx := context.Background()
+	dsn := fmt.Sprintf("postgres://ann:analyst-pass@127.0.0.1:%d/crmwh?sslmode=disable", pgPort)
+	var conn *pgx.Conn
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var err error
+		if conn, err = pgx.Connect(ctx, dsn); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve does not answer: %v\n%s", err, srvOut.String())
+		}
+	}
+	defer conn.Close(ctx)
+
+	runs := make(chan error, 1)
+	go func() {
+		for _, day := range []string{"2026-06-29", "2026-06-30"} {
+			if out, err := exec.Command(bin, "--config", cfg, "--data", data, "run", "--as-of", day).CombinedOutput(); err != nil {
+				runs <- fmt.Errorf("run %s: %v\n%s", day, err, out)
+				return
+			}
+		}
+		runs <- nil
+	}()
+	seen := map[string]bool{}
+	queries := 0
+	for done := false; !done; {
+		select {
+		case err := <-runs:
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = true
+		default:
+		}
+		var asOf time.Time
+		var n int64
+		if err := conn.QueryRow(ctx, `SELECT max(s.as_of), count(*) FROM scores.customer_scores s
+			JOIN dim_customer c ON c.customer_key = s.customer_key`).Scan(&asOf, &n); err != nil {
+			t.Fatalf("query %d during the runs: %v\n%s", queries+1, err, srvOut.String())
+		}
+		seen[asOf.Format(time.DateOnly)] = true
+		queries++
+	}
+	// The last snapshot is picked up within the refresh interval.
+	for deadline := time.Now().Add(10 * time.Second); !seen["2026-06-30"] && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var asOf time.Time
+		if err := conn.QueryRow(ctx, "SELECT max(as_of) FROM scores.customer_scores").Scan(&asOf); err != nil {
+			t.Fatal(err)
+		}
+		seen[asOf.Format(time.DateOnly)] = true
+	}
+	if !seen["2026-06-28"] || !seen["2026-06-30"] {
+		t.Errorf("as-of dates served: %v, want 2026-06-28 through 2026-06-30", seen)
+	}
+	t.Logf("%d queries answered during two runs; as-of dates seen: %v", queries, seen)
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
