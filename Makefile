@@ -6,7 +6,7 @@
 
 GO ?= go
 
-.PHONY: test deps build demo bench-load bench-clv bench-kmeans bench-tree bench-fpgrowth bench-pgextract
+.PHONY: test deps build demo bench-load bench-clv bench-kmeans bench-tree bench-fpgrowth bench-pgextract bench-serve
 
 test: deps
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -70,3 +70,8 @@ bench-fpgrowth:
 # extracted by crmwh against psql's \copy of the same rows (PostgreSQL is installed by deps).
 bench-pgextract: deps
 	$(GO) run ./bench/pgextract -customers $(or $(PG_CUSTOMERS),1000000)
+
+# The serving benchmark: a star-join aggregate through the SQL endpoint (pgx over loopback)
+# against the same query in-process, and the web UI's page and download times.
+bench-serve:
+	$(GO) run ./bench/serve -customers $(or $(SERVE_CUSTOMERS),200000)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,7 +114,7 @@ func (a *Access) AddUser(ctx context.Context, name, role, password string) error
 	if !userName.MatchString(name) {
 		return fmt.Errorf("user name %q: use 1 to 63 letters, digits and _ . @ -", name)
 	}
-	if !validRole(role) {
+	if !slices.Contains(Roles, role) {
 		return fmt.Errorf("role %q: one of %s", role, strings.Join(Roles, ", "))
 	}
 	if len(password) < 8 {
@@ -247,13 +248,4 @@ type ExportRecord struct {
 	Export
 	ID int64
 	At time.Time
-}
-
-func validRole(r string) bool {
-	for _, x := range Roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }

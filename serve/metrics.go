@@ -2,11 +2,15 @@ package serve
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // Metrics are the server's Prometheus metrics: its own counters, and at every scrape the run
@@ -22,7 +26,7 @@ type Metrics struct {
 }
 
 // NewMetrics registers the metrics; runs come from readers' current snapshot.
-func NewMetrics(readers *Readers) *Metrics {
+func NewMetrics(readers *Readers) (*Metrics, error) {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		queries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "crmwh_sql_queries_total",
@@ -38,9 +42,13 @@ func NewMetrics(readers *Readers) *Metrics {
 		pages: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "crmwh_http_request_seconds",
 			Help: "Web UI request durations by page.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 9)}, []string{"page"}),
 	}
-	m.reg.MustRegister(m.queries, m.queryTime, m.signIns, m.exports, m.exportRow, m.pages,
-		&runCollector{readers: readers}, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
-	return m
+	for _, c := range []prometheus.Collector{m.queries, m.queryTime, m.signIns, m.exports, m.exportRow, m.pages,
+		&runCollector{readers: readers}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
+		if err := m.reg.Register(c); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
+	}
+	return m, nil
 }
 
 // Handler serves the metrics in Prometheus' text format.
@@ -117,7 +125,12 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	db := snap.DB(ReaderClear)
-	rows, err := db.QueryContext(ctx, "SELECT job, status, count(*) FROM ops.job_runs GROUP BY ALL")
+	q, err := warehouse.Render("serve/job_counts.sql", nil)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descRuns, err)
+		return
+	}
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descRuns, err)
 		return
@@ -125,15 +138,16 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	for rows.Next() {
 		var job, status string
 		var n int64
-		if err := rows.Scan(&job, &status, &n); err == nil {
-			ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(n), job, status)
+		if err := rows.Scan(&job, &status, &n); err != nil {
+			ch <- prometheus.NewInvalidMetric(descRuns, err)
+			break
 		}
+		ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(n), job, status)
 	}
 	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT job, epoch(ended_at - started_at), coalesce(rows_written, 0),
-			(SELECT max(epoch(s.ended_at)) FROM ops.job_runs s WHERE s.job = j.job AND s.status = 'succeeded')
-		FROM ops.job_runs j WHERE ended_at IS NOT NULL
-		QUALIFY row_number() OVER (PARTITION BY job ORDER BY ended_at DESC) = 1`)
+	if q, err = warehouse.Render("serve/job_last.sql", nil); err == nil {
+		rows, err = db.QueryContext(ctx, q)
+	}
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descDuration, err)
 		return
@@ -145,7 +159,8 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 		var n int64
 		var success *float64
 		if err := rows.Scan(&job, &secs, &n, &success); err != nil {
-			continue
+			ch <- prometheus.NewInvalidMetric(descDuration, err)
+			return
 		}
 		ch <- prometheus.MustNewConstMetric(descDuration, prometheus.GaugeValue, secs, job)
 		ch <- prometheus.MustNewConstMetric(descRows, prometheus.GaugeValue, float64(n), job)

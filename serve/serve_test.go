@@ -103,7 +103,9 @@ func setup() (func(), error) {
 		return nil, err
 	}
 	fx.pgAddr, fx.webURL = pg.Addr().String(), "http://"+web.Addr().String()
-	fx.srv = serve.New(fx.env.DataDir, cfg, log)
+	if fx.srv, err = serve.New(fx.env.DataDir, cfg, log); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- fx.srv.Serve(ctx, pg, web) }()

@@ -25,19 +25,26 @@ type Server struct {
 }
 
 // New builds the server of a data directory and config.
-func New(dataDir string, cfg *configs.Config, log *slog.Logger) *Server {
+func New(dataDir string, cfg *configs.Config, log *slog.Logger) (*Server, error) {
 	readers := &Readers{LakeDir: filepath.Join(dataDir, "lake"), MemoryLimit: cfg.Serve.MemoryLimit,
 		Threads: cfg.Serve.Threads, Log: log}
 	access := NewAccess(dataDir)
-	metrics := NewMetrics(readers)
+	metrics, err := NewMetrics(readers)
+	if err != nil {
+		return nil, err
+	}
+	web := &Web{Readers: readers, Access: access, Metrics: metrics, Lists: cfg.Serve.Lists,
+		HorizonDays: cfg.Mining.Churn.HorizonDays, SessionTTL: time.Duration(cfg.Serve.SessionTTL), Log: log}
+	if err := web.parse(); err != nil {
+		return nil, err
+	}
 	return &Server{
 		Readers: readers,
 		SQL:     &SQLEndpoint{Readers: readers, Access: access, Metrics: metrics, Timeout: time.Duration(cfg.Serve.StatementTimeout), Log: log},
-		Web: &Web{Readers: readers, Access: access, Metrics: metrics, Lists: cfg.Serve.Lists,
-			HorizonDays: cfg.Mining.Churn.HorizonDays, SessionTTL: time.Duration(cfg.Serve.SessionTTL), Log: log},
+		Web:     web,
 		Refresh: time.Duration(cfg.Serve.Refresh),
 		Log:     log,
-	}
+	}, nil
 }
 
 // Serve opens the published snapshot and serves on the two listeners until ctx ends. It waits

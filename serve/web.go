@@ -40,8 +40,8 @@ type Web struct {
 	SessionTTL  time.Duration
 	Log         *slog.Logger
 
-	once     sync.Once
 	tmpl     *template.Template
+	static   fs.FS
 	mu       sync.Mutex
 	sessions map[string]webSession
 }
@@ -53,22 +53,31 @@ type webSession struct {
 
 const sessionCookie = "crmwh_session"
 
+// parse reads the embedded templates and prepares the session store.
+func (w *Web) parse() error {
+	t, err := template.New("").Funcs(template.FuncMap{
+		"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+		"money":      money,
+		"count":      count,
+		"query":      func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
+		"barsHeight": func(n int) int { return max(26*n, 26) },
+	}).ParseFS(webFiles, "web/*.html")
+	if err != nil {
+		return fmt.Errorf("web templates: %w", err)
+	}
+	static, err := fs.Sub(webFiles, "web/static")
+	if err != nil {
+		return fmt.Errorf("web files: %w", err)
+	}
+	w.tmpl, w.static, w.sessions = t, static, map[string]webSession{}
+	return nil
+}
+
 // Handler returns the UI's routes. Every page and download needs a signed-in marketing or admin
 // user; /login, /static/ and /metrics do not.
 func (w *Web) Handler() http.Handler {
-	w.once.Do(func() {
-		w.sessions = map[string]webSession{}
-		w.tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-			"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
-			"money":      money,
-			"count":      count,
-			"query":      func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
-			"barsHeight": func(n int) int { return max(26*n, 26) },
-		}).ParseFS(webFiles, "web/*.html"))
-	})
 	mux := http.NewServeMux()
-	static, _ := fs.Sub(webFiles, "web/static") // the directory is embedded above
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(w.static)))
 	mux.HandleFunc("GET /login", w.loginPage)
 	mux.HandleFunc("POST /login", w.signIn)
 	mux.HandleFunc("POST /logout", w.signOut)
@@ -430,12 +439,11 @@ func (w *Web) render(rw http.ResponseWriter, name string, data any) {
 }
 
 func (w *Web) fail(rw http.ResponseWriter, err error) {
-	w.logger().Error("web request failed", "err", err)
-	status := http.StatusInternalServerError
 	if errors.Is(err, context.Canceled) {
-		return
+		return // the client went away
 	}
-	http.Error(rw, err.Error(), status)
+	w.logger().Error("web request failed", "err", err)
+	http.Error(rw, err.Error(), http.StatusInternalServerError)
 }
 
 func (w *Web) logger() *slog.Logger {

@@ -52,7 +52,13 @@ CSV and Excel downloads), and follows each new publish. Users come from ` + "`cr
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "SQL endpoint on %s (psql -h %s -p %s -U NAME crmwh), web UI on http://%s/\n",
 				pg.Addr(), hostOf(pg.Addr()), portOf(pg.Addr()), web.Addr())
-			return serve.New(env.DataDir, env.Config, env.Log).Serve(cmd.Context(), pg, web)
+			srv, err := serve.New(env.DataDir, env.Config, env.Log)
+			if err != nil {
+				pg.Close()
+				web.Close()
+				return err
+			}
+			return srv.Serve(cmd.Context(), pg, web)
 		},
 	}
 	cmd.Flags().StringVar(&pgAddr, "pg-addr", "127.0.0.1:5433", "address of the SQL endpoint (default: serve.pg_addr of the config)")
