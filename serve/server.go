@@ -29,6 +29,11 @@ func New(dataDir string, cfg *configs.Config, log *slog.Logger) (*Server, error)
 	readers := &Readers{LakeDir: filepath.Join(dataDir, "lake"), MemoryLimit: cfg.Serve.MemoryLimit,
 		Threads: cfg.Serve.Threads, Log: log}
 	access := NewAccess(dataDir)
+	for _, l := range cfg.Serve.Lists {
+		if _, err := SelectionOf(cfg.Serve.Lists, l.Name, nil); err != nil {
+			return nil, fmt.Errorf("config serve.lists %q: %w", l.Name, err)
+		}
+	}
 	metrics, err := NewMetrics(readers)
 	if err != nil {
 		return nil, err

@@ -533,8 +533,12 @@ func pgCompat(q string) string {
 	if !strings.Contains(q, "pg_catalog") && !strings.Contains(q, "::regclass") && !strings.Contains(q, "::oid") {
 		return q
 	}
+	parts := splitLiterals(q)
+	if parts == nil {
+		return q // an unterminated literal: DuckDB will say so
+	}
 	var b strings.Builder
-	for i, part := range splitLiterals(q) {
+	for i, part := range parts {
 		if i%2 == 1 { // a string literal
 			b.WriteString(part)
 			continue
@@ -559,7 +563,8 @@ var compatRewrites = []struct {
 	{regexp.MustCompile(`prattrs\[s\]`), "prattrs[s.generate_series]"},
 }
 
-// splitLiterals splits q into alternating non-literal and '...' literal parts.
+// splitLiterals splits q into alternating non-literal and '...' literal parts; nil when a
+// literal is not terminated.
 func splitLiterals(q string) []string {
 	var parts []string
 	start, in := 0, false
@@ -581,8 +586,8 @@ func splitLiterals(q string) []string {
 		in = !in
 	}
 	parts = append(parts, q[start:])
-	if in { // unterminated: let DuckDB report it
-		return []string{q}
+	if in {
+		return nil
 	}
 	return parts
 }
