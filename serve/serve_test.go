@@ -439,9 +439,12 @@ func TestMasking(t *testing.T) {
 		t.Fatal(err)
 	}
 	clearFile := filepath.Join(dir, "dim_customer", "dim_customer.parquet")
-	_, err = analyst.Exec(ctx, "SELECT count(*) FROM read_parquet('"+clearFile+"')")
-	if err == nil || !strings.Contains(err.Error(), "Permission Error") {
-		t.Errorf("analyst reading the clear Parquet file: %v, want a permission error", err)
+	for _, path := range []string{clearFile, filepath.Join(dir, "masked") + "/../dim_customer/dim_customer.parquet",
+		filepath.Join(dir, "fact_sales") + "/../dim_customer/*.parquet"} {
+		_, err = analyst.Exec(ctx, "SELECT count(*) FROM read_parquet('"+path+"')")
+		if err == nil || !strings.Contains(err.Error(), "Permission Error") {
+			t.Errorf("analyst reading %s: %v, want a permission error", path, err)
+		}
 	}
 	var n int
 	if err := connect(t, "root").QueryRow(ctx, "SELECT count(*) FROM read_parquet('"+clearFile+"')").Scan(&n); err != nil || n == 0 {
