@@ -269,6 +269,12 @@ Try:
   go run ./cmd/crmwh sql "SELECT rule, samples, round(positive_share, 3) AS churned FROM scores.churn_tree ORDER BY node_id"
   go run ./cmd/crmwh sql "SELECT antecedent_labels, consequent_labels, round(confidence, 3) AS confidence, round(lift, 1) AS lift FROM scores.association_rules ORDER BY rule_id LIMIT 10"
   go run ./cmd/crmwh schema scores.customer_scores
+  go run ./cmd/crmwh export vip-churn-risk --out vips.xlsx
+
+Serve it (psql -h 127.0.0.1 -p 5433 -U ann crmwh; http://127.0.0.1:8080/ as mia):
+  echo 'analyst-secret' | go run ./cmd/crmwh user add ann --role analyst --password-stdin
+  echo 'marketing-secret' | go run ./cmd/crmwh user add mia --role marketing --password-stdin
+  go run ./cmd/crmwh serve
 
 customers=%d
 order_lines=%d
