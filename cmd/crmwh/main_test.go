@@ -34,6 +34,15 @@ func crmwh(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // crmwhIn runs the CLI in-process with stdin as its standard input.
 func crmwhIn(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
@@ -227,7 +236,10 @@ func TestCLI(t *testing.T) {
 	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT count(*) AS n, count(email) AS e FROM read_parquet("+warehouse.Quote(filepath.Join(lists, "best.parquet"))+")"); err != nil || out != "n,e\n"+consenting("s.rfm_segment = 'important_value' AND s.abc_class = 'A'")+","+consenting("s.rfm_segment = 'important_value' AND s.abc_class = 'A' AND c.email IS NOT NULL")+"\n" {
 		t.Errorf("the Parquet list: %v %q", err, out)
 	}
-	if recs, err := serve.NewAccess(data).RecentExports(context.Background(), 10); err != nil || len(recs) != 3 || recs[0].Via != "cli" || recs[0].Format != "parquet" || recs[2].List != "declining" {
+	if out, err := crmwh(t, "--data", data, "export", "declining", "--out", "-"); err != nil || strings.Count(out, "\n") != 1+atoi(t, consenting("s.decline_warning")) || !strings.HasPrefix(out, "customer_id,name,email,phone,") {
+		t.Errorf("export to stdout: %v\n%.300s", err, out)
+	}
+	if recs, err := serve.NewAccess(data).RecentExports(context.Background(), 10); err != nil || len(recs) != 4 || recs[1].Via != "cli" || recs[1].Format != "parquet" || recs[3].List != "declining" || recs[0].Format != "csv" {
 		t.Errorf("recorded exports: %+v %v", recs, err)
 	}
 

@@ -192,7 +192,9 @@ data/access.duckdb.`,
 			if err != nil {
 				return err
 			}
-			if format == "" {
+			if format == "" && out == "-" {
+				format = "csv"
+			} else if format == "" {
 				format = strings.TrimPrefix(filepath.Ext(out), ".")
 			}
 			man, dir, err := warehouse.CurrentSnapshot(filepath.Join(env.DataDir, "lake"))
