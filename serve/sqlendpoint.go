@@ -46,6 +46,8 @@ type sqlSession struct {
 
 // Serve accepts connections on l until ctx ends.
 func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
+	// psql-wire reports server_version 150000 whatever wire.Version says, so psql sends its
+	// PostgreSQL 15 catalog queries; pgCompat and pg_compat.sql make those run.
 	srv, err := wire.NewServer(e.parse,
 		wire.SessionAuthStrategy(e.passwordAuth),
 		wire.Logger(e.logger()),
