@@ -42,6 +42,19 @@ func NewMetrics(readers *Readers) (*Metrics, error) {
 		pages: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "crmwh_http_request_seconds",
 			Help: "Web UI request durations by page.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 9)}, []string{"page"}),
 	}
+	// Series start at zero, so rates and alerts work before the first event.
+	for _, role := range []string{RoleAnalyst, RoleAdmin} {
+		for _, outcome := range []string{"ok", "error", "refused"} {
+			m.queries.WithLabelValues(role, outcome)
+		}
+	}
+	for _, via := range []string{"sql", "web"} {
+		m.signIns.WithLabelValues(via, "ok")
+		m.signIns.WithLabelValues(via, "refused")
+	}
+	for _, f := range []string{"csv", "xlsx"} {
+		m.exports.WithLabelValues(f)
+	}
 	for _, c := range []prometheus.Collector{m.queries, m.queryTime, m.signIns, m.exports, m.exportRow, m.pages,
 		&runCollector{readers: readers}, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := m.reg.Register(c); err != nil {

@@ -839,7 +839,7 @@ func TestWebPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{fmt.Sprintf(`id="kpi-customers">%s<`, commas(customers)), fmt.Sprintf("%s have bought", commas(buyers)),
-		"Churn rate", "Repeat purchase rate", fmt.Sprintf(`id="kpi-satisfaction">%.2f<`, sat), "Revenue by RFM segment", `<svg class="chart"`, "Last run", "lifecycle"} {
+		"Churn rate", "Repeat purchase rate", fmt.Sprintf(`id="kpi-satisfaction">%.2f<`, sat), "Revenue by RFM segment", "Customers by lifecycle stage", "Customers by churn risk", `<svg class="chart"`, "Last run", "lifecycle"} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("dashboard lacks %q", want)
 		}

@@ -183,7 +183,7 @@ type kpis struct {
 	Customers, Buyers, Active        int64
 	ChurnRate, RepeatRate, Revenue   float64
 	Satisfaction                     sql.NullFloat64
-	Segments                         []bar
+	Segments, Stages, Churn          []bar
 	Jobs                             []jobStatus
 	RunID, AsOf, Published, RunState string
 }
@@ -247,6 +247,10 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
 	}
 	rows.Close()
 	k.Segments = layoutBars(k.Segments)
+	if k.Stages, k.Churn, err = w.stageBars(ctx, db); err != nil {
+		w.fail(rw, err)
+		return
+	}
 	k.RunID, k.AsOf = snap.Manifest.RunID, snap.Manifest.AsOf
 	k.Published = snap.Manifest.Published.Local().Format("2006-01-02 15:04 MST")
 	q, err = warehouse.Render("serve/last_run.sql", nil)
@@ -281,6 +285,33 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
 		k.Jobs = append(k.Jobs, j)
 	}
 	w.render(rw, "dashboard.html", map[string]any{"User": s.user, "Role": s.role, "K": k, "Page": "dashboard"})
+}
+
+// stageBars are the customers by lifecycle stage and by churn risk.
+func (w *Web) stageBars(ctx context.Context, db *sql.DB) (stages, churn []bar, err error) {
+	q, err := warehouse.Render("serve/customers_by_stage.sql", nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dashboard: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var chart string
+		var b bar
+		if err := rows.Scan(&chart, &b.Label, &b.Customers); err != nil {
+			return nil, nil, fmt.Errorf("dashboard: %w", err)
+		}
+		b.Value, b.Text = float64(b.Customers), count(b.Customers)
+		if chart == "stage" {
+			stages = append(stages, b)
+		} else {
+			churn = append(churn, b)
+		}
+	}
+	return layoutBars(stages), layoutBars(churn), rows.Err()
 }
 
 func (w *Web) selection(r *http.Request) (Selection, error) {
