@@ -45,7 +45,11 @@ type Serve struct {
 	Threads          int      `yaml:"threads"`
 	Refresh          Duration `yaml:"refresh"`
 	SessionTTL       Duration `yaml:"session_ttl"`
-	Lists            []List   `yaml:"lists"`
+	// TLSCert and TLSKey (PEM files), when both are set, turn on TLS for the SQL endpoint
+	// (clients ask with sslmode=require) and HTTPS for the web UI.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	Lists   []List `yaml:"lists"`
 }
 
 // List is a named customer list: filters over the published scores.

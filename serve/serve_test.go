@@ -3,8 +3,15 @@ package serve_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/csv"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -468,8 +475,7 @@ func TestStatementTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep := *fx.srv.SQL
-	ep.Timeout = 300 * time.Millisecond
+	ep := &serve.SQLEndpoint{Readers: fx.srv.SQL.Readers, Access: fx.srv.SQL.Access, Timeout: 300 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ep.Serve(ctx, pg) }()
@@ -922,5 +928,132 @@ func TestUsers(t *testing.T) {
 	}
 	if err := a.RemoveUser(ctx, "bob"); !errors.Is(err, serve.ErrNoUser) {
 		t.Errorf("removing twice: %v", err)
+	}
+}
+
+// TestCancel sends a cancel request (what psql's Ctrl-C and pgx's context cancellation send)
+// while a long query runs: the query stops with the PostgreSQL message and the connection
+// stays usable.
+func TestCancel(t *testing.T) {
+	ctx := context.Background()
+	conn := connect(t, "root")
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		if err := conn.PgConn().CancelRequest(context.Background()); err != nil {
+			t.Errorf("cancel request: %v", err)
+		}
+	}()
+	t0 := time.Now()
+	var n int64
+	err := conn.QueryRow(ctx, "SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE a.range * 7 % 13 = b.range % 11").Scan(&n)
+	if err == nil || !strings.Contains(err.Error(), "canceling statement due to user request") {
+		t.Fatalf("a cancelled query: %v", err)
+	}
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("the cancel took %v to act", d)
+	}
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM dim_store").Scan(&n); err != nil || n == 0 {
+		t.Errorf("after the cancel: %d, %v", n, err)
+	}
+}
+
+// TestTLS serves both the endpoint and the web UI with a certificate: sslmode=require gets an
+// encrypted session, and the web UI answers HTTPS with a Secure session cookie. Its warehouse
+// has empty fact tables, which must publish and serve as well.
+func TestTLS(t *testing.T) {
+	// A warehouse of its own: one process cannot open the fixture's snapshot a second time
+	// with another configuration, and a second server would.
+	cfg := *fx.env.Config
+	data := t.TempDir()
+	src := filepath.Join(data, "src")
+	if _, err := demodata.Generate(context.Background(), demodata.Options{Customers: 300, Seed: 9, Start: fx.asOf.AddDate(-3, 0, 0), End: fx.asOf, Dir: src}); err != nil {
+		t.Fatal(err)
+	}
+	// Without the optional surveys and campaign contacts: empty fact tables publish and serve.
+	for _, f := range []string{"surveys.csv", "campaign_contacts.csv"} {
+		if err := os.Remove(filepath.Join(src, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.Source.Dir = src
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Jobs.Retries = 0
+	if _, err := jobs.Run(context.Background(), &jobs.Env{Config: &cfg, DataDir: data, Log: quiet}, fx.asOf, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, u := range users {
+		if err := serve.NewAccess(data).AddUser(context.Background(), name, u[0], u[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeSelfSigned(t, filepath.Join(data, "cert.pem"), filepath.Join(data, "key.pem"))
+	cfg.Serve.TLSCert, cfg.Serve.TLSKey = "cert.pem", "key.pem" // relative to the data directory
+	srv, err := serve.New(data, &cfg, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	webL, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, pg, webL) }()
+	defer func() { cancel(); <-done }()
+
+	c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://ann:%s@%s/crmwh?sslmode=require", users["ann"][1], pg.Addr()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	if _, ok := c.PgConn().Conn().(*tls.Conn); !ok {
+		t.Errorf("sslmode=require gave a %T", c.PgConn().Conn())
+	}
+	var n, surveys int64
+	if err := c.QueryRow(context.Background(), "SELECT (SELECT count(*) FROM dim_store), (SELECT count(*) FROM fact_survey)").Scan(&n, &surveys); err != nil || n == 0 || surveys != 0 {
+		t.Errorf("a query over TLS: %d stores, %d surveys, %v", n, surveys, err)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.PostForm("https://"+webL.Addr().String()+"/login", url.Values{"name": {"mia"}, "password": {users["mia"][1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) != 1 || !res.Cookies()[0].Secure || !res.Cookies()[0].HttpOnly {
+		t.Errorf("HTTPS sign-in: %s, cookies %v", res.Status, res.Cookies())
+	}
+	cfg.Serve.TLSKey = ""
+	if _, err := serve.New(data, &cfg, quiet); err == nil || !strings.Contains(err.Error(), "tls_cert and tls_key") {
+		t.Errorf("a certificate without a key: %v", err)
+	}
+}
+
+func writeSelfSigned(t *testing.T, certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "crmwh test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

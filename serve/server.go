@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,7 +22,30 @@ type Server struct {
 	SQL     *SQLEndpoint
 	Web     *Web
 	Refresh time.Duration
-	Log     *slog.Logger
+	// TLS, when set, serves the web UI over HTTPS (the SQL endpoint has its own copy).
+	TLS *tls.Config
+	Log *slog.Logger
+}
+
+// loadTLS reads the certificate and key; none when both are empty.
+func loadTLS(dataDir, cert, key string) (*tls.Config, error) {
+	if cert == "" && key == "" {
+		return nil, nil
+	}
+	if cert == "" || key == "" {
+		return nil, errors.New("config serve: set both tls_cert and tls_key, or neither")
+	}
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dataDir, p)
+	}
+	pair, err := tls.LoadX509KeyPair(abs(cert), abs(key))
+	if err != nil {
+		return nil, fmt.Errorf("config serve: TLS certificate: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
 }
 
 // New builds the server of a data directory and config.
@@ -43,9 +67,15 @@ func New(dataDir string, cfg *configs.Config, log *slog.Logger) (*Server, error)
 	if err := web.parse(); err != nil {
 		return nil, err
 	}
+	tlsConfig, err := loadTLS(dataDir, cfg.Serve.TLSCert, cfg.Serve.TLSKey)
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
 		Readers: readers,
-		SQL:     &SQLEndpoint{Readers: readers, Access: access, Metrics: metrics, Timeout: time.Duration(cfg.Serve.StatementTimeout), Log: log},
+		TLS:     tlsConfig,
+		SQL: &SQLEndpoint{Readers: readers, Access: access, Metrics: metrics, Timeout: time.Duration(cfg.Serve.StatementTimeout),
+			TLS: tlsConfig, Log: log},
 		Web:     web,
 		Refresh: time.Duration(cfg.Serve.Refresh),
 		Log:     log,
@@ -59,12 +89,16 @@ func (s *Server) Serve(ctx context.Context, pg, web net.Listener) error {
 		s.Log.Warn("nothing to serve yet; waiting for a publish", "err", err)
 	}
 	defer s.Readers.Close()
-	hs := &http.Server{Handler: s.Web.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: s.Web.Handler(), ReadHeaderTimeout: 10 * time.Second, TLSConfig: s.TLS}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { s.Readers.Watch(gctx, s.Refresh); return nil })
 	g.Go(func() error { return s.SQL.Serve(gctx, pg) })
 	g.Go(func() error {
-		if err := hs.Serve(web); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		serveWeb := hs.Serve
+		if s.TLS != nil {
+			serveWeb = func(l net.Listener) error { return hs.ServeTLS(l, "", "") }
+		}
+		if err := serveWeb(web); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("web UI: %w", err)
 		}
 		return nil

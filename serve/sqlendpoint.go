@@ -2,7 +2,11 @@ package serve
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"crypto/tls"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,6 +16,7 @@ import (
 	"net"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -35,22 +40,86 @@ type SQLEndpoint struct {
 	Metrics *Metrics
 	// Timeout cancels a statement that runs longer (0: none).
 	Timeout time.Duration
-	Log     *slog.Logger
+	// TLS, when set, is offered to clients that ask for it (sslmode=require).
+	TLS *tls.Config
+	Log *slog.Logger
+
+	mu       sync.Mutex
+	sessions map[int32]*sqlSession // by backend process id, for cancel requests
 }
 
 type sessionKey struct{}
 
 type sqlSession struct {
 	user, role string
+	pid        int32
+	secret     int32
+
+	mu     sync.Mutex
+	cancel context.CancelFunc // of the running statement
+}
+
+// keyData gives each session the process id and secret a client's cancel request (psql's
+// Ctrl-C, a driver's context cancellation) must quote.
+func (e *SQLEndpoint) keyData(ctx context.Context) (int32, int32) {
+	sess, _ := ctx.Value(sessionKey{}).(*sqlSession)
+	if sess == nil {
+		return 0, 0
+	}
+	var b [8]byte
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.sessions == nil {
+		e.sessions = map[int32]*sqlSession{}
+	}
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, 0 // no cancel for this session; statements still time out
+		}
+		pid := int32(binary.BigEndian.Uint32(b[:4]) & 0x7fffffff)
+		if _, taken := e.sessions[pid]; pid != 0 && !taken {
+			sess.pid, sess.secret = pid, int32(binary.BigEndian.Uint32(b[4:]))
+			e.sessions[pid] = sess
+			return sess.pid, sess.secret
+		}
+	}
+}
+
+func (e *SQLEndpoint) cancelRequest(_ context.Context, pid, secret int32) error {
+	e.mu.Lock()
+	sess := e.sessions[pid]
+	e.mu.Unlock()
+	if sess == nil || subtle.ConstantTimeEq(sess.secret, secret) != 1 {
+		return nil // as PostgreSQL: no answer either way
+	}
+	sess.mu.Lock()
+	if sess.cancel != nil {
+		sess.cancel()
+	}
+	sess.mu.Unlock()
+	e.logger().Info("SQL statement cancelled by the client", "user", sess.user)
+	return nil
+}
+
+func (e *SQLEndpoint) closeSession(ctx context.Context) error {
+	if sess, _ := ctx.Value(sessionKey{}).(*sqlSession); sess != nil {
+		e.mu.Lock()
+		delete(e.sessions, sess.pid)
+		e.mu.Unlock()
+	}
+	return nil
 }
 
 // Serve accepts connections on l until ctx ends.
 func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 	// psql-wire reports server_version 150000 whatever wire.Version says, so psql sends its
 	// PostgreSQL 15 catalog queries; pgCompat and pg_compat.sql make those run.
-	srv, err := wire.NewServer(e.parse,
+	opts := []wire.OptionFn{
 		wire.SessionAuthStrategy(e.passwordAuth),
 		wire.Logger(e.logger()),
+		wire.BackendKeyData(e.keyData),
+		wire.CancelRequest(e.cancelRequest),
+		wire.CloseConn(e.closeSession),
 		wire.GlobalParameters(wire.Parameters{
 			"DateStyle":                   "ISO, MDY",
 			"TimeZone":                    "UTC",
@@ -58,7 +127,11 @@ func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 			"integer_datetimes":           "on",
 			"standard_conforming_strings": "on",
 		}),
-	)
+	}
+	if e.TLS != nil {
+		opts = append(opts, wire.TLSConfig(e.TLS))
+	}
+	srv, err := wire.NewServer(e.parse, opts...)
 	if err != nil {
 		return fmt.Errorf("SQL endpoint: %w", err)
 	}
@@ -286,6 +359,16 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 		ctx, cancel = context.WithTimeout(ctx, e.Timeout)
 		defer cancel()
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sess.mu.Lock()
+	sess.cancel = func() { cancel(errCancelled) }
+	sess.mu.Unlock()
+	defer func() {
+		sess.mu.Lock()
+		sess.cancel = nil
+		sess.mu.Unlock()
+	}()
 	args := make([]any, len(params))
 	for i, p := range params {
 		v, err := paramValue(p, oids[i])
@@ -338,8 +421,13 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 	return w.Complete(fmt.Sprintf("SELECT %d", w.Written()))
 }
 
+var errCancelled = errors.New("canceling statement due to user request")
+
 func (e *SQLEndpoint) timeoutError(ctx context.Context, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case errors.Is(context.Cause(ctx), errCancelled):
+		return pgerror.WithCode(errCancelled, codes.QueryCanceled)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return pgerror.WithCode(fmt.Errorf("canceling statement due to statement timeout (%s)", e.Timeout), codes.QueryCanceled)
 	}
 	return sqlError(err)

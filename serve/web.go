@@ -165,7 +165,7 @@ func (w *Web) signIn(rw http.ResponseWriter, r *http.Request) {
 	w.sessions[token] = webSession{user: name, role: role, expires: time.Now().Add(w.SessionTTL)}
 	w.mu.Unlock()
 	http.SetCookie(rw, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, MaxAge: int(w.SessionTTL.Seconds())})
+		SameSite: http.SameSiteStrictMode, MaxAge: int(w.SessionTTL.Seconds()), Secure: r.TLS != nil})
 	http.Redirect(rw, r, next, http.StatusSeeOther)
 }
 

@@ -106,12 +106,17 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		} else if err := os.MkdirAll(filepath.Dir(tdir), 0o755); err != nil {
 			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
-		data := map[string]string{"Table": it.table, "Dir": tdir, "File": it.name + ".parquet", "PartitionBy": it.partitionBy}
-		if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
-			return fmt.Errorf("snapshot %s: %w", it.table, err)
-		}
 		var n int64
 		if err := w.QueryRowContext(ctx, "SELECT count(*) FROM "+it.table).Scan(&n); err != nil {
+			return fmt.Errorf("snapshot %s: %w", it.table, err)
+		}
+		if n == 0 && it.partitionBy != "" {
+			if err := os.MkdirAll(tdir, 0o755); err != nil {
+				return fmt.Errorf("snapshot %s: %w", it.table, err)
+			}
+		}
+		data := map[string]any{"Table": it.table, "Dir": tdir, "File": it.name + ".parquet", "PartitionBy": it.partitionBy, "Empty": n == 0}
+		if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
 			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
 		man.Tables[it.table] = n

@@ -50,14 +50,18 @@ CSV and Excel downloads), and follows each new publish. Users come from ` + "`cr
 				pg.Close()
 				return fmt.Errorf("web UI: %w", err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "SQL endpoint on %s (psql -h %s -p %s -U NAME crmwh), web UI on http://%s/\n",
-				pg.Addr(), hostOf(pg.Addr()), portOf(pg.Addr()), web.Addr())
 			srv, err := serve.New(env.DataDir, env.Config, env.Log)
 			if err != nil {
 				pg.Close()
 				web.Close()
 				return err
 			}
+			scheme, ssl := "http", ""
+			if srv.TLS != nil {
+				scheme, ssl = "https", " sslmode=require"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "SQL endpoint on %s (psql \"host=%s port=%s user=NAME dbname=crmwh%s\"), web UI on %s://%s/\n",
+				pg.Addr(), hostOf(pg.Addr()), portOf(pg.Addr()), ssl, scheme, web.Addr())
 			return srv.Serve(cmd.Context(), pg, web)
 		},
 	}

@@ -1,5 +1,9 @@
 -- Writes {{.Table}} as Parquet into the directory {{.Dir}}{{if .PartitionBy}}, one folder per month ({{.PartitionBy}}){{end}}.
-{{- if .PartitionBy}}
+{{- if and .PartitionBy .Empty}}
+-- Empty: one file without rows, so that the snapshot's view still finds a file and its columns.
+COPY (SELECT *, strftime({{.PartitionBy}}, '%Y-%m') AS year_month FROM {{.Table}})
+TO {{quote (printf "%s/empty.parquet" .Dir)}} (FORMAT parquet, COMPRESSION zstd);
+{{- else if .PartitionBy}}
 COPY (SELECT *, strftime({{.PartitionBy}}, '%Y-%m') AS year_month FROM {{.Table}})
 TO {{quote .Dir}} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year_month));
 {{- else}}
