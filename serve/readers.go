@@ -33,6 +33,24 @@ type Snapshot struct {
 
 	refs    int  // statements and requests using it (guarded by Readers.mu)
 	retired bool // no longer current: closed when refs drops to 0
+
+	optsMu sync.Mutex
+	opts   map[string][]Option // the list builder's menus, computed once per snapshot
+}
+
+// ListOptions returns the values of every list filter in this snapshot, computed on first use:
+// a snapshot never changes.
+func (s *Snapshot) ListOptions(ctx context.Context) (map[string][]Option, error) {
+	s.optsMu.Lock()
+	defer s.optsMu.Unlock()
+	if s.opts == nil {
+		opts, err := Options(ctx, s.DB(ReaderClear))
+		if err != nil {
+			return nil, err
+		}
+		s.opts = opts
+	}
+	return s.opts, nil
 }
 
 // DB returns the instance of a reader kind.

@@ -339,7 +339,7 @@ func (w *Web) lists(rw http.ResponseWriter, r *http.Request, s webSession) {
 	}
 	defer release()
 	db := snap.DB(ReaderClear)
-	opts, err := Options(r.Context(), db)
+	opts, err := snap.ListOptions(r.Context())
 	if err != nil {
 		w.fail(rw, err)
 		return
