@@ -513,7 +513,12 @@ func psqlBinary(t *testing.T) string {
 
 func psql(t *testing.T, user, password string, args ...string) (string, error) {
 	t.Helper()
-	host, port, _ := net.SplitHostPort(fx.pgAddr)
+	return psqlAt(t, fx.pgAddr, user, password, args...)
+}
+
+func psqlAt(t *testing.T, addr, user, password string, args ...string) (string, error) {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command(psqlBinary(t), append([]string{"-X", "-h", host, "-p", port, "-U", user, "-d", "crmwh", "-v", "ON_ERROR_STOP=1"}, args...)...)
 	cmd.Env = append(os.Environ(), "PGPASSWORD="+password, "PGCONNECT_TIMEOUT=10")
 	out, err := cmd.CombinedOutput()
@@ -957,8 +962,8 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// TestTLS serves both the endpoint and the web UI with a certificate: sslmode=require gets an
-// encrypted session, and the web UI answers HTTPS with a Secure session cookie. Its warehouse
+// TestTLS serves both the endpoint and the web UI with a certificate: sslmode=require and psql's
+// default get an encrypted session, a client without TLS is refused, and the web UI answers HTTPS with a Secure session cookie. Its warehouse
 // has empty fact tables, which must publish and serve as well.
 func TestTLS(t *testing.T) {
 	// A warehouse of its own: one process cannot open the fixture's snapshot a second time
@@ -1016,6 +1021,14 @@ func TestTLS(t *testing.T) {
 	var n, surveys int64
 	if err := c.QueryRow(context.Background(), "SELECT (SELECT count(*) FROM dim_store), (SELECT count(*) FROM fact_survey)").Scan(&n, &surveys); err != nil || n == 0 || surveys != 0 {
 		t.Errorf("a query over TLS: %d stores, %d surveys, %v", n, surveys, err)
+	}
+	if c, err := pgx.Connect(context.Background(), fmt.Sprintf("postgres://ann:%s@%s/crmwh?sslmode=disable", users["ann"][1], pg.Addr())); err == nil {
+		c.Close(context.Background())
+		t.Error("a client without TLS got in")
+	}
+	out, err := psqlAt(t, pg.Addr().String(), "ann", users["ann"][1], "-At", "-c", "SELECT 1") // sslmode=prefer
+	if err != nil || strings.TrimSpace(out) != "1" {
+		t.Errorf("psql with its default sslmode: %v %q", err, out)
 	}
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -40,7 +40,7 @@ type SQLEndpoint struct {
 	Metrics *Metrics
 	// Timeout cancels a statement that runs longer (0: none).
 	Timeout time.Duration
-	// TLS, when set, is offered to clients that ask for it (sslmode=require).
+	// TLS, when set, is required of every client (sslmode=prefer, the default, or require).
 	TLS *tls.Config
 	Log *slog.Logger
 
@@ -129,7 +129,10 @@ func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 		}),
 	}
 	if e.TLS != nil {
-		opts = append(opts, wire.TLSConfig(e.TLS))
+		// With a certificate, TLS is required: psql-wire's ClientAuth option only makes it refuse
+		// clients that do not ask for TLS (client certificates are up to e.TLS, which wants
+		// none). psql and pgx ask by default (sslmode=prefer).
+		opts = append(opts, wire.TLSConfig(e.TLS), wire.ClientAuth(tls.RequireAndVerifyClientCert))
 	}
 	srv, err := wire.NewServer(e.parse, opts...)
 	if err != nil {
