@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -41,7 +42,25 @@ const bcryptCost = 10
 // the CLI (`crmwh user`) and a running server share it, and DuckDB lets one process write.
 type Access struct {
 	Path string
+
+	mu    sync.Mutex
+	fails map[string]*failures // failed sign-ins by user name, in this process
 }
+
+type failures struct {
+	count int
+	first time.Time
+}
+
+// Sign-in throttling: after maxFailures wrong passwords for one name within failureWindow,
+// that name cannot sign in until the window has passed, whatever the password.
+const (
+	maxFailures   = 5
+	failureWindow = 15 * time.Minute
+)
+
+// ErrTooManyFailures is returned by Authenticate while a name is throttled.
+var ErrTooManyFailures = errors.New("too many failed sign-ins for this name; try again in 15 minutes")
 
 // NewAccess returns the store of the data directory dataDir.
 func NewAccess(dataDir string) *Access { return &Access{Path: filepath.Join(dataDir, AccessFile)} }
@@ -175,6 +194,48 @@ func (a *Access) Users(ctx context.Context) ([]User, error) {
 // user give the same answer (false), and both cost a bcrypt comparison, so neither the reply
 // nor its timing tells which names exist.
 func (a *Access) Authenticate(ctx context.Context, name, password string) (role string, ok bool, err error) {
+	if a.throttled(name) {
+		return "", false, ErrTooManyFailures
+	}
+	role, ok, err = a.check(ctx, name, password)
+	if err == nil {
+		a.record(name, ok)
+	}
+	return role, ok, err
+}
+
+func (a *Access) throttled(name string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	f := a.fails[name]
+	return f != nil && f.count >= maxFailures && time.Since(f.first) < failureWindow
+}
+
+// record counts a failed sign-in, or forgets the failures after a successful one.
+func (a *Access) record(name string, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.fails == nil {
+		a.fails = map[string]*failures{}
+	}
+	for n, f := range a.fails { // forget old windows
+		if time.Since(f.first) >= failureWindow {
+			delete(a.fails, n)
+		}
+	}
+	if ok {
+		delete(a.fails, name)
+		return
+	}
+	f := a.fails[name]
+	if f == nil {
+		f = &failures{first: time.Now()}
+		a.fails[name] = f
+	}
+	f.count++
+}
+
+func (a *Access) check(ctx context.Context, name, password string) (role string, ok bool, err error) {
 	var hash string
 	err = a.with(ctx, true, func(db *sql.DB) error {
 		err := db.QueryRowContext(ctx, "SELECT role, password_hash FROM ops.users WHERE name = ?", name).Scan(&role, &hash)

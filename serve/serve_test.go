@@ -924,6 +924,24 @@ func TestUsers(t *testing.T) {
 	if !strings.HasPrefix(hash, "$2a$10$") || strings.Contains(hash, "another-pass") {
 		t.Errorf("stored hash %q", hash)
 	}
+	// Five wrong passwords lock the name out, even with the right one; other names are not affected.
+	if err := a.AddUser(ctx, "eve", "analyst", "eve-password"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, ok, err := a.Authenticate(ctx, "eve", fmt.Sprintf("guess-%d", i)); ok || err != nil {
+			t.Fatalf("guess %d: %v %v", i, ok, err)
+		}
+	}
+	if _, ok, err := a.Authenticate(ctx, "eve", "eve-password"); ok || !errors.Is(err, serve.ErrTooManyFailures) {
+		t.Errorf("the right password after five wrong ones: %v %v", ok, err)
+	}
+	if _, ok, err := a.Authenticate(ctx, "bob", "another-pass"); !ok || err != nil {
+		t.Errorf("another user during eve's lock-out: %v %v", ok, err)
+	}
+	if err := a.RemoveUser(ctx, "eve"); err != nil {
+		t.Fatal(err)
+	}
 	list, err := a.Users(ctx)
 	if err != nil || len(list) != 1 || list[0].Name != "bob" {
 		t.Errorf("users: %v %v", list, err)

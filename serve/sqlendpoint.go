@@ -179,6 +179,9 @@ func (e *SQLEndpoint) passwordAuth(ctx context.Context, w *buffer.Writer, r *buf
 	role, ok, err := e.Access.Authenticate(ctx, user, password)
 	var refuse error
 	switch {
+	case errors.Is(err, ErrTooManyFailures):
+		e.logger().Warn("SQL sign-in throttled", "user", user)
+		refuse = pgerror.WithCode(err, codes.InvalidAuthorizationSpecification)
 	case err != nil:
 		e.logger().Error("SQL sign-in failed", "user", user, "err", err)
 		refuse = pgerror.WithCode(errors.New("sign-in is not possible right now; try again"), codes.CannotConnectNow)

@@ -133,6 +133,12 @@ func (w *Web) signIn(rw http.ResponseWriter, r *http.Request) {
 		next = "/" // only local redirects
 	}
 	role, ok, err := w.Access.Authenticate(r.Context(), name, password)
+	if errors.Is(err, ErrTooManyFailures) {
+		w.Metrics.signIn("web", false)
+		rw.WriteHeader(http.StatusTooManyRequests)
+		w.render(rw, "login.html", map[string]any{"Next": next, "Error": "Too many failed sign-ins for this name; try again in 15 minutes.", "Name": name})
+		return
+	}
 	if err != nil {
 		w.fail(rw, err)
 		return
