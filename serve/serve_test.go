@@ -279,6 +279,12 @@ func TestQueriesMatchInProcess(t *testing.T) {
 	if n != refN || n == 0 || avg < 2 || !consent || ts.IsZero() {
 		t.Errorf("parameterized query: count %d (want %d), avg %v, bool %v, ts %v", n, refN, avg, consent, ts)
 	}
+	// Parameters in text format with unspecified types, as JDBC and libpq send them.
+	res := conn.PgConn().ExecParams(ctx, "SELECT count(*) FROM fact_sales WHERE order_status = $1 AND quantity >= $2",
+		[][]byte{[]byte("completed"), []byte("2")}, []uint32{0, 0}, []int16{0, 0}, []int16{0}).Read()
+	if res.Err != nil || len(res.Rows) != 1 || string(res.Rows[0][0]) != fmt.Sprint(refN) {
+		t.Errorf("text parameters: %v %q, want %d", res.Err, res.Rows, refN)
+	}
 }
 
 func numericText(n pgtype.Numeric) string {
