@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -126,6 +127,31 @@ func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) er
 		return err
 	}
 	return db.Close()
+}
+
+// Attach attaches the store read-only to db under name, if it exists, so that the download
+// record can be queried beside the warehouse (name.ops.exports). A server writing it at that
+// moment is waited for, as by every use of the store.
+func (a *Access) Attach(ctx context.Context, db *sql.DB, name string) error {
+	if _, err := os.Stat(a.Path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	stmt := "ATTACH " + warehouse.Quote(a.Path) + " AS " + warehouse.Ident(name) + " (READ_ONLY)"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := db.ExecContext(ctx, stmt)
+		if err == nil {
+			return nil
+		}
+		if !strings.Contains(err.Error(), "Could not set lock") || time.Now().After(deadline) {
+			return fmt.Errorf("attach %s: %w", a.Path, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // AddUser creates a user, or replaces the role and password of an existing one.

@@ -243,6 +243,10 @@ func TestCLI(t *testing.T) {
 		t.Errorf("recorded exports: %+v %v", recs, err)
 	}
 
+	if out, err := crmwh(t, "--data", data, "sql", "--format", "csv", `SELECT count(*) AS n, count(*) FILTER (WHERE via = 'cli') AS cli FROM access.ops.exports`); err != nil || out != "n,cli\n4,4\n" {
+		t.Errorf("the download record through crmwh sql: %v %q", err, out)
+	}
+
 	errs := []struct {
 		args []string
 		want string
