@@ -11,7 +11,7 @@ FROM new_interactions AS x
 JOIN dim_customer AS c ON c.customer_id = x.customer_id AND x.interaction_ts >= c.valid_from AND x.interaction_ts < c.valid_to;
 
 INSERT INTO fact_interaction
-SELECT x.interaction_id, CAST(strftime(x.interaction_ts, '%Y%m%d') AS INTEGER), x.customer_key,
+SELECT x.interaction_id, CAST(year(x.interaction_ts) * 10000 + month(x.interaction_ts) * 100 + day(x.interaction_ts) AS INTEGER), x.customer_key,
     coalesce(e.employee_key, 0), x.interaction_type, x.interaction_ts, x.outcome, getvariable('run_id')
 FROM new_interactions_c AS x
 LEFT JOIN dim_employee AS e ON e.employee_id = x.employee_id;

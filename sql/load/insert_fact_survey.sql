@@ -6,7 +6,7 @@ ANTI JOIN fact_survey AS f ON f.survey_id = s.survey_id
 WHERE s.reason IS NULL;
 
 INSERT INTO fact_survey
-SELECT v.survey_id, CAST(strftime(v.survey_ts, '%Y%m%d') AS INTEGER), c.customer_key, v.survey_ts,
+SELECT v.survey_id, CAST(year(v.survey_ts) * 10000 + month(v.survey_ts) * 100 + day(v.survey_ts) AS INTEGER), c.customer_key, v.survey_ts,
     v.expected_score, v.perceived_score, v.perceived_score / v.expected_score, getvariable('run_id')
 FROM new_surveys AS v
 JOIN dim_customer AS c ON c.customer_id = v.customer_id AND v.survey_ts >= c.valid_from AND v.survey_ts < c.valid_to;
