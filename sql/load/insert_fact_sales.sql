@@ -15,18 +15,18 @@ LEFT JOIN dim_store AS s ON s.store_id = o.store_id
 LEFT JOIN dim_employee AS e ON e.employee_id = o.employee_id
 WHERE o.reason IS NULL;
 
--- 2. Lines not yet in the warehouse, with their order.
-CREATE OR REPLACE TEMP TABLE new_sales AS
-SELECT i.order_id, i.line_number, i.product_id, i.quantity, i.unit_price, i.discount,
-    o.order_ts, o.status, o.customer_key, o.store_key, o.employee_key, o.channel_key
-FROM stg_order_items AS i
-JOIN orders_keyed AS o ON o.order_id = i.order_id
-ANTI JOIN fact_sales AS f ON f.order_id = i.order_id AND f.line_number = i.line_number
-WHERE i.reason IS NULL;
-
--- 3. The product version and the amounts. No ORDER BY: sorting every new line costs more than
---    the whole ingest at a million customers, and nothing depends on the physical order.
+-- 2. Lines not yet in the warehouse, with their order, the product version valid at the order
+--    time and the amounts. No ORDER BY: sorting every new line costs more than the whole ingest
+--    at a million customers, and nothing depends on the physical order.
 INSERT INTO fact_sales
+WITH new_sales AS (
+    SELECT i.order_id, i.line_number, i.product_id, i.quantity, i.unit_price, i.discount,
+        o.order_ts, o.status, o.customer_key, o.store_key, o.employee_key, o.channel_key
+    FROM stg_order_items AS i
+    JOIN orders_keyed AS o ON o.order_id = i.order_id
+    ANTI JOIN fact_sales AS f ON f.order_id = i.order_id AND f.line_number = i.line_number
+    WHERE i.reason IS NULL
+)
 SELECT n.order_id, n.line_number, CAST(year(n.order_ts) * 10000 + month(n.order_ts) * 100 + day(n.order_ts) AS INTEGER),
     n.customer_key, p.product_key, n.store_key, n.employee_key, n.channel_key,
     n.order_ts, n.status, n.quantity, n.unit_price, n.discount,
@@ -38,7 +38,7 @@ SELECT n.order_id, n.line_number, CAST(year(n.order_ts) * 10000 + month(n.order_
 FROM new_sales AS n
 JOIN dim_product AS p ON p.product_id = n.product_id AND n.order_ts >= p.valid_from AND n.order_ts < p.valid_to;
 
--- 4. Lines loaded earlier whose order changed status since (returned, cancelled): the status is
+-- 3. Lines loaded earlier whose order changed status since (returned, cancelled): the status is
 --    the one attribute of an order line that changes after the fact, and revenue depends on it.
 UPDATE fact_sales AS f SET order_status = o.status
 FROM stg_orders AS o
