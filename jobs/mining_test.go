@@ -13,7 +13,7 @@ import (
 // must come out of them.
 func TestMiningOnDemoData(t *testing.T) {
 	if testing.Short() {
-		t.Skip("generates and loads 20,000 customers")
+		t.Skip("-short: generates and loads 20,000 customers")
 	}
 	src := filepath.Join(t.TempDir(), "demo")
 	if _, err := demodata.Generate(context.Background(), demodata.Options{Customers: 20000, Seed: 42, DirtyRate: 0.002, End: day1, Dir: src}); err != nil {

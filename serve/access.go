@@ -79,13 +79,19 @@ var ErrNoUser = errors.New("no such user")
 
 var userName = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,63}$`)
 
-// with opens the file (creating its tables unless readOnly) and calls fn. When another process
-// has it open, it retries for up to 10 seconds: the other side only ever holds it briefly.
+// with opens the file (creating its tables unless readOnly) and calls fn, waiting while another
+// process has it open.
 func (a *Access) with(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {
+	return retryLocked(ctx, func() error { return a.once(ctx, readOnly, fn) })
+}
+
+// retryLocked calls fn again while it fails on DuckDB's file lock, for up to 10 seconds: the
+// other process (the CLI or a server) only ever holds the store briefly.
+func retryLocked(ctx context.Context, fn func() error) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		err := a.once(ctx, readOnly, fn)
-		if err == nil || !errors.Is(err, warehouse.ErrLocked) || time.Now().After(deadline) {
+		err := fn()
+		if err == nil || !locked(err) || time.Now().After(deadline) {
 			return err
 		}
 		select {
@@ -94,6 +100,11 @@ func (a *Access) with(ctx context.Context, readOnly bool, fn func(db *sql.DB) er
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// locked reports whether err is DuckDB refusing a file another process holds.
+func locked(err error) bool {
+	return errors.Is(err, warehouse.ErrLocked) || strings.Contains(err.Error(), "Could not set lock")
 }
 
 func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {
@@ -109,7 +120,7 @@ func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) er
 		if db != nil {
 			db.Close()
 		}
-		if strings.Contains(err.Error(), "Could not set lock") {
+		if locked(err) {
 			return fmt.Errorf("open %s: %w", a.Path, warehouse.ErrLocked)
 		}
 		if readOnly && strings.Contains(err.Error(), "does not exist") {
@@ -137,21 +148,14 @@ func (a *Access) Attach(ctx context.Context, db *sql.DB, name string) error {
 		return nil
 	}
 	stmt := "ATTACH " + warehouse.Quote(a.Path) + " AS " + warehouse.Ident(name) + " (READ_ONLY)"
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	err := retryLocked(ctx, func() error {
 		_, err := db.ExecContext(ctx, stmt)
-		if err == nil {
-			return nil
-		}
-		if !strings.Contains(err.Error(), "Could not set lock") || time.Now().After(deadline) {
-			return fmt.Errorf("attach %s: %w", a.Path, err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("attach %s: %w", a.Path, err)
 	}
+	return nil
 }
 
 // AddUser creates a user, or replaces the role and password of an existing one.

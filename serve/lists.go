@@ -130,11 +130,6 @@ func (s Selection) JSON() string {
 	return string(b)
 }
 
-// Querier is what lists are read from: a snapshot reader or a warehouse.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // SegmentCount is one bar of the list builder's chart.
 type SegmentCount struct {
 	Segment    string  `json:"segment"`
@@ -158,26 +153,18 @@ func Summarize(ctx context.Context, db Querier, sel Selection) (Summary, error) 
 	if err != nil {
 		return sum, err
 	}
-	q, err := warehouse.Render("serve/list_summary.sql", map[string]any{"Where": preds})
-	if err != nil {
-		return sum, err
-	}
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return sum, fmt.Errorf("list summary: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = forEachRow(ctx, db, "serve/list_summary.sql", map[string]any{"Where": preds}, args, func(rows *sql.Rows) error {
 		var s SegmentCount
 		if err := rows.Scan(&s.Segment, &s.Customers, &s.Consenting, &s.CLV); err != nil {
-			return sum, fmt.Errorf("list summary: %w", err)
+			return err
 		}
 		sum.Customers += s.Customers
 		sum.Consenting += s.Consenting
 		sum.CLV += s.CLV
 		sum.Segments = append(sum.Segments, s)
-	}
-	return sum, rows.Err()
+		return nil
+	})
+	return sum, err
 }
 
 // Option is a value a filter can take, for the list builder's menus.
@@ -188,25 +175,17 @@ type Option struct {
 
 // Options lists the values of every filter in the snapshot.
 func Options(ctx context.Context, db Querier) (map[string][]Option, error) {
-	q, err := warehouse.Render("serve/list_options.sql", nil)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("list options: %w", err)
-	}
-	defer rows.Close()
 	out := map[string][]Option{"decline_warning": {{Value: "true", Label: "declining"}, {Value: "false", Label: "not declining"}}}
-	for rows.Next() {
+	err := forEachRow(ctx, db, "serve/list_options.sql", nil, nil, func(rows *sql.Rows) error {
 		var f string
 		var o Option
 		if err := rows.Scan(&f, &o.Value, &o.Label, &o.Customers); err != nil {
-			return nil, fmt.Errorf("list options: %w", err)
+			return err
 		}
 		out[f] = append(out[f], o)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ListQuery returns the list's query and parameters.

@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"time"
@@ -9,8 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 // Metrics are the server's Prometheus metrics: its own counters, and at every scrape the run
@@ -138,47 +137,34 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	db := snap.DB(ReaderClear)
-	q, err := warehouse.Render("serve/job_counts.sql", nil)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(descRuns, err)
-		return
-	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		ch <- prometheus.NewInvalidMetric(descRuns, err)
-		return
-	}
-	for rows.Next() {
+	err = forEachRow(ctx, db, "serve/job_counts.sql", nil, nil, func(rows *sql.Rows) error {
 		var job, status string
 		var n int64
 		if err := rows.Scan(&job, &status, &n); err != nil {
-			ch <- prometheus.NewInvalidMetric(descRuns, err)
-			break
+			return err
 		}
 		ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(n), job, status)
-	}
-	rows.Close()
-	if q, err = warehouse.Render("serve/job_last.sql", nil); err == nil {
-		rows, err = db.QueryContext(ctx, q)
-	}
+		return nil
+	})
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(descDuration, err)
-		return
+		ch <- prometheus.NewInvalidMetric(descRuns, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = forEachRow(ctx, db, "serve/job_last.sql", nil, nil, func(rows *sql.Rows) error {
 		var job string
 		var secs float64
 		var n int64
 		var success *float64
 		if err := rows.Scan(&job, &secs, &n, &success); err != nil {
-			ch <- prometheus.NewInvalidMetric(descDuration, err)
-			return
+			return err
 		}
 		ch <- prometheus.MustNewConstMetric(descDuration, prometheus.GaugeValue, secs, job)
 		ch <- prometheus.MustNewConstMetric(descRows, prometheus.GaugeValue, float64(n), job)
 		if success != nil {
 			ch <- prometheus.MustNewConstMetric(descSuccess, prometheus.GaugeValue, *success, job)
 		}
+		return nil
+	})
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descDuration, err)
 	}
 }

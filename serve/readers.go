@@ -109,9 +109,17 @@ func (r *Readers) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	r.swap(s)
+	r.logger().Info("serving snapshot", "run_id", man.RunID, "as_of", man.AsOf)
+	return nil
+}
+
+// swap makes next current (nil: none) and retires the snapshot before it, closing it now if
+// nothing uses it, else when the last user releases it.
+func (r *Readers) swap(next *Snapshot) {
 	r.mu.Lock()
 	old := r.cur
-	r.cur = s
+	r.cur = next
 	closeOld := false
 	if old != nil {
 		old.retired = true
@@ -121,8 +129,6 @@ func (r *Readers) Refresh(ctx context.Context) error {
 	if closeOld {
 		old.close()
 	}
-	r.logger().Info("serving snapshot", "run_id", man.RunID, "as_of", man.AsOf)
-	return nil
 }
 
 // Watch refreshes every interval until ctx ends. A failed refresh keeps the current snapshot.
@@ -142,20 +148,7 @@ func (r *Readers) Watch(ctx context.Context, every time.Duration) {
 }
 
 // Close closes the current snapshot once nothing uses it.
-func (r *Readers) Close() {
-	r.mu.Lock()
-	s := r.cur
-	r.cur = nil
-	closeNow := false
-	if s != nil {
-		s.retired = true
-		closeNow = s.refs == 0
-	}
-	r.mu.Unlock()
-	if closeNow {
-		s.close()
-	}
-}
+func (r *Readers) Close() { r.swap(nil) }
 
 func (r *Readers) logger() *slog.Logger {
 	if r.Log != nil {

@@ -612,7 +612,7 @@ conn.close()
 // file: the run writes warehouse.duckdb and a new snapshot, the server reads the current one.
 func TestQueriesDuringRun(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a second nightly run")
+		t.Skip("-short: a second nightly run of the fixture")
 	}
 	ctx := context.Background()
 	var ok, failed atomic.Int64

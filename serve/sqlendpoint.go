@@ -342,16 +342,12 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 		if tag == "START" || tag == "BEGIN" {
 			tag = "BEGIN"
 		}
-		return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
-			return w.Complete(tag)
-		}), nil
+		return acknowledge(tag), nil
 	case duckdb.STATEMENT_TYPE_VARIABLE_SET, duckdb.STATEMENT_TYPE_SET:
 		m := setName.FindStringSubmatch(text)
 		if m != nil && clientSettings[strings.ToLower(m[1])] {
 			tag := strings.ToUpper(firstWord(text))
-			return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
-				return w.Complete(tag)
-			}), nil
+			return acknowledge(tag), nil
 		}
 		return nil, refused("SET of engine options is not allowed: the SQL endpoint's configuration is locked")
 	}
@@ -407,14 +403,12 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		out := make([]any, len(vals))
 		for i, v := range vals {
 			if v != nil && i < len(convs) {
-				v = convs[i](v)
+				vals[i] = convs[i](v)
 			}
-			out[i] = v
 		}
-		if err := w.Row(out); err != nil {
+		if err := w.Row(vals); err != nil { // encoded at once: vals can be scanned into again
 			return err
 		}
 	}
@@ -468,17 +462,26 @@ func firstWord(s string) string {
 	return strings.TrimRight(f[0], ";")
 }
 
+// acknowledge is a statement that changes nothing and answers with its command tag.
+func acknowledge(tag string) *wire.PreparedStatement {
+	return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+		return w.Complete(tag)
+	})
+}
+
+// statementNames name the refused kinds of statement in the refusal.
+var statementNames = map[duckdb.StmtType]string{
+	duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE", duckdb.STATEMENT_TYPE_DELETE: "DELETE",
+	duckdb.STATEMENT_TYPE_CREATE: "CREATE", duckdb.STATEMENT_TYPE_ALTER: "ALTER", duckdb.STATEMENT_TYPE_DROP: "DROP",
+	duckdb.STATEMENT_TYPE_COPY: "COPY", duckdb.STATEMENT_TYPE_ATTACH: "ATTACH", duckdb.STATEMENT_TYPE_DETACH: "DETACH",
+	duckdb.STATEMENT_TYPE_LOAD: "INSTALL/LOAD", duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA", duckdb.STATEMENT_TYPE_EXPORT: "EXPORT",
+	duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE FUNCTION", duckdb.STATEMENT_TYPE_PREPARE: "PREPARE",
+	duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE", duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE",
+	duckdb.STATEMENT_TYPE_CALL: "CALL", duckdb.STATEMENT_TYPE_SET: "SET",
+}
+
 func statementName(k duckdb.StmtType) string {
-	names := map[duckdb.StmtType]string{
-		duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE", duckdb.STATEMENT_TYPE_DELETE: "DELETE",
-		duckdb.STATEMENT_TYPE_CREATE: "CREATE", duckdb.STATEMENT_TYPE_ALTER: "ALTER", duckdb.STATEMENT_TYPE_DROP: "DROP",
-		duckdb.STATEMENT_TYPE_COPY: "COPY", duckdb.STATEMENT_TYPE_ATTACH: "ATTACH", duckdb.STATEMENT_TYPE_DETACH: "DETACH",
-		duckdb.STATEMENT_TYPE_LOAD: "INSTALL/LOAD", duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA", duckdb.STATEMENT_TYPE_EXPORT: "EXPORT",
-		duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE FUNCTION", duckdb.STATEMENT_TYPE_PREPARE: "PREPARE",
-		duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE", duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE",
-		duckdb.STATEMENT_TYPE_CALL: "CALL", duckdb.STATEMENT_TYPE_SET: "SET",
-	}
-	if n, ok := names[k]; ok {
+	if n, ok := statementNames[k]; ok {
 		return n
 	}
 	return "These"

@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 //go:embed web
@@ -195,14 +194,12 @@ type kpis struct {
 }
 
 type bar struct {
-	Label      string
-	Value      float64
-	Text       string
-	Width, Y   float64
-	TextX      float64
-	Extra      string
-	Customers  int64
-	Consenting int64
+	Label    string
+	Value    float64
+	Text     string
+	Width, Y float64
+	TextX    float64
+	Extra    string
 }
 
 type jobStatus struct {
@@ -212,72 +209,69 @@ type jobStatus struct {
 }
 
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
-	snap, release, err := w.Readers.Acquire()
-	if err != nil {
-		w.fail(rw, err)
+	snap, release, ok := w.acquire(rw)
+	if !ok {
 		return
 	}
 	defer release()
-	ctx := r.Context()
+	k, err := w.kpis(r.Context(), snap)
+	if err != nil {
+		w.fail(rw, fmt.Errorf("dashboard: %w", err))
+		return
+	}
+	w.render(rw, "dashboard.html", map[string]any{"User": s.user, "Role": s.role, "K": k, "Page": "dashboard"})
+}
+
+// kpis reads the dashboard's figures, charts and run from the snapshot.
+func (w *Web) kpis(ctx context.Context, snap *Snapshot) (kpis, error) {
 	db := snap.DB(ReaderClear)
-	var k kpis
-	q, err := warehouse.Render("serve/dashboard.sql", map[string]int{"HorizonDays": w.HorizonDays})
+	k := kpis{RunID: snap.Manifest.RunID, AsOf: snap.Manifest.AsOf, RunState: "succeeded",
+		Published: snap.Manifest.Published.Local().Format("2006-01-02 15:04 MST")}
+	err := forEachRow(ctx, db, "serve/dashboard.sql", map[string]int{"HorizonDays": w.HorizonDays}, nil, func(rows *sql.Rows) error {
+		return rows.Scan(&k.Customers, &k.Buyers, &k.Active, &k.ChurnRate, &k.RepeatRate, &k.Satisfaction, &k.Revenue)
+	})
 	if err != nil {
-		w.fail(rw, err)
-		return
+		return k, err
 	}
-	if err := db.QueryRowContext(ctx, q).Scan(&k.Customers, &k.Buyers, &k.Active, &k.ChurnRate, &k.RepeatRate, &k.Satisfaction, &k.Revenue); err != nil {
-		w.fail(rw, fmt.Errorf("dashboard: %w", err))
-		return
-	}
-	q, err = warehouse.Render("serve/revenue_by_segment.sql", nil)
-	if err != nil {
-		w.fail(rw, err)
-		return
-	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		w.fail(rw, fmt.Errorf("dashboard: %w", err))
-		return
-	}
-	for rows.Next() {
+	err = forEachRow(ctx, db, "serve/revenue_by_segment.sql", nil, nil, func(rows *sql.Rows) error {
 		var b bar
-		if err := rows.Scan(&b.Label, &b.Customers, &b.Value); err != nil {
-			rows.Close()
-			w.fail(rw, err)
-			return
+		var customers int64
+		if err := rows.Scan(&b.Label, &customers, &b.Value); err != nil {
+			return err
 		}
-		b.Text = money(b.Value)
-		b.Extra = count(b.Customers) + " customers"
+		b.Text, b.Extra = money(b.Value), count(customers)+" customers"
 		k.Segments = append(k.Segments, b)
-	}
-	rows.Close()
-	k.Segments = layoutBars(k.Segments)
-	if k.Stages, k.Churn, err = w.stageBars(ctx, db); err != nil {
-		w.fail(rw, err)
-		return
-	}
-	k.RunID, k.AsOf = snap.Manifest.RunID, snap.Manifest.AsOf
-	k.Published = snap.Manifest.Published.Local().Format("2006-01-02 15:04 MST")
-	q, err = warehouse.Render("serve/last_run.sql", nil)
+		return nil
+	})
 	if err != nil {
-		w.fail(rw, err)
-		return
+		return k, err
 	}
-	rows, err = db.QueryContext(ctx, q, snap.Manifest.RunID)
+	// Customers by lifecycle stage and by churn risk, one query for both charts.
+	err = forEachRow(ctx, db, "serve/customers_by_stage.sql", nil, nil, func(rows *sql.Rows) error {
+		var chart string
+		var b bar
+		var customers int64
+		if err := rows.Scan(&chart, &b.Label, &customers); err != nil {
+			return err
+		}
+		b.Value, b.Text = float64(customers), count(customers)
+		if chart == "stage" {
+			k.Stages = append(k.Stages, b)
+		} else {
+			k.Churn = append(k.Churn, b)
+		}
+		return nil
+	})
 	if err != nil {
-		w.fail(rw, fmt.Errorf("dashboard: %w", err))
-		return
+		return k, err
 	}
-	defer rows.Close()
-	k.RunState = "succeeded"
-	for rows.Next() {
+	k.Segments, k.Stages, k.Churn = layoutBars(k.Segments), layoutBars(k.Stages), layoutBars(k.Churn)
+	err = forEachRow(ctx, db, "serve/last_run.sql", nil, []any{snap.Manifest.RunID}, func(rows *sql.Rows) error {
 		var j jobStatus
 		var start time.Time
 		var end *time.Time
 		if err := rows.Scan(&j.Job, &j.Status, &start, &end, &j.Rows, &j.Error); err != nil {
-			w.fail(rw, err)
-			return
+			return err
 		}
 		if end != nil {
 			j.Seconds = end.Sub(start).Seconds()
@@ -289,35 +283,9 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
 			k.RunState = "finished with failures"
 		}
 		k.Jobs = append(k.Jobs, j)
-	}
-	w.render(rw, "dashboard.html", map[string]any{"User": s.user, "Role": s.role, "K": k, "Page": "dashboard"})
-}
-
-// stageBars are the customers by lifecycle stage and by churn risk.
-func (w *Web) stageBars(ctx context.Context, db *sql.DB) (stages, churn []bar, err error) {
-	q, err := warehouse.Render("serve/customers_by_stage.sql", nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := db.QueryContext(ctx, q)
-	if err != nil {
-		return nil, nil, fmt.Errorf("dashboard: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var chart string
-		var b bar
-		if err := rows.Scan(&chart, &b.Label, &b.Customers); err != nil {
-			return nil, nil, fmt.Errorf("dashboard: %w", err)
-		}
-		b.Value, b.Text = float64(b.Customers), count(b.Customers)
-		if chart == "stage" {
-			stages = append(stages, b)
-		} else {
-			churn = append(churn, b)
-		}
-	}
-	return layoutBars(stages), layoutBars(churn), rows.Err()
+		return nil
+	})
+	return k, err
 }
 
 func (w *Web) selection(r *http.Request) (Selection, error) {
@@ -338,9 +306,8 @@ func (w *Web) lists(rw http.ResponseWriter, r *http.Request, s webSession) {
 		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
 		return
 	}
-	snap, release, err := w.Readers.Acquire()
-	if err != nil {
-		w.fail(rw, err)
+	snap, release, ok := w.acquire(rw)
+	if !ok {
 		return
 	}
 	defer release()
@@ -376,9 +343,8 @@ func (w *Web) summary(rw http.ResponseWriter, r *http.Request, s webSession) {
 		http.Error(rw, err.Error(), http.StatusBadRequest)
 		return
 	}
-	snap, release, err := w.Readers.Acquire()
-	if err != nil {
-		w.fail(rw, err)
+	snap, release, ok := w.acquire(rw)
+	if !ok {
 		return
 	}
 	defer release()
@@ -404,7 +370,7 @@ func summaryView(s Summary) summaryData {
 	var bars []bar
 	for _, seg := range s.Segments {
 		bars = append(bars, bar{Label: seg.Segment, Value: float64(seg.Consenting), Text: count(seg.Consenting),
-			Extra: "of " + count(seg.Customers), Customers: seg.Customers, Consenting: seg.Consenting})
+			Extra: "of " + count(seg.Customers)})
 	}
 	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Value > bars[j].Value })
 	return summaryData{Summary: s, Bars: layoutBars(bars)}
@@ -438,9 +404,8 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, s webSession) {
 		http.Error(rw, err.Error(), http.StatusBadRequest)
 		return
 	}
-	snap, release, err := w.Readers.Acquire()
-	if err != nil {
-		w.fail(rw, err)
+	snap, release, ok := w.acquire(rw)
+	if !ok {
 		return
 	}
 	defer release()
@@ -466,6 +431,16 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, s webSession) {
 		Filters: sel.JSON(), Format: format, Rows: n, RunID: snap.Manifest.RunID}); err != nil {
 		w.logger().Error("download not recorded", "user", s.user, "rows", n, "err", err)
 	}
+}
+
+// acquire returns the current snapshot, or answers the request with the error.
+func (w *Web) acquire(rw http.ResponseWriter) (*Snapshot, func(), bool) {
+	snap, release, err := w.Readers.Acquire()
+	if err != nil {
+		w.fail(rw, err)
+		return nil, nil, false
+	}
+	return snap, release, true
 }
 
 func (w *Web) render(rw http.ResponseWriter, name string, data any) {

@@ -250,7 +250,7 @@ func checkSnapshot(lake string) (bool, string) {
 // run leaves it, every time, and a reader polling the published snapshot never sees a mix.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("20 killed runs")
+		t.Skip("-short: 20 killed runs, about 40 s")
 	}
 	bin := binary(t)
 	data, cfg := smallData(t, 150, "jobs:\n  retries: 0\n")
@@ -353,7 +353,7 @@ func TestCrashSafety(t *testing.T) {
 // the other.
 func TestServeDuringRuns(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs the binary")
+		t.Skip("-short: builds the binary and runs two nightly runs beside the server")
 	}
 	bin := binary(t)
 	data, cfg := smallData(t, 1500, "serve:\n  refresh: 200ms\n")
