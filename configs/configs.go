@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/crmwh/crmwh/mining/features"
 )
 
 //go:embed default.yaml
@@ -171,12 +173,6 @@ type Churn struct {
 	MediumRisk   float64  `yaml:"medium_risk"` // medium from this one
 }
 
-// ChurnFeatures are the per-customer features the churn job can use.
-var ChurnFeatures = []string{"recency_days", "frequency", "monetary", "orders_recent", "spend_recent", "spend_change",
-	"tenure_days", "complaints", "unresolved_complaints", "complaints_recent", "unresolved_complaints_recent",
-	"satisfaction", "last_satisfaction", "days_since_service_visit", "service_visits_365d", "campaign_contacts_365d",
-	"campaign_responses_365d", "channel", "region", "customer_type", "acquisition_channel"}
-
 // Cluster configures the k-means segmentation.
 type Cluster struct {
 	Features    []string `yaml:"features"`
@@ -194,9 +190,6 @@ type Cluster struct {
 	// above or below the overall mean.
 	LabelThreshold float64 `yaml:"label_threshold"`
 }
-
-// ClusterFeatures are the per-customer features the cluster job can use.
-var ClusterFeatures = []string{"recency_days", "frequency", "monetary", "tenure_days", "avg_order_value", "complaint_rate", "satisfaction"}
 
 // RFM configures the RFM scores.
 type RFM struct {
@@ -453,8 +446,8 @@ func (m *Mining) Validate() error {
 		errs = append(errs, errors.New("config: mining.cluster.features is empty"))
 	}
 	for _, f := range append(slices.Clone(cl.Features), cl.LogFeatures...) {
-		if !slices.Contains(ClusterFeatures, f) {
-			errs = append(errs, fmt.Errorf("config: mining.cluster: unknown feature %q (features: %s)", f, strings.Join(ClusterFeatures, ", ")))
+		if known := features.Cluster(); !slices.Contains(known, f) {
+			errs = append(errs, fmt.Errorf("config: mining.cluster: unknown feature %q (features: %s)", f, strings.Join(known, ", ")))
 		}
 	}
 	if cl.K < 0 || cl.K == 1 {
@@ -470,8 +463,8 @@ func (m *Mining) Validate() error {
 		positive("cluster.max_iter", cl.MaxIter))
 	ch := m.Churn
 	for _, f := range ch.Features {
-		if !slices.Contains(ChurnFeatures, f) {
-			errs = append(errs, fmt.Errorf("config: mining.churn: unknown feature %q (features: %s)", f, strings.Join(ChurnFeatures, ", ")))
+		if known := features.Churn(); !slices.Contains(known, f) {
+			errs = append(errs, fmt.Errorf("config: mining.churn: unknown feature %q (features: %s)", f, strings.Join(known, ", ")))
 		}
 	}
 	if len(ch.Features) == 0 {

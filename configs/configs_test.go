@@ -3,8 +3,11 @@ package configs
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/crmwh/crmwh/mining/features"
 )
 
 func TestLoad(t *testing.T) {
@@ -59,5 +62,20 @@ func TestResolve(t *testing.T) {
 	}
 	if got := Resolve("/d", "/x/y"); got != "/x/y" {
 		t.Fatal(got)
+	}
+}
+
+// The default config's features are the registry's, in its order: default.yaml documents them and
+// must not drift from what the jobs can use (cluster features in the config's own order).
+func TestDefaultFeaturesAreTheRegistry(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Mining.Churn.Features, features.Churn(); !slices.Equal(got, want) {
+		t.Errorf("default churn features %v, registry %v", got, want)
+	}
+	if got, want := slices.Sorted(slices.Values(c.Mining.Cluster.Features)), slices.Sorted(slices.Values(features.Cluster())); !slices.Equal(got, want) {
+		t.Errorf("default cluster features %v, registry %v", got, want)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/mining/cart"
+	"github.com/crmwh/crmwh/mining/features"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -209,13 +211,13 @@ func churnJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		}
 	}
 	spec := mining.TreeSpec{Table: "churn_train", Label: "churned", Include: c.Features, Exclude: []string{"customer_id"},
-		MaxCategories: 32, Options: mining.TreeOptions{Criterion: c.Criterion, MaxDepth: c.MaxDepth, MinLeaf: c.MinLeaf},
+		MaxCategories: 32, Options: cart.Options{Criterion: c.Criterion, MaxDepth: c.MaxDepth, MinLeaf: c.MinLeaf},
 		TestFraction: c.TestFraction, Seed: c.Seed, Threshold: c.Threshold}
 	fit, err := mining.TrainTree(ctx, conn, spec)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("churn: %w", err)
 	}
-	scored, err := fit.Score(ctx, conn, "churn_score", mining.ChurnWords(r.env.Config.Mining.Language, c.HorizonDays))
+	scored, err := fit.Score(ctx, conn, "churn_score", features.Words(r.env.Config.Mining.Language, c.HorizonDays))
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("churn: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmwh/crmwh/mining/fpgrowth"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
@@ -22,10 +23,10 @@ type AssocSpec struct {
 
 // AssocFit is the outcome of MineBaskets.
 type AssocFit struct {
-	Sets        *Itemsets
+	Sets        *fpgrowth.Itemsets
 	Baskets     int64
 	MinCount    int64
-	Rules       []Rule
+	Rules       []fpgrowth.Rule
 	FitSeconds  float64 // mining and rules, reading excluded
 	ReadSeconds float64
 }
@@ -75,12 +76,12 @@ func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, s
 	}
 	fit := &AssocFit{MinCount: max(1, int64(math.Ceil(spec.MinSupport*float64(n)-1e-9)))}
 	t0 := time.Now()
-	sets, baskets64, err := FPGrowth(items, baskets, fit.MinCount, spec.MaxLen)
+	sets, baskets64, err := fpgrowth.Mine(ctx, items, baskets, fit.MinCount, spec.MaxLen)
 	if err != nil {
 		return nil, err
 	}
 	fit.Sets, fit.Baskets = sets, baskets64
-	fit.Rules = Rules(sets, baskets64, RuleOptions{MinConfidence: spec.MinConfidence, MinLift: spec.MinLift,
+	fit.Rules = fpgrowth.Rules(sets, baskets64, fpgrowth.RuleOptions{MinConfidence: spec.MinConfidence, MinLift: spec.MinLift,
 		MinLen: spec.MinLen, MaxConsequent: spec.MaxConsequent})
 	fit.ReadSeconds = read.Seconds()
 	fit.FitSeconds = time.Since(t0).Seconds() - fit.ReadSeconds
@@ -146,7 +147,7 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		}
 		byFirst[r.Antecedent[0]] = append(byFirst[r.Antecedent[0]], i)
 	}
-	value := func(r *Rule) float64 {
+	value := func(r *fpgrowth.Rule) float64 {
 		switch score {
 		case "confidence":
 			return r.Confidence

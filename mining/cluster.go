@@ -14,6 +14,9 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/crmwh/crmwh/mining/features"
+	"github.com/crmwh/crmwh/mining/kmeans"
+	"github.com/crmwh/crmwh/mining/matrix"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -36,8 +39,8 @@ type ClusterSpec struct {
 
 // ClusterFit is the outcome of Cluster.
 type ClusterFit struct {
-	Result     *KMeansResult // clusters renumbered by size: 0 is the largest
-	Used       []string      // features clustered on
+	Result     *kmeans.Result // clusters renumbered by size: 0 is the largest
+	Used       []string       // features clustered on
 	Excluded   map[string]string
 	Imputed    map[string]int
 	Silhouette map[int]float64 // per candidate k, when k was chosen
@@ -61,13 +64,13 @@ func Cluster(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*ClusterFit
 		return nil, err
 	}
 	t0 := time.Now()
-	opt := KMeansOptions{K: spec.K, NInit: spec.NInit, MaxIter: spec.MaxIter, Tol: spec.Tol, Seed: spec.Seed}
-	var res *KMeansResult
+	opt := kmeans.Options{K: spec.K, NInit: spec.NInit, MaxIter: spec.MaxIter, Tol: spec.Tol, Seed: spec.Seed}
+	var res *kmeans.Result
 	if spec.K > 0 {
-		if res, err = KMeans(x, opt); err != nil {
+		if res, err = kmeans.Fit(ctx, x, opt); err != nil {
 			return nil, err
 		}
-	} else if res, fit.Silhouette, err = chooseK(x, spec, opt); err != nil {
+	} else if res, fit.Silhouette, err = chooseK(ctx, x, spec, opt); err != nil {
 		return nil, err
 	}
 	fit.FitSeconds = time.Since(t0).Seconds()
@@ -100,7 +103,7 @@ func Cluster(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*ClusterFit
 
 // readFeatures reads the features in row order and prepares them: log, impute, drop constant
 // features, standardize. mean and std are per used feature, after any log.
-func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*Matrix, *ClusterFit, []float64, []float64, error) {
+func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matrix.Dense, *ClusterFit, []float64, []float64, error) {
 	if len(spec.Features) == 0 {
 		return nil, nil, nil, nil, fmt.Errorf("cluster: no features")
 	}
@@ -175,7 +178,7 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*Matri
 	if len(keep) == 0 {
 		return nil, nil, nil, nil, fmt.Errorf("cluster: no feature varies (%v), so there is nothing to cluster on", fit.Excluded)
 	}
-	x := &Matrix{Data: make([]float64, n*len(keep)), Rows: n, Cols: len(keep)}
+	x := &matrix.Dense{Data: make([]float64, n*len(keep)), Rows: n, Cols: len(keep)}
 	for c, j := range keep {
 		for i, v := range vals[j] {
 			if nulls[j][i] {
@@ -192,17 +195,17 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*Matri
 
 // chooseK fits every k in [KMin, KMax] and keeps the one with the highest silhouette on a
 // seeded sample (the smaller k on a tie).
-func chooseK(x *Matrix, spec ClusterSpec, opt KMeansOptions) (*KMeansResult, map[int]float64, error) {
+func chooseK(ctx context.Context, x *matrix.Dense, spec ClusterSpec, opt kmeans.Options) (*kmeans.Result, map[int]float64, error) {
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x73696c))
 	sample := rng.Perm(x.Rows)
 	if len(sample) > spec.SilhouetteSample {
 		sample = sample[:spec.SilhouetteSample]
 	}
 	sort.Ints(sample)
-	var fits []*KMeansResult
+	var fits []*kmeans.Result
 	for k := spec.KMin; k <= spec.KMax && k < x.Rows; k++ {
 		opt.K = k
-		res, err := KMeans(x, opt)
+		res, err := kmeans.Fit(ctx, x, opt)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -214,14 +217,17 @@ func chooseK(x *Matrix, spec ClusterSpec, opt KMeansOptions) (*KMeansResult, map
 	if len(fits) == 0 {
 		// Too few rows or distinct rows for two clusters to be compared: one cluster.
 		opt.K = min(spec.KMin, x.Rows)
-		res, err := KMeans(x, opt)
+		res, err := kmeans.Fit(ctx, x, opt)
 		return res, map[int]float64{}, err
 	}
 	labels, ks := make([][]int32, len(fits)), make([]int, len(fits))
 	for i, f := range fits {
 		labels[i], ks[i] = f.Labels, f.K
 	}
-	scores := silhouettes(x, sample, labels, ks)
+	scores, err := kmeans.Silhouettes(ctx, x, sample, labels, ks)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := map[int]float64{}
 	best := 0
 	for i, s := range scores {
@@ -235,7 +241,7 @@ func chooseK(x *Matrix, spec ClusterSpec, opt KMeansOptions) (*KMeansResult, map
 
 // bySize renumbers clusters so that 0 is the largest (ties by their first row), making ids
 // readable and stable.
-func bySize(r *KMeansResult, d int) *KMeansResult {
+func bySize(r *kmeans.Result, d int) *kmeans.Result {
 	first := make([]int, r.K)
 	for i := range first {
 		first[i] = math.MaxInt
@@ -269,25 +275,9 @@ func bySize(r *KMeansResult, d int) *KMeansResult {
 	return &out
 }
 
-// featureWords name a feature that stands high or low, in English and Chinese.
-var featureWords = map[string]map[string][2]string{
-	"en": {
-		"recency_days": {"lapsed", "recent"}, "frequency": {"frequent", "infrequent"},
-		"monetary": {"high spend", "low spend"}, "tenure_days": {"long-standing", "new"},
-		"avg_order_value": {"big baskets", "small baskets"}, "complaint_rate": {"complaining", "rarely complaining"},
-		"satisfaction": {"satisfied", "dissatisfied"},
-	},
-	"zh": {
-		"recency_days": {"久未购买", "近期购买"}, "frequency": {"高频", "低频"},
-		"monetary": {"高消费", "低消费"}, "tenure_days": {"老客户", "新客户"},
-		"avg_order_value": {"大额订单", "小额订单"}, "complaint_rate": {"多投诉", "少投诉"},
-		"satisfaction": {"满意", "不满意"},
-	},
-}
-
 // zScores is each cluster's centre against the overall mean, in standard deviations of the
 // features as clustered (after any log).
-func zScores(r *KMeansResult, mean, std []float64, standardized bool) [][]float64 {
+func zScores(r *kmeans.Result, mean, std []float64, standardized bool) [][]float64 {
 	d := len(mean)
 	z := make([][]float64, r.K)
 	for c := range r.K {
@@ -306,12 +296,8 @@ func zScores(r *KMeansResult, mean, std []float64, standardized bool) [][]float6
 // labelClusters names each cluster after up to three features whose mean stands at least
 // LabelThreshold standard deviations from the overall mean, the farthest first; "average" when
 // none does. A label that repeats gets the cluster number.
-func labelClusters(r *KMeansResult, used []string, mean, std []float64, spec ClusterSpec) []string {
+func labelClusters(r *kmeans.Result, used []string, mean, std []float64, spec ClusterSpec) []string {
 	z := zScores(r, mean, std, spec.Standardize)
-	words := featureWords[spec.Language]
-	if words == nil {
-		words = featureWords["en"]
-	}
 	labels := make([]string, r.K)
 	seen := map[string]int{}
 	for c := range r.K {
@@ -325,12 +311,13 @@ func labelClusters(r *KMeansResult, used []string, mean, std []float64, spec Clu
 			if len(parts) == 3 || math.Abs(z[c][j]) < spec.LabelThreshold {
 				break
 			}
-			w, ok := words[used[j]]
-			if !ok {
+			var w [2]string
+			if high, low, ok := features.HighLow(used[j], spec.Language); ok {
+				w = [2]string{high, low}
+			} else if spec.Language == "zh" {
+				w = [2]string{used[j] + "高", used[j] + "低"}
+			} else {
 				w = [2]string{used[j] + " high", used[j] + " low"}
-				if spec.Language == "zh" {
-					w = [2]string{used[j] + "高", used[j] + "低"}
-				}
 			}
 			if z[c][j] > 0 {
 				parts = append(parts, w[0])

@@ -2,69 +2,10 @@ package mining
 
 import (
 	"context"
-	"math"
+	"github.com/crmwh/crmwh/mining/kmeans"
 	"math/rand/v2"
 	"testing"
 )
-
-func matrix(rows [][]float64) *Matrix {
-	m := &Matrix{Rows: len(rows), Cols: len(rows[0])}
-	for _, r := range rows {
-		m.Data = append(m.Data, r...)
-	}
-	return m
-}
-
-// The silhouette equals scikit-learn's silhouette_score on a small case, for two labelings at once.
-func TestSilhouetteMatchesScikitLearn(t *testing.T) {
-	x := matrix([][]float64{{0, 0}, {0, 1}, {1, 0}, {5, 5}, {5, 6}, {6, 5}, {6, 6}, {10, 0}})
-	all := []int{0, 1, 2, 3, 4, 5, 6, 7}
-	got := silhouettes(x, all, [][]int32{{0, 0, 0, 1, 1, 1, 1, 2}, {0, 0, 1, 1, 1, 1, 0, 1}}, []int{3, 2})
-	for i, want := range []float64{0.7338680173886367, 0.042870989282287664} {
-		if math.Abs(got[i]-want) > 1e-12 {
-			t.Errorf("labeling %d: silhouette %.15f, want %.15f", i, got[i], want)
-		}
-	}
-}
-
-func TestKMeansEdgeCases(t *testing.T) {
-	// k above the number of distinct rows: k is lowered to it, every row sits on its centre.
-	x := matrix([][]float64{{1, 1}, {1, 1}, {2, 2}, {3, 3}, {3, 3}, {2, 2}})
-	res, err := KMeans(x, KMeansOptions{K: 5, NInit: 2, MaxIter: 100, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.K != 3 || res.Inertia != 0 || len(res.Sizes) != 3 {
-		t.Errorf("k=5 on 3 distinct rows: k %d, inertia %g, sizes %v; want 3 clusters, inertia 0", res.K, res.Inertia, res.Sizes)
-	}
-	// A far outlier gets a cluster of its own.
-	b, _ := blobs(3, 400, 2, 2, 0.5)
-	b.Data = append(b.Data, 500, 500)
-	b.Rows++
-	res, err = KMeans(b, KMeansOptions{K: 3, NInit: 1, MaxIter: 100, Seed: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if l := res.Labels[b.Rows-1]; res.Sizes[l] != 1 {
-		t.Errorf("the outlier's cluster has %d rows, want 1", res.Sizes[l])
-	}
-	// An empty cluster is re-seeded, not dropped: start one centre far from every row.
-	f := newFit(b, 3)
-	copy(f.centers, []float64{b.Data[0], b.Data[1], b.Data[2], b.Data[3], 1e6, 1e6})
-	r := f.lloyd(100, 0)
-	if r.Reseeded == 0 || r.K != 3 {
-		t.Errorf("re-seeded %d times, k %d", r.Reseeded, r.K)
-	}
-	for c, n := range r.Sizes {
-		if n == 0 {
-			t.Errorf("cluster %d is empty", c)
-		}
-	}
-	// NaN is refused with a clear error.
-	if _, err := KMeans(matrix([][]float64{{1}, {math.NaN()}}), KMeansOptions{K: 1}); err == nil {
-		t.Error("NaN accepted")
-	}
-}
 
 // Clustering a table: constant and entirely NULL features are left out, NULLs take the mean,
 // k is chosen by silhouette, every row gets a cluster and labels, and nothing is NaN.
@@ -104,7 +45,7 @@ func TestClusterTable(t *testing.T) {
 	for i := range truth {
 		truth[i] = int32(i % 3)
 	}
-	if ari := adjustedRand(fit.Result.Labels, truth); ari < 0.95 {
+	if ari := kmeans.AdjustedRand(fit.Result.Labels, truth); ari < 0.95 {
 		t.Errorf("adjusted Rand %.3f", ari)
 	}
 	var rows, nan, profiles int
@@ -135,7 +76,7 @@ func TestClusterTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Result.Inertia != fit.Result.Inertia || adjustedRand(again.Result.Labels, fit.Result.Labels) != 1 {
+	if again.Result.Inertia != fit.Result.Inertia || kmeans.AdjustedRand(again.Result.Labels, fit.Result.Labels) != 1 {
 		t.Error("same seed, different clustering")
 	}
 }

@@ -11,14 +11,15 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/mining/btyd"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
 // CLVFit is the outcome of CLV: the fitted models and the record for scores.model_runs.
 type CLVFit struct {
-	BGNBD          BGNBD
-	GammaGamma     GammaGamma
-	BGInfo, GGInfo FitInfo
+	BGNBD          btyd.BGNBD
+	GammaGamma     btyd.GammaGamma
+	BGInfo, GGInfo btyd.FitInfo
 	MarginRate     float64
 	FitSeconds     float64
 	// HoldoutPredicted is the expected number of repeat purchase days in the holdout (the days
@@ -59,7 +60,7 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 	}
 
 	// Pass 1: the model inputs, compressed; the customers are streamed, not held.
-	rfts, spends := &RFTSet{}, &SpendSet{}
+	rfts, spends := &btyd.RFTSet{}, &btyd.SpendSet{}
 	excluded := 0
 	rows, err := conn.QueryContext(ctx, "SELECT x, tx_days, t_days, mean_spend FROM clv_summary")
 	if err != nil {
@@ -72,7 +73,7 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 			rows.Close()
 			return nil, fmt.Errorf("clv: read summary: %w", err)
 		}
-		rfts.Add(RFT{X: x, Tx: float64(tx) / unit, T: float64(t) / unit})
+		rfts.Add(btyd.RFT{X: x, Tx: float64(tx) / unit, T: float64(t) / unit})
 		if x > 0 && !spends.Add(x, m.Float64) {
 			excluded++ // repeat days without positive spend: Gamma-Gamma is undefined for them
 		}
@@ -85,10 +86,10 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 		return nil, err
 	}
 	t0 := time.Now()
-	if fit.BGNBD, fit.BGInfo, err = FitBGNBD(rfts); err != nil {
+	if fit.BGNBD, fit.BGInfo, err = btyd.FitBGNBD(ctx, rfts); err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
-	if fit.GammaGamma, fit.GGInfo, err = FitGammaGamma(spends); err != nil {
+	if fit.GammaGamma, fit.GGInfo, err = btyd.FitGammaGamma(ctx, spends); err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
 	fit.FitSeconds = time.Since(t0).Seconds()
@@ -153,16 +154,14 @@ type scorer struct {
 
 type memoEntry struct{ discounted, horizon, holdout float64 }
 
-func newScorer(fit *CLVFit, cfg configs.CLV, unit float64, holdoutDays int, spends *SpendSet) *scorer {
+func newScorer(fit *CLVFit, cfg configs.CLV, unit float64, holdoutDays int, spends *btyd.SpendSet) *scorer {
 	s := &scorer{fit: fit, unit: unit, memo: map[[2]int]memoEntry{}, holdoutT: float64(holdoutDays) / unit}
 	for m := 1; m <= cfg.HorizonMonths; m++ {
 		s.steps = append(s.steps, float64(m)*daysPerMonth/unit)
 		s.discount = append(s.discount, math.Pow(1+cfg.MonthlyDiscountRate, -float64(m)))
 	}
 	s.fallback = !(fit.GammaGamma.Q > 1)
-	for _, m := range spends.m {
-		s.meanSpend += m / float64(len(spends.m))
-	}
+	s.meanSpend = spends.MeanSpend()
 	return s
 }
 
@@ -204,7 +203,7 @@ func (s *scorer) batch(ctx context.Context, conn *sql.Conn, lo, hi int) error {
 			rows.Close()
 			return err
 		}
-		h := RFT{X: x, Tx: float64(tx) / s.unit, T: float64(t) / s.unit}
+		h := btyd.RFT{X: x, Tx: float64(tx) / s.unit, T: float64(t) / s.unit}
 		pa := s.fit.BGNBD.PAlive(h)
 		e := s.expectations(x, t)
 		spendX := x

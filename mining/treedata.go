@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crmwh/crmwh/mining/cart"
+	"github.com/crmwh/crmwh/mining/matrix"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -164,7 +166,7 @@ func numericType(typ string) bool {
 
 // Encode reads table in row order into features. With label set, it also returns each row's
 // label as text (NULL as ok=false).
-func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label string) (*Matrix, []sql.NullString, error) {
+func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label string) (*matrix.Dense, []sql.NullString, error) {
 	var sel []string
 	for _, c := range e.Columns {
 		if c.Numeric {
@@ -194,7 +196,7 @@ func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label 
 	if label != "" {
 		ptrs[len(e.Columns)] = &strs[len(e.Columns)]
 	}
-	x := &Matrix{Cols: len(e.Features)}
+	x := &matrix.Dense{Cols: len(e.Features)}
 	var labels []sql.NullString
 	row := make([]float64, x.Cols)
 	for rows.Next() {
@@ -253,7 +255,7 @@ func (e *TreeEncoding) Condition(feature int, threshold float64, left bool) stri
 
 // Reason is the conditions on row x's path through the tree, in words, one per feature: a
 // feature tested more than once keeps its tightest bounds.
-func (e *TreeEncoding) Reason(t *Tree, x []float64, words map[string]string) string {
+func (e *TreeEncoding) Reason(t *cart.Tree, x []float64, words map[string]string) string {
 	path := t.Path(x)
 	type bound struct {
 		lo, hi       float64
@@ -309,4 +311,8 @@ func (e *TreeEncoding) Reason(t *Tree, x []float64, words map[string]string) str
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+func trimFloat(v float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
 }

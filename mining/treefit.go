@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmwh/crmwh/mining/cart"
+	"github.com/crmwh/crmwh/mining/evaluate"
+	"github.com/crmwh/crmwh/mining/matrix"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
@@ -17,7 +20,7 @@ type TreeSpec struct {
 	Table, Label     string   // a temp table on the connection (row order = rowid) and its label column
 	Include, Exclude []string // feature columns: Include (all when empty) less Exclude
 	MaxCategories    int
-	Options          TreeOptions
+	Options          cart.Options
 	Engine           string // crmwh (default) or golearn
 	TestFraction     float64
 	Seed             uint64
@@ -26,10 +29,10 @@ type TreeSpec struct {
 
 // TreeFit is a trained and evaluated tree.
 type TreeFit struct {
-	Tree       *Tree
+	Tree       *cart.Tree
 	Encoding   *TreeEncoding
 	Positive   int // class index treated as positive: the last of the classes in sort order
-	Metrics    BinaryMetrics
+	Metrics    evaluate.Metrics
 	Train      int
 	Test       int
 	NullLabels int // rows without a label, left out
@@ -61,7 +64,7 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 	}
 	fit.Positive = len(classes) - 1
 	// Rows without a label are left out.
-	keep := &Matrix{Cols: x.Cols}
+	keep := &matrix.Dense{Cols: x.Cols}
 	var y []int32
 	for i, l := range labels {
 		if !l.Valid {
@@ -73,8 +76,8 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 		keep.Rows++
 		y = append(y, int32(c))
 	}
-	test := StratifiedSplit(y, len(classes), spec.TestFraction, spec.Seed)
-	train := &Matrix{Cols: x.Cols}
+	test := evaluate.StratifiedSplit(y, len(classes), spec.TestFraction, spec.Seed)
+	train := &matrix.Dense{Cols: x.Cols}
 	var ytr []int32
 	for i := range keep.Rows {
 		if !test[i] {
@@ -92,9 +95,9 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 	}
 	t0 := time.Now()
 	if spec.Engine == "golearn" {
-		fit.Tree, err = FitGolearn(train, ytr, len(classes), enc.Features, classes, spec.Options)
+		fit.Tree, err = cart.FitGolearn(train, ytr, len(classes), enc.Features, classes, spec.Options)
 	} else {
-		fit.Tree, err = FitTree(train, ytr, len(classes), enc.Features, classes, spec.Options)
+		fit.Tree, err = cart.Fit(ctx, train, ytr, len(classes), enc.Features, classes, spec.Options)
 	}
 	if err != nil {
 		return nil, err
@@ -108,7 +111,7 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 			lab = append(lab, int(y[i]) == fit.Positive)
 		}
 	}
-	fit.Metrics = Evaluate(p, lab, spec.Threshold)
+	fit.Metrics = evaluate.Binary(p, lab, spec.Threshold)
 	return fit, nil
 }
 

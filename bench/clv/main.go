@@ -12,6 +12,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -29,13 +30,13 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/mining/btyd"
 )
 
 // truth are the simulated parameters, on a daily clock: about 2.3 purchases a year while active.
 var (
-	truthBG = mining.BGNBD{R: 0.5, Alpha: 80, A: 0.7, B: 2.5}
-	truthGG = mining.GammaGamma{P: 6, Q: 4, Gamma: 15}
+	truthBG = btyd.BGNBD{R: 0.5, Alpha: 80, A: 0.7, B: 2.5}
+	truthGG = btyd.GammaGamma{P: 6, Q: 4, Gamma: 15}
 )
 
 func main() {
@@ -77,24 +78,24 @@ func run(customers int, seed uint64, work string, repeat int, python string) err
 	}
 	fmt.Printf("input: %d customers, %d with repeat purchases (daily clock, T up to 3 years)\n\n", len(s.x), s.repeatCust)
 
-	var bg mining.BGNBD
-	var gg mining.GammaGamma
-	var bgInfo, ggInfo mining.FitInfo
+	var bg btyd.BGNBD
+	var gg btyd.GammaGamma
+	var bgInfo, ggInfo btyd.FitInfo
 	var distinct int
 	var ours []float64
 	for range repeat {
 		t0 := time.Now()
-		rfts, spends := &mining.RFTSet{}, &mining.SpendSet{}
+		rfts, spends := &btyd.RFTSet{}, &btyd.SpendSet{}
 		for i, x := range s.x {
-			rfts.Add(mining.RFT{X: x, Tx: s.tx[i], T: s.t[i]})
+			rfts.Add(btyd.RFT{X: x, Tx: s.tx[i], T: s.t[i]})
 			if x > 0 {
 				spends.Add(x, s.m[i])
 			}
 		}
-		if bg, bgInfo, err = mining.FitBGNBD(rfts); err != nil {
+		if bg, bgInfo, err = btyd.FitBGNBD(context.Background(), rfts); err != nil {
 			return err
 		}
-		if gg, ggInfo, err = mining.FitGammaGamma(spends); err != nil {
+		if gg, ggInfo, err = btyd.FitGammaGamma(context.Background(), spends); err != nil {
 			return err
 		}
 		ours = append(ours, time.Since(t0).Seconds())

@@ -24,7 +24,7 @@ import (
 
 	"github.com/crmwh/crmwh/etl/demodata"
 	"github.com/crmwh/crmwh/internal/datasets"
-	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/mining/fpgrowth"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -196,7 +196,7 @@ func mine(baskets [][]int32, items int, support float64, repeat int) (int, float
 	count := 0
 	for range repeat {
 		t0 := time.Now()
-		sets, _, err := mining.FPGrowth(items, func(emit func([]int32)) error {
+		sets, _, err := fpgrowth.Mine(context.Background(), items, func(emit func([]int32)) error {
 			for _, b := range baskets {
 				emit(b)
 			}

@@ -11,6 +11,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -23,7 +24,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/mining/kmeans"
+	"github.com/crmwh/crmwh/mining/matrix"
 )
 
 func main() {
@@ -80,7 +82,7 @@ func run(rows int, work string, repeat int, python string) error {
 			// OpenMP threads of the other side spin for a while after their work: let them settle.
 			time.Sleep(500 * time.Millisecond)
 			t0 := time.Now()
-			res, err := mining.KMeans(x, mining.KMeansOptions{K: 8, NInit: 1, MaxIter: 100, Tol: 1e-4, Seed: uint64(r)})
+			res, err := kmeans.Fit(context.Background(), x, kmeans.Options{K: 8, NInit: 1, MaxIter: 100, Tol: 1e-4, Seed: uint64(r)})
 			if err != nil {
 				return err
 			}
@@ -117,7 +119,7 @@ func run(rows int, work string, repeat int, python string) error {
 	return nil
 }
 
-func read(path string, rows int) (*mining.Matrix, error) {
+func read(path string, rows int) (*matrix.Dense, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -125,7 +127,7 @@ func read(path string, rows int) (*mining.Matrix, error) {
 	if len(b) != rows*8*8 {
 		return nil, fmt.Errorf("%s: %d bytes, want %d rows × 8 float64", path, len(b), rows)
 	}
-	m := &mining.Matrix{Data: make([]float64, rows*8), Rows: rows, Cols: 8}
+	m := &matrix.Dense{Data: make([]float64, rows*8), Rows: rows, Cols: 8}
 	for i := range m.Data {
 		m.Data[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[i*8:]))
 	}

@@ -26,6 +26,9 @@ import (
 
 	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/mining/cart"
+	"github.com/crmwh/crmwh/mining/evaluate"
+	"github.com/crmwh/crmwh/mining/matrix"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -89,7 +92,7 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 			y[i] = 1
 		}
 	}
-	test := mining.StratifiedSplit(y, 2, 0.3, 42)
+	test := evaluate.StratifiedSplit(y, 2, 0.3, 42)
 	base := filepath.Join(work, "telco-encoded")
 	if err := write(base, x, y, test); err != nil {
 		return err
@@ -104,7 +107,7 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 	fmt.Printf("%-6s %12s %14s %10s\n", "depth", "crmwh AUC", "sklearn AUC", "difference")
 	for _, ds := range depths {
 		d, _ := strconv.Atoi(ds)
-		train, ytr := &mining.Matrix{Cols: x.Cols}, []int32{}
+		train, ytr := &matrix.Dense{Cols: x.Cols}, []int32{}
 		var p []float64
 		var lab []bool
 		for i := range x.Rows {
@@ -114,7 +117,7 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 				ytr = append(ytr, y[i])
 			}
 		}
-		tree, err := mining.FitTree(train, ytr, 2, enc.Features, []string{"false", "true"}, mining.TreeOptions{Criterion: "gini", MaxDepth: d, MinLeaf: 1})
+		tree, err := cart.Fit(context.Background(), train, ytr, 2, enc.Features, []string{"false", "true"}, cart.Options{Criterion: "gini", MaxDepth: d, MinLeaf: 1})
 		if err != nil {
 			return err
 		}
@@ -124,7 +127,7 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 				lab = append(lab, y[i] == 1)
 			}
 		}
-		ours := mining.Evaluate(p, lab, 0.5).AUC
+		ours := evaluate.Binary(p, lab, 0.5).AUC
 		theirs := ref["auc_"+ds]
 		fmt.Printf("%-6d %12.4f %14.4f %+10.4f\n", d, ours, theirs, ours-theirs)
 		lines = append(lines, fmt.Sprintf("telco_depth%d_auc=%.4f", d, ours), fmt.Sprintf("telco_depth%d_ref_auc=%.4f", d, theirs))
@@ -137,7 +140,7 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 		return err
 	}
 	t0 := time.Now()
-	tree, err := mining.FitTree(sx, sy, 2, make([]string, 20), []string{"0", "1"}, mining.TreeOptions{Criterion: "gini", MaxDepth: 8, MinLeaf: 1})
+	tree, err := cart.Fit(context.Background(), sx, sy, 2, make([]string, 20), []string{"0", "1"}, cart.Options{Criterion: "gini", MaxDepth: 8, MinLeaf: 1})
 	if err != nil {
 		return err
 	}
@@ -155,15 +158,15 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 	if golearn {
 		fmt.Println("\ngolearn's CART on the first rows of the synthetic data, depth 8:")
 		for _, n := range []int{5000, 10000, 20000} {
-			part := &mining.Matrix{Data: sx.Data[:n*20], Rows: n, Cols: 20}
+			part := &matrix.Dense{Data: sx.Data[:n*20], Rows: n, Cols: 20}
 			t0 := time.Now()
-			g, err := mining.FitGolearn(part, sy[:n], 2, make([]string, 20), []string{"0", "1"}, mining.TreeOptions{Criterion: "gini", MaxDepth: 8})
+			g, err := cart.FitGolearn(part, sy[:n], 2, make([]string, 20), []string{"0", "1"}, cart.Options{Criterion: "gini", MaxDepth: 8})
 			if err != nil {
 				return err
 			}
 			gs := time.Since(t0).Seconds()
 			t0 = time.Now()
-			o, err := mining.FitTree(part, sy[:n], 2, make([]string, 20), []string{"0", "1"}, mining.TreeOptions{Criterion: "gini", MaxDepth: 8, MinLeaf: 1})
+			o, err := cart.Fit(context.Background(), part, sy[:n], 2, make([]string, 20), []string{"0", "1"}, cart.Options{Criterion: "gini", MaxDepth: 8, MinLeaf: 1})
 			if err != nil {
 				return err
 			}
@@ -177,9 +180,9 @@ func run(rows int, work, telco string, golearn bool, python string) error {
 
 // synthetic draws n rows of d standard normal features; the label is whether the sum of the first
 // five plus noise is positive.
-func synthetic(n, d int) (*mining.Matrix, []int32) {
+func synthetic(n, d int) (*matrix.Dense, []int32) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	x := &mining.Matrix{Data: make([]float64, n*d), Rows: n, Cols: d}
+	x := &matrix.Dense{Data: make([]float64, n*d), Rows: n, Cols: d}
 	y := make([]int32, n)
 	for i := range n {
 		s := 0.0
@@ -198,7 +201,7 @@ func synthetic(n, d int) (*mining.Matrix, []int32) {
 }
 
 // write stores the matrix, labels and (if any) held-out flags as raw little-endian files.
-func write(base string, x *mining.Matrix, y []int32, test []bool) error {
+func write(base string, x *matrix.Dense, y []int32, test []bool) error {
 	b := make([]byte, 8*len(x.Data))
 	for i, v := range x.Data {
 		binary.LittleEndian.PutUint64(b[i*8:], math.Float64bits(v))

@@ -17,6 +17,7 @@ import (
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/jobs"
 	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/mining/cart"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -505,7 +506,7 @@ left out. --out writes the query's rows with the predicted probability, class an
 			defer s.close()
 			ctx := cmd.Context()
 			spec := mining.TreeSpec{Table: "tree_input", Label: label, Include: features, Exclude: exclude, MaxCategories: 32,
-				Options: mining.TreeOptions{Criterion: criterion, MaxDepth: depth, MinLeaf: minLeaf}, Engine: engine,
+				Options: cart.Options{Criterion: criterion, MaxDepth: depth, MinLeaf: minLeaf}, Engine: engine,
 				TestFraction: testFraction, Seed: seed, Threshold: threshold}
 			fit, err := mining.TrainTree(ctx, s.conn, spec)
 			if err != nil {

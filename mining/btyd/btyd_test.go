@@ -1,6 +1,7 @@
-package mining
+package btyd
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -56,7 +57,7 @@ func TestFitRecoversSimulatedParameters(t *testing.T) {
 	gg := GammaGamma{P: 6, Q: 4, Gamma: 15}
 	for _, seed := range []uint64{1, 2} {
 		rfts, spends := simulate(seed, 20000, bg, gg, 52, 156)
-		got, info, err := FitBGNBD(rfts)
+		got, info, err := FitBGNBD(context.Background(), rfts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +66,7 @@ func TestFitRecoversSimulatedParameters(t *testing.T) {
 		within(t, "alpha", got.Alpha, bg.Alpha, 0.10)
 		within(t, "a", got.A, bg.A, 0.10)
 		within(t, "b", got.B, bg.B, 0.10)
-		gotGG, info, err := FitGammaGamma(spends)
+		gotGG, info, err := FitGammaGamma(context.Background(), spends)
 		if err != nil {
 			t.Fatal(err)
 		}

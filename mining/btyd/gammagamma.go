@@ -1,6 +1,7 @@
-package mining
+package btyd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -51,6 +52,15 @@ func (s *SpendSet) Add(x int, m float64) bool {
 // Customers is the number of customers added.
 func (s *SpendSet) Customers() int { return len(s.x) }
 
+// MeanSpend is the mean of the customers' mean values, summed in the order they were added.
+func (s *SpendSet) MeanSpend() float64 {
+	mean := 0.0
+	for _, m := range s.m {
+		mean += m / float64(len(s.m))
+	}
+	return mean
+}
+
 // eval returns the total log-likelihood and its gradient in (p, q, gamma).
 func (s *SpendSet) eval(g GammaGamma) (float64, [3]float64) {
 	p, q, gm := g.P, g.Q, g.Gamma
@@ -87,7 +97,7 @@ func (g GammaGamma) LogLik(s *SpendSet) float64 {
 
 // FitGammaGamma estimates the parameters by maximum likelihood: BFGS on the log-parameters, with
 // the analytic gradient.
-func FitGammaGamma(s *SpendSet) (GammaGamma, FitInfo, error) {
+func FitGammaGamma(ctx context.Context, s *SpendSet) (GammaGamma, FitInfo, error) {
 	n := float64(len(s.x))
 	if n < 2 {
 		return GammaGamma{}, FitInfo{}, errors.New("Gamma-Gamma: at least two repeat customers are needed")
@@ -106,7 +116,7 @@ func FitGammaGamma(s *SpendSet) (GammaGamma, FitInfo, error) {
 		ll, d := s.eval(g)
 		return -ll / n, []float64{-d[0] * g.P / n, -d[1] * g.Q / n, -d[2] * g.Gamma / n}
 	}}
-	v, info, err := minimize(fn, start)
+	v, info, err := minimize(ctx, fn, start)
 	if err != nil {
 		return GammaGamma{}, info, fmt.Errorf("Gamma-Gamma fit: %w", err)
 	}

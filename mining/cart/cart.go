@@ -1,26 +1,28 @@
-package mining
+package cart
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
+
+	"github.com/crmwh/crmwh/mining/matrix"
 )
 
-// TreeOptions configures a decision tree.
-type TreeOptions struct {
+// Options configures a decision tree.
+type Options struct {
 	Criterion string // gini or entropy
 	MaxDepth  int
 	MinLeaf   int // fewest training rows in a leaf
 }
 
-// TreeNode is a node of a fitted tree. A row goes left when its feature value is at most the
+// Node is a node of a fitted tree. A row goes left when its feature value is at most the
 // threshold. Leaves have Feature −1.
-type TreeNode struct {
+type Node struct {
 	Feature     int
 	Threshold   float64
 	Left, Right int
@@ -32,7 +34,7 @@ type TreeNode struct {
 
 // Tree is a fitted classification tree (CART).
 type Tree struct {
-	Nodes    []TreeNode
+	Nodes    []Node
 	Features []string
 	Classes  []string
 }
@@ -103,7 +105,7 @@ func (t *Tree) Importance() []float64 {
 // feature's values are sorted once, and one pass over them per level finds the best split of every
 // node of the level, the features in parallel. Ties go to the lower feature and the lower
 // threshold, so the same data always gives the same tree.
-func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []string, opt TreeOptions) (*Tree, error) {
+func Fit(ctx context.Context, x *matrix.Dense, y []int32, classes int, features []string, classNames []string, opt Options) (*Tree, error) {
 	n, d := x.Rows, x.Cols
 	if n == 0 {
 		return nil, errors.New("tree: no rows")
@@ -126,6 +128,9 @@ func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() != nil {
+				return // reported after the wait
+			}
 			s := make([]entry, n)
 			for i := range n {
 				s[i] = entry{x.Data[i*d+f], int32(i)}
@@ -140,9 +145,12 @@ func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
+	}
 
 	t := &Tree{Features: features, Classes: classNames}
-	root := TreeNode{Feature: -1, Counts: make([]float64, classes), Samples: n}
+	root := Node{Feature: -1, Counts: make([]float64, classes), Samples: n}
 	for _, c := range y {
 		root.Counts[c]++
 	}
@@ -151,6 +159,9 @@ func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []
 	nodeOf := make([]int32, n) // the node of the current level each row is in; −1 when settled
 	level := []int{0}          // node indexes of the current level
 	for depth := 0; depth < opt.MaxDepth && len(level) > 0; depth++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("tree: %w", err)
+		}
 		// Which nodes of the level may split.
 		slot := map[int]int{} // node index → position in level
 		for p, k := range level {
@@ -190,6 +201,9 @@ func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
+				if ctx.Err() != nil {
+					return // reported after the wait
+				}
 				if classes == 2 && opt.Criterion == "gini" {
 					best[f] = scanBinaryGini(sorted[f], tag, totals, totalCounts, f, float64(opt.MinLeaf))
 				} else {
@@ -198,6 +212,9 @@ func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []
 			}()
 		}
 		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("tree: %w", err)
+		}
 
 		// The best split per node over the features; create the children.
 		next := []int{}
@@ -222,7 +239,7 @@ func FitTree(x *Matrix, y []int32, classes int, features []string, classNames []
 			li, ri := len(t.Nodes), len(t.Nodes)+1
 			nd.Left, nd.Right = li, ri
 			for range 2 {
-				t.Nodes = append(t.Nodes, TreeNode{Feature: -1, Depth: depth + 1, Counts: make([]float64, classes)})
+				t.Nodes = append(t.Nodes, Node{Feature: -1, Depth: depth + 1, Counts: make([]float64, classes)})
 			}
 			childOf[p] = [2]int32{int32(len(next)), int32(len(next) + 1)}
 			next = append(next, li, ri)
@@ -385,8 +402,4 @@ func impurity(criterion string) func(counts []float64, n float64) float64 {
 		}
 		return 1 - s/(n*n)
 	}
-}
-
-func trimFloat(v float64) string {
-	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
 }

@@ -1,10 +1,13 @@
-package mining
+package fpgrowth
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Itemsets are frequent itemsets, flat: itemset k is Items[Offsets[k]:Offsets[k+1]] (item ids in
@@ -149,14 +152,14 @@ func (t *fpTree) singlePath() ([]int32, bool) {
 	return path, true
 }
 
-// FPGrowth mines the itemsets contained in at least minCount baskets, of at most maxLen items
+// Mine mines the itemsets contained in at least minCount baskets, of at most maxLen items
 // (0: any). baskets calls emit for every basket, as a list of item ids in [0, items) (duplicates
 // allowed); it is called twice, once to count items and once to build the tree, so the baskets
 // can be streamed rather than held. Items are ranked by frequency, the tree holds only frequent
 // items, and the first-level items are mined in parallel, each worker building its own
 // conditional trees; the result is sorted (by length, then items) so it does not depend on
-// scheduling.
-func FPGrowth(items int, baskets func(emit func([]int32)) error, minCount int64, maxLen int) (*Itemsets, int64, error) {
+// scheduling. A cancelled ctx stops the mining within one conditional tree.
+func Mine(ctx context.Context, items int, baskets func(emit func([]int32)) error, minCount int64, maxLen int) (*Itemsets, int64, error) {
 	counts := make([]int64, items)
 	var n int64
 	seen := make([]int64, items) // last basket an item was counted in, to ignore duplicates
@@ -217,6 +220,13 @@ func FPGrowth(items int, baskets func(emit func([]int32)) error, minCount int64,
 		return nil, 0, err
 	}
 
+	if err := ctx.Err(); err != nil {
+		return nil, 0, fmt.Errorf("fp-growth: %w", err)
+	}
+	// The miners poll a flag, not ctx: the recursion is too hot for a mutex per step.
+	var stop atomic.Bool
+	defer context.AfterFunc(ctx, func() { stop.Store(true) })()
+
 	// Mine each first-level item on its own; workers take them in turn.
 	workers := runtime.GOMAXPROCS(0)
 	parts := make([]*Itemsets, len(freq))
@@ -226,8 +236,11 @@ func FPGrowth(items int, baskets func(emit func([]int32)) error, minCount int64,
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m := &miner{minCount: minCount, maxLen: maxLen}
+			m := &miner{minCount: minCount, maxLen: maxLen, stop: &stop}
 			for r := range jobs {
+				if stop.Load() {
+					continue // drain: the caller reports the cancellation
+				}
 				m.out = &Itemsets{}
 				m.suffix = m.suffix[:0]
 				m.mineItem(tree, int32(r))
@@ -240,6 +253,9 @@ func FPGrowth(items int, baskets func(emit func([]int32)) error, minCount int64,
 	}
 	close(jobs)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, 0, fmt.Errorf("fp-growth: %w", err)
+	}
 
 	// Back to item ids, sorted within each itemset and then as a whole.
 	type ref struct {
@@ -279,6 +295,7 @@ type miner struct {
 	suffix   []int32
 	out      *Itemsets
 	buf      []int32
+	stop     *atomic.Bool // set when the fit is cancelled
 }
 
 // mineItem emits suffix+item and mines the tree conditional on item.
@@ -295,6 +312,9 @@ func (m *miner) mineItem(t *fpTree, it int32) {
 
 // mine emits every frequent itemset of t combined with the suffix.
 func (m *miner) mine(t *fpTree) {
+	if m.stop.Load() {
+		return
+	}
 	if path, ok := t.singlePath(); ok {
 		m.combinations(t, path, 0)
 		return

@@ -1,6 +1,7 @@
-package mining
+package btyd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -211,7 +212,7 @@ func (p BGNBD) LogLik(s *RFTSet) float64 {
 
 // FitBGNBD estimates the parameters by maximum likelihood: BFGS on the log-parameters, with the
 // analytic gradient.
-func FitBGNBD(s *RFTSet) (BGNBD, FitInfo, error) {
+func FitBGNBD(ctx context.Context, s *RFTSet) (BGNBD, FitInfo, error) {
 	if s.Distinct() == 0 {
 		return BGNBD{}, FitInfo{}, errors.New("BG/NBD: no customers to fit")
 	}
@@ -239,7 +240,7 @@ func FitBGNBD(s *RFTSet) (BGNBD, FitInfo, error) {
 		grad := []float64{-g[0] * p.R / s.n, -g[1] * p.Alpha / s.n, -g[2] * p.A / s.n, -g[3] * p.B / s.n}
 		return -ll / s.n, grad
 	}}
-	p, info, err := minimize(fn, start)
+	p, info, err := minimize(ctx, fn, start)
 	if err != nil {
 		return BGNBD{}, info, fmt.Errorf("BG/NBD fit: %w", err)
 	}
@@ -310,14 +311,18 @@ func equal(a, b []float64) bool {
 // accurate to about six digits while staying clear of floating-point noise in the sums. When the
 // maximum lies on the boundary (a parameter heading to 0 or infinity, as when no customer ever
 // drops out), BFGS's line search fails; Nelder-Mead then walks towards the boundary as far as it
-// makes a difference, and the status says so.
-func minimize(c *cachedObjective, start []float64) ([]float64, FitInfo, error) {
+// makes a difference, and the status says so. A cancelled ctx stops either within one evaluation.
+func minimize(ctx context.Context, c *cachedObjective, start []float64) ([]float64, FitInfo, error) {
 	prob := optimize.Problem{
 		Func: func(x []float64) float64 { c.at(x); return c.f },
 		Grad: func(grad, x []float64) { c.at(x); copy(grad, c.g) },
 	}
-	settings := &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 2000}
+	stop := cancelRecorder{ctx}
+	settings := &optimize.Settings{GradientThreshold: 1e-7, MajorIterations: 2000, Recorder: stop}
 	res, err := optimize.Minimize(prob, start, settings, &optimize.BFGS{})
+	if err := ctx.Err(); err != nil {
+		return nil, FitInfo{}, err
+	}
 	info := FitInfo{Evaluations: c.evals, Status: "converged"}
 	if res != nil {
 		info.Iterations, info.LogLik = res.Stats.MajorIterations, res.F
@@ -333,7 +338,10 @@ func minimize(c *cachedObjective, start []float64) ([]float64, FitInfo, error) {
 			from = res.X
 		}
 		nm, nmErr := optimize.Minimize(optimize.Problem{Func: prob.Func}, from,
-			&optimize.Settings{FuncEvaluations: 20000}, &optimize.NelderMead{})
+			&optimize.Settings{FuncEvaluations: 20000, Recorder: stop}, &optimize.NelderMead{})
+		if err := ctx.Err(); err != nil {
+			return nil, info, err
+		}
 		if nm == nil || math.IsNaN(nm.F) || math.IsInf(nm.F, 0) {
 			return nil, info, fmt.Errorf("no convergence: %w", errors.Join(err, nmErr))
 		}
@@ -352,6 +360,16 @@ func minimize(c *cachedObjective, start []float64) ([]float64, FitInfo, error) {
 		}
 	}
 	return res.X, info, nil
+}
+
+// cancelRecorder ends an optimisation when its context is cancelled: gonum stops at the first
+// operation whose Record returns an error.
+type cancelRecorder struct{ ctx context.Context }
+
+func (r cancelRecorder) Init() error { return r.ctx.Err() }
+
+func (r cancelRecorder) Record(*optimize.Location, optimize.Operation, *optimize.Stats) error {
+	return r.ctx.Err()
 }
 
 func maxAbs(v []float64) float64 {

@@ -1,4 +1,4 @@
-package mining
+package cart
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/sjwhitworth/golearn/base"
 	"github.com/sjwhitworth/golearn/trees"
+
+	"github.com/crmwh/crmwh/mining/matrix"
 )
 
 // FitGolearn fits golearn's CART classifier (github.com/sjwhitworth/golearn/trees, the design's
@@ -16,7 +18,7 @@ import (
 // It exists for comparison (`crmwh mine tree --engine golearn`, bench/tree): its split search
 // re-counts the classes of both sides for every candidate threshold, which is quadratic in the
 // rows of a node (see the README's benchmark).
-func FitGolearn(x *Matrix, y []int32, classes int, features, classNames []string, opt TreeOptions) (*Tree, error) {
+func FitGolearn(x *matrix.Dense, y []int32, classes int, features, classNames []string, opt Options) (*Tree, error) {
 	inst := base.NewDenseInstances()
 	specs := make([]base.AttributeSpec, x.Cols)
 	for j := range x.Cols {
@@ -51,7 +53,7 @@ func FitGolearn(x *Matrix, y []int32, classes int, features, classNames []string
 	var add func(n *golearnNode, depth int) int
 	add = func(n *golearnNode, depth int) int {
 		idx := len(t.Nodes)
-		t.Nodes = append(t.Nodes, TreeNode{Feature: -1, Depth: depth, Counts: make([]float64, classes)})
+		t.Nodes = append(t.Nodes, Node{Feature: -1, Depth: depth, Counts: make([]float64, classes)})
 		if n == nil {
 			return idx
 		}

@@ -1,4 +1,4 @@
-package mining
+package btyd
 
 import "math"
 

@@ -1,16 +1,20 @@
-package mining
+package kmeans
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/crmwh/crmwh/mining/matrix"
 )
 
-// silhouettes returns the mean silhouette coefficient of the rows in sample under each of the
+// Silhouettes returns the mean silhouette coefficient of the rows in sample under each of the
 // labelings (labels[c][row], k[c] clusters), computed in one pass over the sample's pairs: the
 // distances do not depend on the labeling, so each pair's distance serves every candidate. A row
 // alone in its cluster (within the sample) scores 0, as in scikit-learn.
-func silhouettes(x *Matrix, sample []int, labels [][]int32, k []int) []float64 {
+func Silhouettes(ctx context.Context, x *matrix.Dense, sample []int, labels [][]int32, k []int) ([]float64, error) {
 	s, nc := len(sample), len(labels)
 	sizes := make([][]float64, nc) // cluster sizes within the sample
 	for c := range labels {
@@ -33,6 +37,9 @@ func silhouettes(x *Matrix, sample []int, labels [][]int32, k []int) []float64 {
 			total := make([]float64, nc)
 			sums := make([]float64, offset[nc])
 			for p := w; p < s; p += workers {
+				if ctx.Err() != nil { // one check per row of s distances: cheap
+					return // the caller reports the cancellation
+				}
 				i := sample[p]
 				row := x.Row(i)
 				clear(sums)
@@ -64,11 +71,14 @@ func silhouettes(x *Matrix, sample []int, labels [][]int32, k []int) []float64 {
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("silhouette: %w", err)
+	}
 	out := make([]float64, nc)
 	for _, p := range parts {
 		for c, v := range p {
 			out[c] += v / float64(s)
 		}
 	}
-	return out
+	return out, nil
 }

@@ -1,6 +1,7 @@
-package mining
+package kmeans
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -8,19 +9,12 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/crmwh/crmwh/mining/matrix"
 )
 
-// Matrix is n rows of d float64 features, row-major.
-type Matrix struct {
-	Data       []float64
-	Rows, Cols int
-}
-
-// Row returns row i.
-func (m *Matrix) Row(i int) []float64 { return m.Data[i*m.Cols : (i+1)*m.Cols] }
-
-// KMeansOptions configures a k-means fit.
-type KMeansOptions struct {
+// Options configures a k-means fit.
+type Options struct {
 	K       int
 	NInit   int     // restarts from new seeds; the lowest inertia wins
 	MaxIter int     // Lloyd iterations per restart
@@ -30,8 +24,8 @@ type KMeansOptions struct {
 	Trials int
 }
 
-// KMeansResult is a fitted clustering.
-type KMeansResult struct {
+// Result is a fitted clustering.
+type Result struct {
 	K          int       // clusters found; below the K asked for when there are fewer distinct rows
 	Centers    []float64 // K × d, row-major
 	Labels     []int32
@@ -47,7 +41,7 @@ type KMeansResult struct {
 // Lloyd's), in parallel over rows. The result is deterministic for a seed. Empty clusters are
 // re-seeded with the rows farthest from their centres. When x has fewer distinct rows than K,
 // K is lowered to their number rather than duplicating centres.
-func KMeans(x *Matrix, opt KMeansOptions) (*KMeansResult, error) {
+func Fit(ctx context.Context, x *matrix.Dense, opt Options) (*Result, error) {
 	if x.Rows == 0 || x.Cols == 0 {
 		return nil, errors.New("k-means: no data")
 	}
@@ -67,11 +61,16 @@ func KMeans(x *Matrix, opt KMeansOptions) (*KMeansResult, error) {
 	}
 	tol := opt.Tol * meanVariance(x)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x6b6d65616e73))
-	var best *KMeansResult
+	var best *Result
 	for range opt.NInit {
 		f := newFit(x, k)
-		f.seed(rng, opt.Trials)
-		res := f.lloyd(opt.MaxIter, tol)
+		if err := f.seed(ctx, rng, opt.Trials); err != nil {
+			return nil, err
+		}
+		res, err := f.lloyd(ctx, opt.MaxIter, tol)
+		if err != nil {
+			return nil, err
+		}
 		if best == nil || res.Inertia < best.Inertia {
 			best = res
 		}
@@ -80,7 +79,7 @@ func KMeans(x *Matrix, opt KMeansOptions) (*KMeansResult, error) {
 }
 
 // distinctRows counts distinct rows, stopping once it reaches limit.
-func distinctRows(x *Matrix, limit int) int {
+func distinctRows(x *matrix.Dense, limit int) int {
 	seen := map[string]struct{}{}
 	buf := make([]byte, 0, 8*x.Cols)
 	for i := 0; i < x.Rows && len(seen) < limit; i++ {
@@ -94,7 +93,7 @@ func distinctRows(x *Matrix, limit int) int {
 	return len(seen)
 }
 
-func meanVariance(x *Matrix) float64 {
+func meanVariance(x *matrix.Dense) float64 {
 	d, n := x.Cols, float64(x.Rows)
 	s, ss := make([]float64, d), make([]float64, d)
 	for i := range x.Rows {
@@ -113,7 +112,7 @@ func meanVariance(x *Matrix) float64 {
 
 // fit is one restart's state.
 type fit struct {
-	x       *Matrix
+	x       *matrix.Dense
 	k, d    int
 	centers []float64
 	labels  []int32
@@ -123,7 +122,7 @@ type fit struct {
 	chunks  [][2]int
 }
 
-func newFit(x *Matrix, k int) *fit {
+func newFit(x *matrix.Dense, k int) *fit {
 	f := &fit{x: x, k: k, d: x.Cols, centers: make([]float64, k*x.Cols), workers: runtime.GOMAXPROCS(0)}
 	n := x.Rows
 	parts := min(n, f.workers*8)
@@ -174,7 +173,7 @@ func sqDist(a, b []float64) float64 {
 // distance to the nearest centre chosen so far. A candidate farther from a row's nearest centre
 // than twice the row's distance to it cannot be nearer (triangle inequality), so most distances
 // need not be computed.
-func (f *fit) seed(rng *rand.Rand, trials int) {
+func (f *fit) seed(ctx context.Context, rng *rand.Rand, trials int) error {
 	x, n, d := f.x, f.x.Rows, f.d
 	first := rng.IntN(n)
 	copy(f.centers[:d], x.Row(first))
@@ -189,6 +188,9 @@ func (f *fit) seed(rng *rand.Rand, trials int) {
 	pot := make([][]float64, len(f.chunks))
 	ccDist := make([]float64, f.k*trials) // squared distance between chosen centre c and candidate t
 	for c := 1; c < f.k; c++ {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("k-means: %w", err)
+		}
 		total := 0.0
 		for i, v := range closest {
 			total += v
@@ -257,6 +259,7 @@ func (f *fit) seed(rng *rand.Rand, trials int) {
 			}
 		})
 	}
+	return nil
 }
 
 // sqDists sets out[t] to the squared distance from row to the t-th row of centres (len(row)
@@ -298,12 +301,12 @@ func sortSearch(cum []float64, v float64) int {
 
 // lloyd iterates to convergence: labels that no longer change, or a total squared centre shift
 // of at most tol, or maxIter iterations.
-func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
+func (f *fit) lloyd(ctx context.Context, maxIter int, tol float64) (*Result, error) {
 	x, n, k, d := f.x, f.x.Rows, f.k, f.d
 	f.labels = make([]int32, n)
 	f.upper = make([]float64, n)
 	f.lower = make([]float64, n)
-	res := &KMeansResult{K: k}
+	res := &Result{K: k}
 	half := make([]float64, k) // half the distance from each centre to its nearest other centre
 	moved := make([]float64, k)
 	cc := make([]float64, k*k) // squared distances between centres
@@ -313,6 +316,9 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 	newCenters := make([]float64, k*d)
 	f.parallel(func(_, lo, hi int) { f.fullAssign(lo, hi) })
 	for it := 1; it <= maxIter; it++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("k-means: %w", err)
+		}
 		res.Iterations = it
 		// M step: centres are the means of their rows.
 		f.parallel(func(c, lo, hi int) {
@@ -429,7 +435,7 @@ func (f *fit) lloyd(maxIter int, tol float64) *KMeansResult {
 	for _, l := range f.labels {
 		res.Sizes[l]++
 	}
-	return res
+	return res, nil
 }
 
 // fullAssign assigns rows [lo, hi) to their nearest centre and sets both bounds.

@@ -1,7 +1,8 @@
-package mining
+package fpgrowth
 
 import (
 	"bufio"
+	"context"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -69,7 +70,7 @@ func TestFPGrowthMatchesBruteForce(t *testing.T) {
 		}
 		minCount := int64(1 + rng.IntN(6))
 		maxLen := rng.IntN(4) // 0: no limit
-		got, n, err := FPGrowth(items, stream(baskets), minCount, maxLen)
+		got, n, err := Mine(context.Background(), items, stream(baskets), minCount, maxLen)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +131,7 @@ func readGroceries(t testing.TB) ([][]int32, []string) {
 func TestGroceriesRules(t *testing.T) {
 	baskets, names := readGroceries(t)
 	minCount := int64(0.006*float64(len(baskets)) + 0.999999) // support ≥ 0.006
-	sets, n, err := FPGrowth(len(names), stream(baskets), minCount, 0)
+	sets, n, err := Mine(context.Background(), len(names), stream(baskets), minCount, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

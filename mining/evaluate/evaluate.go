@@ -1,4 +1,4 @@
-package mining
+package evaluate
 
 import (
 	"math/rand/v2"
@@ -25,8 +25,8 @@ func StratifiedSplit(y []int32, classes int, fraction float64, seed uint64) []bo
 	return test
 }
 
-// BinaryMetrics are a binary classifier's scores on labelled rows.
-type BinaryMetrics struct {
+// Metrics are a binary classifier's scores on labelled rows.
+type Metrics struct {
 	AUC, Accuracy, Precision, Recall, F1 float64
 	LiftTopDecile                        float64
 	TP, FP, TN, FN                       int
@@ -35,11 +35,11 @@ type BinaryMetrics struct {
 	Positives                            int
 }
 
-// Evaluate scores predicted positive-class probabilities p against labels (true = positive): ROC
+// Binary scores predicted positive-class probabilities p against labels (true = positive): ROC
 // AUC (ties count half), accuracy, precision, recall and F1 at the threshold (p ≥ threshold is
 // positive), the lift of the top tenth by p, and the confusion matrix.
-func Evaluate(p []float64, label []bool, threshold float64) BinaryMetrics {
-	m := BinaryMetrics{Threshold: threshold, Rows: len(p)}
+func Binary(p []float64, label []bool, threshold float64) Metrics {
+	m := Metrics{Threshold: threshold, Rows: len(p)}
 	for i, v := range p {
 		pos := v >= threshold
 		switch {
