@@ -17,6 +17,7 @@ import (
 
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/etl"
+	"github.com/crmwh/crmwh/marts"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -311,11 +312,18 @@ func record(ctx context.Context, db *warehouse.DB, sum *Summary, r JobResult) er
 	if !r.Ended.IsZero() {
 		ended = r.Ended
 	}
-	_, err := db.ExecContext(ctx, `DELETE FROM ops.job_runs WHERE run_id = ? AND job = ?`, sum.RunID, r.Job)
+	del, err := warehouse.Render("ops/job_run_delete.sql", nil)
+	if err != nil {
+		return err
+	}
+	ins, err := warehouse.Render("ops/job_run_insert.sql", nil)
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, del, sum.RunID, r.Job)
 	if err == nil {
-		_, err = db.ExecContext(ctx, `INSERT INTO ops.job_runs BY NAME SELECT ? AS run_id, ? AS job, ? AS as_of, ? AS status,
-			? AS started_at, ? AS ended_at, ? AS rows_read, ? AS rows_written, ? AS rows_rejected, ? AS error, ? AS attempts`,
-			sum.RunID, r.Job, sum.AsOf, r.Status, r.Started, ended, r.Read, r.Written, r.Rejected, errText, r.Attempts)
+		_, err = db.ExecContext(ctx, ins, sum.RunID, r.Job, sum.AsOf, r.Status, r.Started, ended, r.Read, r.Written,
+			r.Rejected, errText, r.Attempts)
 	}
 	if err != nil {
 		return fmt.Errorf("record job %s in ops.job_runs: %w", r.Job, err)
@@ -373,20 +381,19 @@ func ExtractTo(ctx context.Context, env *Env, lakeDir string, asOf time.Time, la
 
 // Watermarks reads the highest watermark extracted per table by runs that succeeded.
 func Watermarks(ctx context.Context, db *warehouse.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT source_table, watermark FROM ops.source_watermarks")
+	out := map[string]string{}
+	err := warehouse.ForEachRow(ctx, db, "ops/watermarks.sql", nil, nil, func(rows *sql.Rows) error {
+		var t, w string
+		if err := rows.Scan(&t, &w); err != nil {
+			return err
+		}
+		out[t] = w
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read watermarks: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var t, w string
-		if err := rows.Scan(&t, &w); err != nil {
-			return nil, err
-		}
-		out[t] = w
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // advanceWatermarks records the watermarks extracted by a run once it has succeeded: a failed
@@ -427,51 +434,10 @@ func loadJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	return read, loaded, rejected, nil
 }
 
-// martsJob rebuilds fact_customer_month in one transaction, in chunks of customers so that memory
-// stays bounded at any scale.
+// martsJob rebuilds fact_customer_month (marts.CustomerMonth).
 func martsJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	conn, err := r.db.Conn(ctx)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	var customers int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(DISTINCT customer_id) FROM dim_customer").Scan(&customers); err != nil {
-		return 0, 0, 0, err
-	}
-	chunks := max(1, (customers+int64(r.env.Config.Marts.ChunkCustomers)-1)/int64(r.env.Config.Marts.ChunkCustomers))
-	for _, v := range []string{
-		"SET VARIABLE as_of = DATE " + warehouse.Quote(r.sum.AsOf.Format(time.DateOnly)),
-		fmt.Sprintf("SET VARIABLE chunks = %d", chunks),
-	} {
-		if _, err := tx.ExecContext(ctx, v); err != nil {
-			return 0, 0, 0, err
-		}
-	}
-	if _, err := warehouse.RunScript(ctx, tx, "marts/customer_month_prepare.sql", nil); err != nil {
-		return 0, 0, 0, err
-	}
-	var written int64
-	for c := int64(0); c < chunks; c++ {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE chunk = %d", c)); err != nil {
-			return 0, 0, 0, err
-		}
-		n, err := warehouse.RunScript(ctx, tx, "marts/customer_month_chunk.sql", nil)
-		if err != nil {
-			return 0, 0, 0, err
-		}
-		written += n.Inserted
-		r.env.Log.Debug("fact_customer_month chunk", "chunk", c+1, "of", chunks, "rows", n.Inserted)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, 0, 0, fmt.Errorf("commit: %w", err)
-	}
-	return 0, written, 0, nil
+	n, err := marts.CustomerMonth(ctx, r.db, r.sum.AsOf, r.env.Config.Marts.ChunkCustomers, r.env.Log)
+	return 0, n, 0, err
 }
 
 func lakeJob(ctx context.Context, r *runState) (int64, int64, int64, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/crmwh/crmwh/mining/fpgrowth"
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/crmwh/crmwh/configs"
 )
 
 // AssocSpec configures the mining of association rules.
@@ -23,12 +26,15 @@ type AssocSpec struct {
 
 // AssocFit is the outcome of MineBaskets.
 type AssocFit struct {
-	Sets        *fpgrowth.Itemsets
-	Baskets     int64
-	MinCount    int64
-	Rules       []fpgrowth.Rule
-	FitSeconds  float64 // mining and rules, reading excluded
-	ReadSeconds float64
+	Sets            *fpgrowth.Itemsets
+	Baskets         int64
+	MinCount        int64
+	Rules           []fpgrowth.Rule
+	FitSeconds      float64 // mining and rules, reading excluded
+	ReadSeconds     float64
+	Spec            AssocSpec
+	Items           int   // distinct items in the baskets
+	Recommendations int64 // rows of recommendations_result; 0 without recommending
 }
 
 // MineBaskets streams (basket_id, item_id) pairs, basket ids dense from 1 and item ids dense in
@@ -74,7 +80,7 @@ func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, s
 	if n == 0 {
 		return nil, fmt.Errorf("no baskets")
 	}
-	fit := &AssocFit{MinCount: max(1, int64(math.Ceil(spec.MinSupport*float64(n)-1e-9)))}
+	fit := &AssocFit{Spec: spec, MinCount: max(1, int64(math.Ceil(spec.MinSupport*float64(n)-1e-9)))}
 	t0 := time.Now()
 	sets, baskets64, err := fpgrowth.Mine(ctx, items, baskets, fit.MinCount, spec.MaxLen)
 	if err != nil {
@@ -88,8 +94,10 @@ func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, s
 	return fit, nil
 }
 
-// Model is the record for scores.model_runs.
-func (f *AssocFit) Model(spec AssocSpec, extra map[string]any) *Model {
+// Model is the record for scores.model_runs, built from the fit's fields; extra are the
+// caller's parameters (the job's basket settings).
+func (f *AssocFit) Model(extra map[string]any) *Model {
+	spec := f.Spec
 	params := map[string]any{"min_support": spec.MinSupport, "min_confidence": spec.MinConfidence, "min_lift": spec.MinLift,
 		"min_len": spec.MinLen, "max_len": spec.MaxLen, "max_consequent": spec.MaxConsequent, "min_count": f.MinCount}
 	for k, v := range extra {
@@ -97,7 +105,91 @@ func (f *AssocFit) Model(spec AssocSpec, extra map[string]any) *Model {
 	}
 	return &Model{Method: "assoc", Customers: 0, Parameters: params,
 		Metrics: map[string]any{"baskets": f.Baskets, "itemsets": f.Sets.Len(), "rules": len(f.Rules),
-			"fit_seconds": f.FitSeconds, "read_seconds": f.ReadSeconds}}
+			"fit_seconds": f.FitSeconds, "read_seconds": f.ReadSeconds,
+			"items": f.Items, "recommendations": f.Recommendations}}
+}
+
+// Recommending asks Associate for product recommendations: the TopN best by Score.
+type Recommending struct {
+	TopN  int
+	Score string
+}
+
+// PrepareQueryBaskets builds the baskets and items from a query's (basket_id, item) rows.
+func PrepareQueryBaskets(ctx context.Context, conn *sql.Conn, query string) error {
+	if err := script(ctx, conn, "mining/rules_input.sql", map[string]any{"Query": trimQuery(query)}); err != nil {
+		return fmt.Errorf("rules input: %w", err)
+	}
+	return nil
+}
+
+// PrepareOrderBaskets builds the baskets, items and owned products from the warehouse's purchases
+// up to asOf, as the assoc config says.
+func PrepareOrderBaskets(ctx context.Context, conn *sql.Conn, c configs.Assoc, statuses []string, asOf time.Time) error {
+	if err := script(ctx, conn, "mining/assoc_baskets.sql", map[string]any{
+		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses,
+		"Basket": c.Basket, "WindowDays": c.WindowDays, "Level": c.Level,
+	}); err != nil {
+		return fmt.Errorf("assoc: %w", err)
+	}
+	return nil
+}
+
+// Associate mines the prepared baskets and leaves association_rules_result (and, with rec,
+// recommendations_result for the customers' owned items) on the connection.
+func Associate(ctx context.Context, conn *sql.Conn, spec AssocSpec, rec *Recommending, asOf time.Time) (*AssocFit, error) {
+	var items int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Temp.AssocItems).Scan(&items); err != nil {
+		return nil, fmt.Errorf("assoc: %w", err)
+	}
+	if items == 0 {
+		return nil, errors.New("assoc: there are no (basket, item) rows to mine")
+	}
+	fit, err := MineBaskets(ctx, conn, Temp.AssocBaskets, items, spec)
+	if err != nil {
+		return nil, fmt.Errorf("assoc: %w", err)
+	}
+	fit.Items = items
+	if err := fit.WriteRules(ctx, conn); err != nil {
+		return nil, fmt.Errorf("assoc: %w", err)
+	}
+	if rec != nil {
+		if fit.Recommendations, err = fit.Recommend(ctx, conn, Temp.AssocOwned, items, rec.TopN, rec.Score); err != nil {
+			return nil, fmt.Errorf("assoc: %w", err)
+		}
+	}
+	if err := script(ctx, conn, "mining/assoc_result.sql", map[string]any{
+		"Recommend": rec != nil, "AsOf": asOf.Format(time.DateOnly),
+	}); err != nil {
+		return nil, fmt.Errorf("assoc: %w", err)
+	}
+	return fit, nil
+}
+
+// AssociateOrders is the assoc method on the warehouse: baskets from the purchases up to asOf,
+// rules, and at product level the recommendations; at category level an empty recommendations
+// result, so that none are left from an earlier product-level run.
+func AssociateOrders(ctx context.Context, conn *sql.Conn, cfg configs.Mining, asOf time.Time) (*AssocFit, error) {
+	c := cfg.Assoc
+	if err := PrepareOrderBaskets(ctx, conn, c, cfg.PurchaseStatuses, asOf); err != nil {
+		return nil, err
+	}
+	spec := AssocSpec{MinSupport: c.MinSupport, MinConfidence: c.MinConfidence, MinLift: c.MinLift,
+		MinLen: 2, MaxLen: c.MaxLen, MaxConsequent: c.MaxConsequent}
+	var rec *Recommending
+	if c.Level == "product" {
+		rec = &Recommending{TopN: c.TopN, Score: c.Score}
+	}
+	fit, err := Associate(ctx, conn, spec, rec, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		if err := script(ctx, conn, "mining/recommendations_empty.sql", nil); err != nil {
+			return nil, fmt.Errorf("assoc: %w", err)
+		}
+	}
+	return fit, nil
 }
 
 // WriteRules leaves rules_raw (rule_id, antecedent, consequent as item ids joined by \x1f, and the

@@ -399,7 +399,7 @@ func writeClusters(ctx context.Context, conn *sql.Conn, fit *ClusterFit, mean, s
 	if err != nil {
 		return fmt.Errorf("cluster: write labels: %w", err)
 	}
-	if _, err := warehouse.RunScript(ctx, conn, "mining/cluster_profiles.sql", map[string]any{
+	if err := script(ctx, conn, "mining/cluster_profiles.sql", map[string]any{
 		"Input": spec.Input, "Features": spec.Features, "Revenue": spec.Revenue,
 	}); err != nil {
 		return fmt.Errorf("cluster: %w", err)

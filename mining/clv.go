@@ -12,7 +12,6 @@ import (
 
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/mining/btyd"
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 // CLVFit is the outcome of CLV: the fitted models and the record for scores.model_runs.
@@ -26,7 +25,14 @@ type CLVFit struct {
 	// after the calibration end up to the data's as-of date) summed over the customers; zero when
 	// there is no holdout.
 	HoldoutPredicted float64
-	Model            *Model
+	HoldoutActual    int64            // repeat purchase days that happened in the holdout
+	Customers        int64            // scored
+	RepeatCustomers  int              // with at least one repeat purchase day: Gamma-Gamma's input
+	Excluded         int              // repeat customers without positive spend, left out of Gamma-Gamma
+	Distinct         int              // distinct (x, t_x, T) histories
+	SpendFallback    bool             // q ≤ 1: expected spend is the mean spend, not Gamma-Gamma's
+	Quadrants        map[string]int64 // customers per CLV quadrant
+	Model            *Model           // built from the fields above
 }
 
 // daysPerMonth is the mean length of a month, for the monthly CLV steps.
@@ -41,7 +47,7 @@ const clvBatch = 100_000
 // calibrationEnd, for comparison with what happened.
 func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd time.Time, holdoutDays int) (*CLVFit, error) {
 	cal := calibrationEnd.Format(time.DateOnly)
-	if _, err := warehouse.RunScript(ctx, conn, "mining/clv_summary.sql", map[string]any{"CalibrationEnd": cal}); err != nil {
+	if err := script(ctx, conn, "mining/clv_summary.sql", map[string]any{"CalibrationEnd": cal}); err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
 	fit := &CLVFit{}
@@ -106,7 +112,16 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 		}
 	}
 	fit.HoldoutPredicted = sc.holdout
-	if _, err := warehouse.RunScript(ctx, conn, "mining/clv_result.sql", map[string]any{
+	if holdoutDays > 0 {
+		q, err := render("mining/clv_holdout.sql", map[string]any{"CalibrationEnd": cal})
+		if err != nil {
+			return nil, fmt.Errorf("clv: %w", err)
+		}
+		if err := conn.QueryRowContext(ctx, q).Scan(&fit.HoldoutActual); err != nil {
+			return nil, fmt.Errorf("clv: holdout: %w", err)
+		}
+	}
+	if err := script(ctx, conn, "mining/clv_result.sql", map[string]any{
 		"CurrentQuantile": cfg.CurrentQuantile, "FutureQuantile": cfg.FutureQuantile,
 	}); err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
@@ -115,8 +130,10 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 	if err != nil {
 		return nil, fmt.Errorf("clv: %w", err)
 	}
+	fit.Customers, fit.RepeatCustomers, fit.Excluded, fit.Distinct = n, spends.Customers(), excluded, rfts.Distinct()
+	fit.SpendFallback, fit.Quadrants = sc.fallback, quadrants
 	bg, gg := fit.BGNBD, fit.GammaGamma
-	fit.Model = &Model{Method: "clv", Customers: n,
+	fit.Model = &Model{Method: "clv", Customers: fit.Customers,
 		Parameters: map[string]any{
 			"r": bg.R, "alpha": bg.Alpha, "a": bg.A, "b": bg.B, "p": gg.P, "q": gg.Q, "gamma": gg.Gamma,
 			"time_unit": cfg.TimeUnit, "calibration_end": cal, "horizon_months": cfg.HorizonMonths,
@@ -128,9 +145,9 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 			"bgnbd_loglik": fit.BGInfo.LogLik, "bgnbd_iterations": fit.BGInfo.Iterations, "bgnbd_status": fit.BGInfo.Status,
 			"gamma_gamma_loglik": fit.GGInfo.LogLik, "gamma_gamma_iterations": fit.GGInfo.Iterations,
 			"gamma_gamma_status": fit.GGInfo.Status,
-			"distinct_histories": rfts.Distinct(), "repeat_customers": spends.Customers(),
-			"excluded_from_gamma_gamma": excluded, "spend_fallback": sc.fallback,
-			"fit_seconds": fit.FitSeconds, "quadrants": quadrants,
+			"distinct_histories": fit.Distinct, "repeat_customers": fit.RepeatCustomers,
+			"excluded_from_gamma_gamma": fit.Excluded, "spend_fallback": fit.SpendFallback,
+			"fit_seconds": fit.FitSeconds, "quadrants": fit.Quadrants,
 		},
 	}
 	return fit, nil

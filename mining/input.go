@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 // Model is what a method records in scores.model_runs.
@@ -27,7 +25,7 @@ type Model struct {
 // PrepareWarehouse builds mining_tx from fact_sales: the purchases (orders with one of statuses)
 // up to the end of asOf.
 func PrepareWarehouse(ctx context.Context, conn *sql.Conn, asOf time.Time, statuses []string) error {
-	_, err := warehouse.RunScript(ctx, conn, "mining/transactions.sql", map[string]any{
+	err := script(ctx, conn, "mining/transactions.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses,
 	})
 	if err != nil {
@@ -40,7 +38,7 @@ func PrepareWarehouse(ctx context.Context, conn *sql.Conn, asOf time.Time, statu
 // a customer with the same ts are one purchase, and margin is amount × marginRate. It returns the
 // as-of date: asOf, or the day of the latest ts when asOf is zero.
 func PrepareQuery(ctx context.Context, conn *sql.Conn, query string, asOf time.Time, marginRate float64) (time.Time, error) {
-	query = strings.TrimRight(strings.TrimSpace(query), "; \n\t")
+	query = trimQuery(query)
 	if query == "" {
 		return asOf, fmt.Errorf("mining input: the query is empty")
 	}
@@ -54,7 +52,7 @@ func PrepareQuery(ctx context.Context, conn *sql.Conn, query string, asOf time.T
 		}
 		asOf = last.Time
 	}
-	_, err := warehouse.RunScript(ctx, conn, "mining/query_transactions.sql", map[string]any{
+	err := script(ctx, conn, "mining/query_transactions.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "Query": query, "MarginRate": strconv.FormatFloat(marginRate, 'g', -1, 64),
 	})
 	if err != nil {
@@ -81,4 +79,26 @@ func countBy(ctx context.Context, conn *sql.Conn, table, column string) (map[str
 		total += n
 	}
 	return out, total, rows.Err()
+}
+
+// trimQuery strips white space and trailing semicolons, so that a query can be embedded.
+func trimQuery(query string) string {
+	return strings.TrimRight(strings.TrimSpace(query), "; \n\t")
+}
+
+// Input names the temp table a `crmwh mine` query's rows go into for a method.
+type Input string
+
+// The inputs of the methods that take a query's rows as they are.
+const (
+	KMeansInput Input = "mining/kmeans_input.sql"
+	TreeInput   Input = "mining/tree_input.sql"
+)
+
+// PrepareInput runs query into the method's input table.
+func PrepareInput(ctx context.Context, conn *sql.Conn, in Input, query string) error {
+	if err := script(ctx, conn, string(in), map[string]any{"Query": trimQuery(query)}); err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	return nil
 }

@@ -84,7 +84,7 @@ func NewTreeEncoding(ctx context.Context, conn *sql.Conn, table, label string, i
 		}
 		q := warehouse.Ident(c.name)
 		textNumber := false
-		if !numericType(c.typ) {
+		if !(warehouse.IsNumeric(c.typ) || c.typ == "BOOLEAN") {
 			// Text that is all numbers or blanks is a number column (a CSV with blanks in it).
 			var bad, good int64
 			if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FILTER (WHERE trim(CAST(%[1]s AS VARCHAR)) <> '' AND TRY_CAST(%[1]s AS DOUBLE) IS NULL),
@@ -93,7 +93,7 @@ func NewTreeEncoding(ctx context.Context, conn *sql.Conn, table, label string, i
 			}
 			textNumber = bad == 0 && good > 0
 		}
-		if numericType(c.typ) || textNumber {
+		if (warehouse.IsNumeric(c.typ) || c.typ == "BOOLEAN") || textNumber {
 			col := TreeColumn{Name: c.name, Numeric: true, TextNumber: textNumber}
 			var med sql.NullFloat64
 			if err := conn.QueryRowContext(ctx, fmt.Sprintf("SELECT median(%s) FROM %s", col.expr(), table)).Scan(&med); err != nil {
@@ -155,14 +155,6 @@ func (c TreeColumn) expr() string {
 	return "CAST(" + warehouse.Ident(c.Name) + " AS DOUBLE)"
 }
 
-func numericType(typ string) bool {
-	switch {
-	case strings.HasPrefix(typ, "DECIMAL"), typ == "BOOLEAN":
-		return true
-	}
-	return slices.Contains([]string{"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-		"UINTEGER", "UBIGINT", "FLOAT", "DOUBLE"}, typ)
-}
 
 // Encode reads table in row order into features. With label set, it also returns each row's
 // label as text (NULL as ok=false).

@@ -7,51 +7,97 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
-	"github.com/crmwh/crmwh/warehouse"
 )
 
+// RFMResult is what RFM found; its Model is built from these fields.
+type RFMResult struct {
+	Customers           int64
+	Segments            map[string]int64 // customers per segment key
+	MeanR, MeanF, MeanM float64
+	Bins                int
+}
+
+// Model is the result's record for scores.model_runs.
+func (r *RFMResult) Model() *Model {
+	return &Model{Method: "rfm", Customers: r.Customers,
+		Parameters: map[string]any{"bins": r.Bins},
+		Metrics: map[string]any{"segments": r.Segments,
+			"mean_r_score": r.MeanR, "mean_f_score": r.MeanF, "mean_m_score": r.MeanM},
+	}
+}
+
 // RFM scores recency, frequency and monetary value into rfm_result.
-func RFM(ctx context.Context, conn *sql.Conn, cfg configs.RFM, asOf time.Time) (*Model, error) {
-	if _, err := warehouse.RunScript(ctx, conn, "mining/rfm.sql", map[string]any{
+func RFM(ctx context.Context, conn *sql.Conn, cfg configs.RFM, asOf time.Time) (*RFMResult, error) {
+	if err := script(ctx, conn, "mining/rfm.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "Bins": cfg.Bins,
 	}); err != nil {
 		return nil, fmt.Errorf("rfm: %w", err)
 	}
-	segments, n, err := countBy(ctx, conn, "rfm_result", "rfm_segment")
+	segments, n, err := countBy(ctx, conn, Result("rfm"), "rfm_segment")
 	if err != nil {
 		return nil, fmt.Errorf("rfm: %w", err)
 	}
 	var meanR, meanF, meanM sql.NullFloat64
-	if err := conn.QueryRowContext(ctx, "SELECT avg(r_score), avg(f_score), avg(m_score) FROM rfm_result").Scan(&meanR, &meanF, &meanM); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT avg(r_score), avg(f_score), avg(m_score) FROM "+Result("rfm")).Scan(&meanR, &meanF, &meanM); err != nil {
 		return nil, fmt.Errorf("rfm: %w", err)
 	}
-	return &Model{Method: "rfm", Customers: n,
-		Parameters: map[string]any{"bins": cfg.Bins},
-		Metrics: map[string]any{"segments": segments,
-			"mean_r_score": meanR.Float64, "mean_f_score": meanF.Float64, "mean_m_score": meanM.Float64},
-	}, nil
+	return &RFMResult{Customers: n, Segments: segments, MeanR: meanR.Float64, MeanF: meanF.Float64,
+		MeanM: meanM.Float64, Bins: cfg.Bins}, nil
+}
+
+// ABCResult is what ABC found; its Model is built from these fields.
+type ABCResult struct {
+	Customers      int64
+	A, B, C        int64
+	AShare, BShare float64
+}
+
+// Model is the result's record for scores.model_runs.
+func (r *ABCResult) Model() *Model {
+	return &Model{Method: "abc", Customers: r.Customers,
+		Parameters: map[string]any{"a_share": r.AShare, "b_share": r.BShare},
+		Metrics:    map[string]any{"classes": map[string]int64{"A": r.A, "B": r.B, "C": r.C}},
+	}
 }
 
 // ABC sorts customers into Pareto classes into abc_result.
-func ABC(ctx context.Context, conn *sql.Conn, cfg configs.ABC) (*Model, error) {
-	if _, err := warehouse.RunScript(ctx, conn, "mining/abc.sql", map[string]any{
+func ABC(ctx context.Context, conn *sql.Conn, cfg configs.ABC) (*ABCResult, error) {
+	if err := script(ctx, conn, "mining/abc.sql", map[string]any{
 		"AShare": cfg.AShare, "BShare": cfg.BShare,
 	}); err != nil {
 		return nil, fmt.Errorf("abc: %w", err)
 	}
-	classes, n, err := countBy(ctx, conn, "abc_result", "abc_class")
+	classes, n, err := countBy(ctx, conn, Result("abc"), "abc_class")
 	if err != nil {
 		return nil, fmt.Errorf("abc: %w", err)
 	}
-	return &Model{Method: "abc", Customers: n,
-		Parameters: map[string]any{"a_share": cfg.AShare, "b_share": cfg.BShare},
-		Metrics:    map[string]any{"classes": classes},
-	}, nil
+	return &ABCResult{Customers: n, A: classes["A"], B: classes["B"], C: classes["C"],
+		AShare: cfg.AShare, BShare: cfg.BShare}, nil
+}
+
+// LifecycleResult is what Lifecycle found; its Model is built from these fields.
+type LifecycleResult struct {
+	Customers       int64
+	Stages          map[string]int64
+	DeclineWarnings int64
+	Config          configs.Lifecycle
+}
+
+// Model is the result's record for scores.model_runs.
+func (r *LifecycleResult) Model() *Model {
+	c := r.Config
+	return &Model{Method: "lifecycle", Customers: r.Customers,
+		Parameters: map[string]any{"recent_days": c.RecentDays, "baseline_days": c.BaselineDays,
+			"acquisition_days": c.AcquisitionDays, "maturity_days": c.MaturityDays,
+			"termination_days": c.TerminationDays, "growth_rise": c.GrowthRise, "decline_drop": c.DeclineDrop,
+			"warning_drop": c.WarningDrop, "warning_min_orders": c.WarningMinOrders},
+		Metrics: map[string]any{"stages": r.Stages, "decline_warnings": r.DeclineWarnings},
+	}
 }
 
 // Lifecycle assigns lifecycle stages and decline warnings into lifecycle_result.
-func Lifecycle(ctx context.Context, conn *sql.Conn, cfg configs.Lifecycle, asOf time.Time) (*Model, error) {
-	if _, err := warehouse.RunScript(ctx, conn, "mining/lifecycle.sql", map[string]any{
+func Lifecycle(ctx context.Context, conn *sql.Conn, cfg configs.Lifecycle, asOf time.Time) (*LifecycleResult, error) {
+	if err := script(ctx, conn, "mining/lifecycle.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "RecentDays": cfg.RecentDays, "BaselineDays": cfg.BaselineDays,
 		"AcquisitionDays": cfg.AcquisitionDays, "MaturityDays": cfg.MaturityDays, "TerminationDays": cfg.TerminationDays,
 		"GrowthRise": cfg.GrowthRise, "DeclineDrop": cfg.DeclineDrop, "WarningDrop": cfg.WarningDrop,
@@ -59,19 +105,13 @@ func Lifecycle(ctx context.Context, conn *sql.Conn, cfg configs.Lifecycle, asOf 
 	}); err != nil {
 		return nil, fmt.Errorf("lifecycle: %w", err)
 	}
-	stages, n, err := countBy(ctx, conn, "lifecycle_result", "lifecycle_stage")
+	stages, n, err := countBy(ctx, conn, Result("lifecycle"), "lifecycle_stage")
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: %w", err)
 	}
-	warnings, _, err := countBy(ctx, conn, "lifecycle_result", "decline_warning")
+	warnings, _, err := countBy(ctx, conn, Result("lifecycle"), "decline_warning")
 	if err != nil {
 		return nil, fmt.Errorf("lifecycle: %w", err)
 	}
-	return &Model{Method: "lifecycle", Customers: n,
-		Parameters: map[string]any{"recent_days": cfg.RecentDays, "baseline_days": cfg.BaselineDays,
-			"acquisition_days": cfg.AcquisitionDays, "maturity_days": cfg.MaturityDays,
-			"termination_days": cfg.TerminationDays, "growth_rise": cfg.GrowthRise, "decline_drop": cfg.DeclineDrop,
-			"warning_drop": cfg.WarningDrop, "warning_min_orders": cfg.WarningMinOrders},
-		Metrics: map[string]any{"stages": stages, "decline_warnings": warnings["true"]},
-	}, nil
+	return &LifecycleResult{Customers: n, Stages: stages, DeclineWarnings: warnings["true"], Config: cfg}, nil
 }

@@ -138,7 +138,7 @@ func TestABCByHand(t *testing.T) {
 			t.Errorf("%s: class %q, want %q", id, got[id], c)
 		}
 	}
-	if c := m.Metrics["classes"].(map[string]int64); c["A"] != 2 || c["B"] != 1 || c["C"] != 3 {
+	if c := m.Model().Metrics["classes"].(map[string]int64); c["A"] != 2 || c["B"] != 1 || c["C"] != 3 {
 		t.Errorf("class counts %v", c)
 	}
 }

@@ -104,7 +104,7 @@ func retryLocked(ctx context.Context, fn func() error) error {
 
 // locked reports whether err is DuckDB refusing a file another process holds.
 func locked(err error) bool {
-	return errors.Is(err, warehouse.ErrLocked) || strings.Contains(err.Error(), "Could not set lock")
+	return warehouse.IsLocked(err)
 }
 
 func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {

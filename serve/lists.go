@@ -147,13 +147,13 @@ type Summary struct {
 }
 
 // Summarize counts the customers a selection matches, by RFM segment.
-func Summarize(ctx context.Context, db Querier, sel Selection) (Summary, error) {
+func Summarize(ctx context.Context, db warehouse.Querier, sel Selection) (Summary, error) {
 	var sum Summary
 	preds, args, err := sel.where()
 	if err != nil {
 		return sum, err
 	}
-	err = forEachRow(ctx, db, "serve/list_summary.sql", map[string]any{"Where": preds}, args, func(rows *sql.Rows) error {
+	err = warehouse.ForEachRow(ctx, db, "serve/list_summary.sql", map[string]any{"Where": preds}, args, func(rows *sql.Rows) error {
 		var s SegmentCount
 		if err := rows.Scan(&s.Segment, &s.Customers, &s.Consenting, &s.CLV); err != nil {
 			return err
@@ -174,9 +174,9 @@ type Option struct {
 }
 
 // Options lists the values of every filter in the snapshot.
-func Options(ctx context.Context, db Querier) (map[string][]Option, error) {
+func Options(ctx context.Context, db warehouse.Querier) (map[string][]Option, error) {
 	out := map[string][]Option{"decline_warning": {{Value: "true", Label: "declining"}, {Value: "false", Label: "not declining"}}}
-	err := forEachRow(ctx, db, "serve/list_options.sql", nil, nil, func(rows *sql.Rows) error {
+	err := warehouse.ForEachRow(ctx, db, "serve/list_options.sql", nil, nil, func(rows *sql.Rows) error {
 		var f string
 		var o Option
 		if err := rows.Scan(&f, &o.Value, &o.Label, &o.Customers); err != nil {
@@ -198,9 +198,34 @@ func ListQuery(sel Selection) (string, []any, error) {
 	return q, args, err
 }
 
+// WriteParquet writes the list to the Parquet file out (zstd), through a temporary table of the
+// list on one connection, and returns its rows.
+func WriteParquet(ctx context.Context, db *sql.DB, sel Selection, out string) (int64, error) {
+	q, args, err := ListQuery(sel)
+	if err != nil {
+		return 0, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE export_list AS "+q, args...); err != nil {
+		return 0, fmt.Errorf("list: %w", err)
+	}
+	var n int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM export_list").Scan(&n); err != nil {
+		return 0, fmt.Errorf("list: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "COPY export_list TO "+warehouse.Quote(out)+" (FORMAT parquet, COMPRESSION zstd)"); err != nil {
+		return 0, fmt.Errorf("write %s: %w", out, err)
+	}
+	return n, nil
+}
+
 // WriteList writes the list in format csv or xlsx to w, streaming the rows, and returns how
 // many it wrote. Memory stays bounded either way (excelize's stream writer spills to disk).
-func WriteList(ctx context.Context, db Querier, sel Selection, format string, w io.Writer) (int64, error) {
+func WriteList(ctx context.Context, db warehouse.Querier, sel Selection, format string, w io.Writer) (int64, error) {
 	q, args, err := ListQuery(sel)
 	if err != nil {
 		return 0, err

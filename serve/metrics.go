@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // Metrics are the server's Prometheus metrics: its own counters, and at every scrape the run
@@ -137,7 +139,7 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	db := snap.DB(ReaderClear)
-	err = forEachRow(ctx, db, "serve/job_counts.sql", nil, nil, func(rows *sql.Rows) error {
+	err = warehouse.ForEachRow(ctx, db, "serve/job_counts.sql", nil, nil, func(rows *sql.Rows) error {
 		var job, status string
 		var n int64
 		if err := rows.Scan(&job, &status, &n); err != nil {
@@ -149,7 +151,7 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descRuns, err)
 	}
-	err = forEachRow(ctx, db, "serve/job_last.sql", nil, nil, func(rows *sql.Rows) error {
+	err = warehouse.ForEachRow(ctx, db, "serve/job_last.sql", nil, nil, func(rows *sql.Rows) error {
 		var job string
 		var secs float64
 		var n int64

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
+
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 //go:embed web
@@ -227,13 +229,13 @@ func (w *Web) kpis(ctx context.Context, snap *Snapshot) (kpis, error) {
 	db := snap.DB(ReaderClear)
 	k := kpis{RunID: snap.Manifest.RunID, AsOf: snap.Manifest.AsOf, RunState: "succeeded",
 		Published: snap.Manifest.Published.Local().Format("2006-01-02 15:04 MST")}
-	err := forEachRow(ctx, db, "serve/dashboard.sql", map[string]int{"HorizonDays": w.HorizonDays}, nil, func(rows *sql.Rows) error {
+	err := warehouse.ForEachRow(ctx, db, "serve/dashboard.sql", map[string]int{"HorizonDays": w.HorizonDays}, nil, func(rows *sql.Rows) error {
 		return rows.Scan(&k.Customers, &k.Buyers, &k.Active, &k.ChurnRate, &k.RepeatRate, &k.Satisfaction, &k.Revenue)
 	})
 	if err != nil {
 		return k, err
 	}
-	err = forEachRow(ctx, db, "serve/revenue_by_segment.sql", nil, nil, func(rows *sql.Rows) error {
+	err = warehouse.ForEachRow(ctx, db, "serve/revenue_by_segment.sql", nil, nil, func(rows *sql.Rows) error {
 		var b bar
 		var customers int64
 		if err := rows.Scan(&b.Label, &customers, &b.Value); err != nil {
@@ -247,7 +249,7 @@ func (w *Web) kpis(ctx context.Context, snap *Snapshot) (kpis, error) {
 		return k, err
 	}
 	// Customers by lifecycle stage and by churn risk, one query for both charts.
-	err = forEachRow(ctx, db, "serve/customers_by_stage.sql", nil, nil, func(rows *sql.Rows) error {
+	err = warehouse.ForEachRow(ctx, db, "serve/customers_by_stage.sql", nil, nil, func(rows *sql.Rows) error {
 		var chart string
 		var b bar
 		var customers int64
@@ -266,7 +268,7 @@ func (w *Web) kpis(ctx context.Context, snap *Snapshot) (kpis, error) {
 		return k, err
 	}
 	k.Segments, k.Stages, k.Churn = layoutBars(k.Segments), layoutBars(k.Stages), layoutBars(k.Churn)
-	err = forEachRow(ctx, db, "serve/last_run.sql", nil, []any{snap.Manifest.RunID}, func(rows *sql.Rows) error {
+	err = warehouse.ForEachRow(ctx, db, "serve/last_run.sql", nil, []any{snap.Manifest.RunID}, func(rows *sql.Rows) error {
 		var j jobStatus
 		var start time.Time
 		var end *time.Time
@@ -455,7 +457,8 @@ func (w *Web) fail(rw http.ResponseWriter, err error) {
 		return // the client went away
 	}
 	w.logger().Error("web request failed", "err", err)
-	http.Error(rw, err.Error(), http.StatusInternalServerError)
+	// The details stay in the log: they may name files and queries the user has no business seeing.
+	http.Error(rw, "Something went wrong on our side; it has been logged. Please try again.", http.StatusInternalServerError)
 }
 
 func (w *Web) logger() *slog.Logger {

@@ -82,10 +82,16 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 // ErrLocked is wrapped by Open's error when another process has the file open for writing.
 var ErrLocked = errors.New("another process has it open for writing (a crmwh run in progress?); try again when it has finished")
 
-// openError explains the common case of a lock held by another process, which DuckDB reports
-// in its own words.
+// IsLocked reports whether err is DuckDB refusing a file another process holds (wrapped in
+// ErrLocked by Open, or DuckDB's own error from a direct open). It is the one place that knows
+// DuckDB's wording: its open errors carry no type to match.
+func IsLocked(err error) bool {
+	return err != nil && (errors.Is(err, ErrLocked) || strings.Contains(err.Error(), "Could not set lock"))
+}
+
+// openError explains the common case of a lock held by another process.
 func openError(path string, err error) error {
-	if strings.Contains(err.Error(), "Could not set lock") {
+	if IsLocked(err) {
 		return fmt.Errorf("open warehouse %s: %w: %w", path, ErrLocked, err)
 	}
 	return fmt.Errorf("open warehouse %s: %w", path, err)

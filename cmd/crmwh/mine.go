@@ -79,7 +79,7 @@ func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, prepare func(ctx con
 		}
 	}
 	if f.out != "" {
-		if err := checkOut(f.out); err != nil {
+		if err := mining.CheckOut(f.out); err != nil {
 			return nil, err
 		}
 	}
@@ -105,13 +105,16 @@ func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, prepare func(ctx con
 	return s, nil
 }
 
-// rows prepares a query's rows as the input table of the script.
-func rows(script string) func(ctx context.Context, s *session, query string, _ time.Time) error {
+// input prepares a query's rows as a method's input table.
+func input(in mining.Input) func(ctx context.Context, s *session, query string, _ time.Time) error {
 	return func(ctx context.Context, s *session, query string, _ time.Time) error {
-		query = strings.TrimRight(strings.TrimSpace(query), "; \n\t")
-		_, err := warehouse.RunScript(ctx, s.conn, script, map[string]string{"Query": query})
-		return err
+		return mining.PrepareInput(ctx, s.conn, in, query)
 	}
+}
+
+// baskets prepares a query's (basket_id, item) rows as the association input.
+func baskets(ctx context.Context, s *session, query string, _ time.Time) error {
+	return mining.PrepareQueryBaskets(ctx, s.conn, query)
 }
 
 // transactions prepares the value methods' input: (customer_id, ts, amount) rows.
@@ -123,46 +126,16 @@ func transactions(marginRate float64) func(ctx context.Context, s *session, quer
 	}
 }
 
-// checkOut refuses output tables that would overwrite the warehouse's own.
-func checkOut(name string) error {
-	schema, table, ok := strings.Cut(strings.ToLower(name), ".")
-	if !ok {
-		schema, table = "main", schema
-	}
-	if table == "" || strings.Contains(table, ".") {
-		return fmt.Errorf("--out %q: name a table as TABLE or SCHEMA.TABLE", name)
-	}
-	if slices.Contains([]string{"ops", "scores", "mining"}, schema) {
-		return fmt.Errorf("--out %q: schema %s belongs to crmwh; write to main or a schema of your own", name, schema)
-	}
-	for _, t := range warehouse.StarTables {
-		if schema == "main" && table == t.Name {
-			return fmt.Errorf("--out %q: that is a table of the star schema", name)
-		}
-	}
-	return nil
-}
-
-// writeOut saves a method's result (the rows of sel, called what) as the --out table, if one
-// was asked for, and says so.
-func (s *session) writeOut(ctx context.Context, w io.Writer, out, sel, what string) error {
+// writeOut saves a method's per-row result as the --out table, if one was asked for, and says so.
+func (s *session) writeOut(ctx context.Context, w io.Writer, out string, what mining.Output, noun string) error {
 	if out == "" {
 		return nil
 	}
-	schema, table, ok := strings.Cut(out, ".")
-	data := map[string]string{"Table": warehouse.Ident(out), "Select": sel}
-	if ok {
-		data["Schema"] = warehouse.Ident(schema)
-		data["Table"] = warehouse.Ident(schema) + "." + warehouse.Ident(table)
+	n, err := mining.WriteOut(ctx, s.conn, out, what)
+	if err != nil {
+		return err
 	}
-	if _, err := warehouse.RunScript(ctx, s.conn, "mining/out.sql", data); err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	var n int64
-	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+data["Table"]).Scan(&n); err != nil {
-		return fmt.Errorf("--out %s: %w", out, err)
-	}
-	fmt.Fprintf(w, "Wrote %s %s to %s.\n", num(n), what, out)
+	fmt.Fprintf(w, "Wrote %s %s to %s.\n", num(n), noun, out)
 	return nil
 }
 
@@ -207,14 +180,13 @@ func newMineRFM(g *globals) *cobra.Command {
 			if err := printQuery(ctx, s.conn, w, "mining/rfm_report.sql", map[string]string{"Language": cfg.Language}); err != nil {
 				return err
 			}
-			classes := abc.Metrics["classes"].(map[string]int64)
 			fmt.Fprintf(w, "\nABC: A %s, B %s, C %s customers (A makes the first %.0f%% of revenue, B the next %.0f%%)\n",
-				num(classes["A"]), num(classes["B"]), num(classes["C"]), cfg.ABC.AShare*100, cfg.ABC.BShare*100)
-			if err := s.writeOut(ctx, w, f.out, "SELECT * FROM rfm_result JOIN abc_result USING (customer_id) ORDER BY customer_id", "rows"); err != nil {
+				num(abc.A), num(abc.B), num(abc.C), cfg.ABC.AShare*100, cfg.ABC.BShare*100)
+			if err := s.writeOut(ctx, w, f.out, mining.OutRFM, "rows"); err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "\ncustomers=%d\nas_of=%s\nsegments=%d\nabc_a=%d\nabc_b=%d\nabc_c=%d\n", rfm.Customers,
-				s.asOf.Format(time.DateOnly), len(rfm.Metrics["segments"].(map[string]int64)), classes["A"], classes["B"], classes["C"])
+				s.asOf.Format(time.DateOnly), len(rfm.Segments), abc.A, abc.B, abc.C)
 			return nil
 		},
 	}
@@ -292,39 +264,32 @@ what happened.`,
 }
 
 func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg configs.CLV, fit *mining.CLVFit, cal time.Time, holdoutDays int) error {
-	bg, gg, m := fit.BGNBD, fit.GammaGamma, fit.Model
+	bg, gg := fit.BGNBD, fit.GammaGamma
 	fmt.Fprintf(w, "BG/NBD on %s customers, %s of them with repeat purchases; purchases up to %s, time unit %s\n",
-		num(m.Customers), num(int64(m.Metrics["repeat_customers"].(int))), cal.Format(time.DateOnly), cfg.TimeUnit)
+		num(fit.Customers), num(int64(fit.RepeatCustomers)), cal.Format(time.DateOnly), cfg.TimeUnit)
 	fmt.Fprintf(w, "  r %.6g  alpha %.6g  a %.6g  b %.6g  log-likelihood %.6f (%d iterations, %s)\n",
 		bg.R, bg.Alpha, bg.A, bg.B, fit.BGInfo.LogLik, fit.BGInfo.Iterations, fit.BGInfo.Status)
 	fmt.Fprintf(w, "Gamma-Gamma on the repeat customers' mean spend per repeat purchase day\n")
 	fmt.Fprintf(w, "  p %.6g  q %.6g  gamma %.6g  log-likelihood %.6f (%d iterations, %s)\n",
 		gg.P, gg.Q, gg.Gamma, fit.GGInfo.LogLik, fit.GGInfo.Iterations, fit.GGInfo.Status)
-	if n := m.Metrics["excluded_from_gamma_gamma"].(int); n > 0 {
+	if n := fit.Excluded; n > 0 {
 		fmt.Fprintf(w, "  %s repeat customers without positive spend were left out of Gamma-Gamma\n", num(int64(n)))
 	}
 	fmt.Fprintf(w, "CLV over %d months, discounted %.2f%% a month, margin %.4g of revenue\n",
 		cfg.HorizonMonths, cfg.MonthlyDiscountRate*100, fit.MarginRate)
-	quadrants := m.Metrics["quadrants"].(map[string]int64)
+	quadrants := fit.Quadrants
 	fmt.Fprintf(w, "  quadrants: vip %s, grow %s, maintain %s, abandon %s\n",
 		num(quadrants["vip"]), num(quadrants["grow"]), num(quadrants["maintain"]), num(quadrants["abandon"]))
-	var actual int64
+	actual := fit.HoldoutActual
 	if holdoutDays > 0 {
-		q, err := warehouse.Render("mining/clv_holdout.sql", map[string]string{"CalibrationEnd": cal.Format(time.DateOnly)})
-		if err != nil {
-			return err
-		}
-		if err := s.conn.QueryRowContext(ctx, q).Scan(&actual); err != nil {
-			return fmt.Errorf("clv holdout: %w", err)
-		}
 		fmt.Fprintf(w, "Holdout %s to %s (%d days): %s repeat purchase days happened, %.1f predicted\n",
 			cal.AddDate(0, 0, 1).Format(time.DateOnly), s.asOf.Format(time.DateOnly), holdoutDays, num(actual), fit.HoldoutPredicted)
 	}
-	if err := s.writeOut(ctx, w, f.out, "SELECT * FROM clv_result ORDER BY customer_id", "rows"); err != nil {
+	if err := s.writeOut(ctx, w, f.out, mining.OutCLV, "rows"); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nr=%.6g\nalpha=%.6g\na=%.6g\nb=%.6g\np=%.6g\nq=%.6g\ngamma=%.6g\nloglik=%.6f\ngamma_gamma_loglik=%.6f\ncustomers=%d\nfit_seconds=%.3f\n",
-		bg.R, bg.Alpha, bg.A, bg.B, gg.P, gg.Q, gg.Gamma, fit.BGInfo.LogLik, fit.GGInfo.LogLik, m.Customers, fit.FitSeconds)
+		bg.R, bg.Alpha, bg.A, bg.B, gg.P, gg.Q, gg.Gamma, fit.BGInfo.LogLik, fit.GGInfo.LogLik, fit.Customers, fit.FitSeconds)
 	if holdoutDays > 0 {
 		fmt.Fprintf(w, "holdout_actual=%d\nholdout_predicted=%.1f\n", actual, fit.HoldoutPredicted)
 	}
@@ -361,26 +326,23 @@ cluster_label, in the query's order.`,
 			if k < 0 || k == 1 {
 				return fmt.Errorf("--k must be at least 2 (or 0 to choose by silhouette)")
 			}
-			s, err := f.open(cmd, env, rows("mining/kmeans_input.sql"))
+			s, err := f.open(cmd, env, input(mining.KMeansInput))
 			if err != nil {
 				return err
 			}
 			defer s.close()
 			ctx := cmd.Context()
 			if len(features) == 0 {
-				if features, err = numericColumns(ctx, s.conn, "kmeans_input"); err != nil {
+				if features, err = mining.NumericColumns(ctx, s.conn, mining.Temp.KMeansInput); err != nil {
 					return err
 				}
 				if len(features) == 0 {
 					return errors.New("the query returns no numeric column to cluster on (or name them with --features)")
 				}
 			}
-			fit, err := mining.Cluster(ctx, s.conn, mining.ClusterSpec{
-				Input: "kmeans_input", Features: features, LogFeatures: logFeatures, Standardize: standardize,
-				K: k, KMin: c.KMin, KMax: c.KMax, SilhouetteSample: c.SilhouetteSample, NInit: c.NInit,
-				MaxIter: c.MaxIter, Tol: c.Tol, Seed: c.Seed, LabelThreshold: c.LabelThreshold,
-				Language: env.Config.Mining.Language,
-			})
+			spec := mining.ClusterSpecFor(c, env.Config.Mining.Language, mining.Temp.KMeansInput)
+			spec.Features, spec.LogFeatures, spec.Standardize, spec.K = features, logFeatures, standardize, k
+			fit, err := mining.Cluster(ctx, s.conn, spec)
 			if err != nil {
 				return err
 			}
@@ -395,26 +357,6 @@ cluster_label, in the query's order.`,
 	cmd.Flags().BoolVar(&standardize, "standardize", false, "z-score every feature")
 	_ = cmd.Flags().MarkHidden("as-of") // no dates in k-means
 	return cmd
-}
-
-// numericColumns lists a table's numeric columns in order.
-func numericColumns(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+table+")")
-	if err != nil {
-		return nil, fmt.Errorf("describe the query: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var name, typ string
-		if err := rows.Scan(&name, &typ); err != nil {
-			return nil, err
-		}
-		if isNumeric(typ) {
-			out = append(out, name)
-		}
-	}
-	return out, rows.Err()
 }
 
 func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *mining.ClusterFit, features []string, standardize bool) error {
@@ -452,7 +394,7 @@ func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit
 	if err := printQuery(ctx, s.conn, w, "mining/kmeans_report.sql", map[string]any{"Features": features}); err != nil {
 		return err
 	}
-	if err := s.writeOut(ctx, w, f.out, "SELECT * EXCLUDE (input_row) FROM cluster_assigned ORDER BY input_row", "rows"); err != nil {
+	if err := s.writeOut(ctx, w, f.out, mining.OutKMeans, "rows"); err != nil {
 		return err
 	}
 	sizes := make([]string, len(r.Sizes))
@@ -499,13 +441,13 @@ left out. --out writes the query's rows with the predicted probability, class an
 			if !(testFraction > 0 && testFraction < 1) {
 				return fmt.Errorf("--test-fraction must be between 0 and 1")
 			}
-			s, err := f.open(cmd, env, rows("mining/tree_input.sql"))
+			s, err := f.open(cmd, env, input(mining.TreeInput))
 			if err != nil {
 				return err
 			}
 			defer s.close()
 			ctx := cmd.Context()
-			spec := mining.TreeSpec{Table: "tree_input", Label: label, Include: features, Exclude: exclude, MaxCategories: 32,
+			spec := mining.TreeSpec{Table: mining.Temp.TreeInput, Label: label, Include: features, Exclude: exclude, MaxCategories: 32,
 				Options: cart.Options{Criterion: criterion, MaxDepth: depth, MinLeaf: minLeaf}, Engine: engine,
 				TestFraction: testFraction, Seed: seed, Threshold: threshold}
 			fit, err := mining.TrainTree(ctx, s.conn, spec)
@@ -548,11 +490,10 @@ func printTree(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *
 		m.AUC, m.Accuracy, m.Threshold, m.Precision, m.Recall, m.F1, m.LiftTopDecile)
 	fmt.Fprintf(w, "Confusion matrix: %d true positives, %d false positives, %d true negatives, %d false negatives\n", m.TP, m.FP, m.TN, m.FN)
 	if f.out != "" {
-		if _, err := fit.Score(ctx, s.conn, "tree_input", nil); err != nil {
+		if _, err := fit.Score(ctx, s.conn, mining.Temp.TreeInput, nil); err != nil {
 			return err
 		}
-		if err := s.writeOut(ctx, w, f.out, `SELECT i.* EXCLUDE (input_row), t.probability, t.predicted, t.reason AS path
-			FROM (SELECT rowid AS input_row, * FROM tree_input) AS i JOIN tree_scores AS t USING (input_row) ORDER BY input_row`, "rows"); err != nil {
+		if err := s.writeOut(ctx, w, f.out, mining.OutTree, "rows"); err != nil {
 			return err
 		}
 	}
@@ -587,29 +528,17 @@ rules by lift; --out writes them all.`,
 			if spec.MinConfidence < 0 || spec.MinConfidence > 1 {
 				return errors.New("--min-confidence must be from 0 to 1")
 			}
-			s, err := f.open(cmd, env, rows("mining/rules_input.sql"))
+			s, err := f.open(cmd, env, baskets)
 			if err != nil {
 				return err
 			}
 			defer s.close()
 			ctx := cmd.Context()
-			var items int
-			if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM assoc_items").Scan(&items); err != nil {
-				return err
-			}
-			if items == 0 {
-				return errors.New("the query returned no (basket_id, item) rows")
-			}
-			fit, err := mining.MineBaskets(ctx, s.conn, "assoc_baskets", items, spec)
+			fit, err := mining.Associate(ctx, s.conn, spec, nil, time.Time{})
 			if err != nil {
 				return err
 			}
-			if err := fit.WriteRules(ctx, s.conn); err != nil {
-				return err
-			}
-			if _, err := warehouse.RunScript(ctx, s.conn, "mining/assoc_result.sql", map[string]any{"Recommend": false}); err != nil {
-				return err
-			}
+			items := fit.Items
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "FP-growth on %s baskets of %s items: %s itemsets in at least %s baskets (support %g), %s rules\n\n",
 				num(fit.Baskets), num(int64(items)), num(int64(fit.Sets.Len())), num(fit.MinCount), spec.MinSupport, num(int64(len(fit.Rules))))
@@ -618,7 +547,7 @@ rules by lift; --out writes them all.`,
 					return err
 				}
 			}
-			if err := s.writeOut(ctx, w, f.out, "SELECT * FROM association_rules_result ORDER BY rule_id", "rules"); err != nil {
+			if err := s.writeOut(ctx, w, f.out, mining.OutRules, "rules"); err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "\nbaskets=%d\nitems=%d\nitemsets=%d\nrules=%d\nfit_seconds=%.3f\n", fit.Baskets, items, fit.Sets.Len(), len(fit.Rules), fit.FitSeconds)

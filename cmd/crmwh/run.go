@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -249,42 +251,21 @@ func printDemoSummary(cmd *cobra.Command, env *jobs.Env, elapsed time.Duration) 
 		return err
 	}
 	var customers, lines, vip, warnings int64
-	if err := db.QueryRowContext(cmd.Context(), `SELECT (SELECT count(DISTINCT customer_id) FROM dim_customer WHERE customer_id <> ''),
-		(SELECT count(*) FROM fact_sales),
-		(SELECT count(*) FILTER (WHERE clv_quadrant = 'vip') FROM scores.customer_scores),
-		(SELECT count(*) FILTER (WHERE decline_warning) FROM scores.customer_scores)`).Scan(&customers, &lines, &vip, &warnings); err != nil {
+	err = warehouse.ForEachRow(cmd.Context(), db, "demo/headline.sql", nil, nil, func(rows *sql.Rows) error {
+		return rows.Scan(&customers, &lines, &vip, &warnings)
+	})
+	if err != nil {
 		return fmt.Errorf("demo summary: %w", err)
 	}
-	fmt.Fprintf(out, `
-Finished in %.1f s.
-  warehouse        %s
-  landing zone     %s
-  Parquet copy     %s
-  demo exports     %s
-
-Try:
-  go run ./cmd/crmwh sql "SELECT c.region, count(DISTINCT f.order_id) AS orders, sum(f.net_amount) AS revenue FROM fact_sales f JOIN dim_customer c USING (customer_key) WHERE f.order_status = 'completed' GROUP BY ALL ORDER BY revenue DESC"
-  go run ./cmd/crmwh sql "SELECT month, sum(revenue) AS revenue, count(*) FILTER (WHERE is_active) AS active_customers FROM fact_customer_month GROUP BY month ORDER BY month DESC LIMIT 12"
-  go run ./cmd/crmwh sql "SELECT customer_id, round(clv) AS clv, round(churn_probability, 2) AS churn, churn_reason FROM scores.customer_scores WHERE clv_quadrant = 'vip' AND churn_risk = 'high' ORDER BY clv DESC LIMIT 10"
-  go run ./cmd/crmwh sql "SELECT rule, samples, round(positive_share, 3) AS churned FROM scores.churn_tree ORDER BY node_id"
-  go run ./cmd/crmwh sql "SELECT antecedent_labels, consequent_labels, round(confidence, 3) AS confidence, round(lift, 1) AS lift FROM scores.association_rules ORDER BY rule_id LIMIT 10"
-  go run ./cmd/crmwh schema scores.customer_scores
-  go run ./cmd/crmwh export vip-churn-risk --out vips.xlsx
-
-Serve it (psql -h 127.0.0.1 -p 5433 -U ann crmwh; http://127.0.0.1:8080/ as mia):
-  echo 'analyst-secret' | go run ./cmd/crmwh user add ann --role analyst --password-stdin
-  echo 'marketing-secret' | go run ./cmd/crmwh user add mia --role marketing --password-stdin
-  go run ./cmd/crmwh serve
-
-customers=%d
-order_lines=%d
-vip_customers=%d
-decline_warnings=%d
-seconds=%.2f
-`, elapsed.Seconds(), env.WarehousePath(), filepath.Join(env.LakeDir(), "raw"), filepath.Join(env.LakeDir(), "warehouse"),
+	fmt.Fprintf(out, demoFooter, elapsed.Seconds(), env.WarehousePath(), filepath.Join(env.LakeDir(), "raw"), filepath.Join(env.LakeDir(), "warehouse"),
 		filepath.Join(env.DataDir, "demo"), customers, lines, vip, warnings, elapsed.Seconds())
 	return nil
 }
+
+// demoFooter ends the demo's summary: where the files are, queries to try and the key figures.
+//
+//go:embed demo_footer.txt
+var demoFooter string
 
 func printTableCounts(ctx context.Context, db *warehouse.DB, w io.Writer) error {
 	q, err := warehouse.Render("demo/table_counts.sql", nil)
@@ -309,16 +290,21 @@ func printTableCounts(ctx context.Context, db *warehouse.DB, w io.Writer) error 
 		return err
 	}
 	t := &table{header: []string{"table", "rows"}, numeric: []bool{false, true}}
-	for _, n := range names {
+	err = warehouse.ForEachRow(ctx, db, "demo/count_tables.sql", map[string]any{"Tables": names}, nil, func(rows *sql.Rows) error {
+		var i int
 		var c int64
-		name := n[1]
-		if n[0] != "main" {
-			name = n[0] + "." + n[1]
+		if err := rows.Scan(&i, &c); err != nil {
+			return err
 		}
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+warehouse.Ident(n[0])+"."+warehouse.Ident(n[1])).Scan(&c); err != nil {
-			return fmt.Errorf("count %s: %w", name, err)
+		name := names[i][1]
+		if names[i][0] != "main" {
+			name = names[i][0] + "." + names[i][1]
 		}
 		t.add(name, num(c))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("count tables: %w", err)
 	}
 	t.print(w)
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmwh/crmwh/jobs"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 func newRuns(g *globals) *cobra.Command {
@@ -38,17 +40,17 @@ func newRuns(g *globals) *cobra.Command {
 				return printQuery(cmd.Context(), db, w, "ops/runs.sql", map[string]int{"Limit": limit})
 			}
 			var n int
-			if err := db.QueryRowContext(cmd.Context(), "SELECT count(*) FROM ops.job_runs WHERE run_id = ?", args[0]).Scan(&n); err != nil {
+			var asOf sql.NullTime
+			err = warehouse.ForEachRow(cmd.Context(), db, "ops/run_as_of.sql", nil, []any{args[0]}, func(rows *sql.Rows) error {
+				return rows.Scan(&asOf, &n)
+			})
+			if err != nil {
 				return err
 			}
 			if n == 0 {
 				return fmt.Errorf("no run %q (crmwh runs lists them)", args[0])
 			}
-			var asOf time.Time
-			if err := db.QueryRowContext(cmd.Context(), "SELECT any_value(as_of) FROM ops.job_runs WHERE run_id = ?", args[0]).Scan(&asOf); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "Run %s as of %s\n", args[0], asOf.Format(time.DateOnly))
+			fmt.Fprintf(w, "Run %s as of %s\n", args[0], asOf.Time.Format(time.DateOnly))
 			return printQuery(cmd.Context(), db, w, "ops/run_jobs.sql", map[string]string{"RunID": args[0]})
 		},
 	}

@@ -236,7 +236,7 @@ data/access.duckdb.`,
 }
 
 // exportList writes the list to out: csv and xlsx streamed by serve.WriteList, parquet by
-// DuckDB's COPY from a temporary table of the list.
+// serve.WriteParquet.
 func exportList(ctx context.Context, db *sql.DB, sel serve.Selection, format, out string, stdout io.Writer) (int64, error) {
 	switch format {
 	case "csv", "xlsx":
@@ -262,26 +262,7 @@ func exportList(ctx context.Context, db *sql.DB, sel serve.Selection, format, ou
 		}
 		return n, err
 	case "parquet":
-		q, args, err := serve.ListQuery(sel)
-		if err != nil {
-			return 0, err
-		}
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			return 0, err
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE export_list AS "+q, args...); err != nil {
-			return 0, err
-		}
-		var n int64
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM export_list").Scan(&n); err != nil {
-			return 0, err
-		}
-		if _, err := conn.ExecContext(ctx, "COPY export_list TO "+warehouse.Quote(out)+" (FORMAT parquet, COMPRESSION zstd)"); err != nil {
-			return 0, err
-		}
-		return n, nil
+		return serve.WriteParquet(ctx, db, sel, out)
 	}
 	return 0, fmt.Errorf("format %q: csv, xlsx or parquet", format)
 }

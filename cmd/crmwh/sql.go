@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -151,7 +150,7 @@ func printSchema(ctx context.Context, db *warehouse.DB, w io.Writer, name string
 }
 
 // printQuery runs an embedded query file, rendered with data, and prints it as a table.
-func printQuery(ctx context.Context, db querier, w io.Writer, file string, data any) error {
+func printQuery(ctx context.Context, db warehouse.Querier, w io.Writer, file string, data any) error {
 	q, err := warehouse.Render(file, data)
 	if err != nil {
 		return err
@@ -159,13 +158,8 @@ func printQuery(ctx context.Context, db querier, w io.Writer, file string, data 
 	return runQuery(ctx, db, w, q, "table")
 }
 
-// querier is a database or a connection.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // runQuery prints a query's result as an aligned table, CSV or a JSON array of objects.
-func runQuery(ctx context.Context, db querier, w io.Writer, query, format string) error {
+func runQuery(ctx context.Context, db warehouse.Querier, w io.Writer, query, format string) error {
 	if format != "table" && format != "csv" && format != "json" {
 		return fmt.Errorf("--format must be table, csv or json, not %q", format)
 	}
@@ -182,7 +176,7 @@ func runQuery(ctx context.Context, db querier, w io.Writer, query, format string
 	numeric := make([]bool, len(cols))
 	for i, c := range cols {
 		names[i] = c.Name()
-		numeric[i] = isNumeric(c.DatabaseTypeName())
+		numeric[i] = warehouse.IsNumeric(c.DatabaseTypeName())
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -255,15 +249,6 @@ func runQuery(ctx context.Context, db querier, w io.Writer, query, format string
 		fmt.Fprintln(w, "\n]")
 	}
 	return nil
-}
-
-func isNumeric(typ string) bool {
-	switch {
-	case strings.HasPrefix(typ, "DECIMAL"), strings.HasSuffix(typ, "INT"), typ == "BIGINT", typ == "INTEGER",
-		typ == "SMALLINT", typ == "TINYINT", typ == "HUGEINT", typ == "DOUBLE", typ == "FLOAT":
-		return true
-	}
-	return false
 }
 
 // text renders a value for the table and CSV formats.

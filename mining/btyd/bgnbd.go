@@ -229,12 +229,18 @@ func FitBGNBD(ctx context.Context, s *RFTSet) (BGNBD, FitInfo, error) {
 		return BGNBD{}, FitInfo{}, errors.New("BG/NBD: no customer has a repeat purchase, so purchase rates cannot be estimated")
 	}
 	t := newBGNBDTables(s)
+	if err := ctx.Err(); err != nil {
+		return BGNBD{}, FitInfo{}, err
+	}
 	from := func(v []float64) BGNBD {
 		return BGNBD{R: math.Exp(v[0]), Alpha: math.Exp(v[1]), A: math.Exp(v[2]), B: math.Exp(v[3])}
 	}
 	// Start at r = a = b = 1 and alpha on the scale of the observation time.
 	start := []float64{0, math.Log(math.Max(meanT, 1)), 0, 0}
 	fn := &cachedObjective{eval: func(v []float64) (float64, []float64) {
+		if ctx.Err() != nil {
+			return math.NaN(), make([]float64, 4) // the recorder ends the fit
+		}
 		p := from(v)
 		ll, g := t.eval(p, s.counts)
 		grad := []float64{-g[0] * p.R / s.n, -g[1] * p.Alpha / s.n, -g[2] * p.A / s.n, -g[3] * p.B / s.n}

@@ -300,6 +300,9 @@ type miner struct {
 
 // mineItem emits suffix+item and mines the tree conditional on item.
 func (m *miner) mineItem(t *fpTree, it int32) {
+	if m.stop.Load() {
+		return
+	}
 	m.suffix = append(m.suffix, it)
 	m.emit(m.suffix, t.support[it])
 	if m.maxLen == 0 || len(m.suffix) < m.maxLen {

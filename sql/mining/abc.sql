@@ -4,7 +4,7 @@
 -- with no positive revenue are C.
 CREATE OR REPLACE TEMP TABLE abc_result AS
 WITH m AS (
-    SELECT customer_id, sum(amount) AS monetary FROM mining_tx GROUP BY customer_id
+    SELECT customer_id, sum(amount) AS monetary FROM {{$.T.Tx}} GROUP BY customer_id
 ), c AS (
     SELECT customer_id, monetary,
         coalesce(sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC, customer_id

@@ -12,7 +12,7 @@ WHERE f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
     AND f.order_ts >= CAST({{quote .AsOf}} AS DATE) - {{.WindowDays}} + 1
 {{- end}};
 
-CREATE OR REPLACE TEMP TABLE assoc_items AS
+CREATE OR REPLACE TEMP TABLE {{$.T.AssocItems}} AS
 SELECT CAST(row_number() OVER (ORDER BY item) - 1 AS INTEGER) AS item_id, item,
 {{- if eq .Level "product"}}
     (SELECT name FROM dim_product AS d WHERE d.product_id = i.item AND d.is_current) AS label
@@ -21,17 +21,17 @@ SELECT CAST(row_number() OVER (ORDER BY item) - 1 AS INTEGER) AS item_id, item,
 {{- end}}
 FROM (SELECT DISTINCT {{if eq .Level "product"}}product_id{{else}}category{{end}} AS item FROM assoc_lines) AS i;
 
-CREATE OR REPLACE TEMP TABLE assoc_baskets AS
+CREATE OR REPLACE TEMP TABLE {{$.T.AssocBaskets}} AS
 SELECT DISTINCT dense_rank() OVER (ORDER BY {{if eq .Basket "order"}}l.order_id{{else}}l.customer_id{{end}}) AS basket_id, i.item_id
 FROM assoc_lines AS l
-JOIN assoc_items AS i ON i.item = {{if eq .Level "product"}}l.product_id{{else}}l.category{{end}};
+JOIN {{$.T.AssocItems}} AS i ON i.item = {{if eq .Level "product"}}l.product_id{{else}}l.category{{end}};
 
 -- Each customer's distinct products to date, for recommendations (what they have bought).
-CREATE OR REPLACE TEMP TABLE assoc_owned AS
+CREATE OR REPLACE TEMP TABLE {{$.T.AssocOwned}} AS
 SELECT DISTINCT l.customer_id, i.item_id
 FROM fact_sales AS f
 JOIN dim_customer AS l USING (customer_key)
 JOIN dim_product AS p USING (product_key)
-JOIN assoc_items AS i ON i.item = {{if eq .Level "product"}}p.product_id{{else}}p.category{{end}}
+JOIN {{$.T.AssocItems}} AS i ON i.item = {{if eq .Level "product"}}p.product_id{{else}}p.category{{end}}
 WHERE f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
     AND f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}});

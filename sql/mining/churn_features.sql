@@ -14,7 +14,7 @@ WITH p AS (
     WHERE valid_from < p.at_end
     GROUP BY customer_id
 ), buys AS (
-    SELECT t.customer_id, t.ts, t.amount, t.txn_id FROM mining_tx AS t, p WHERE t.ts < p.at_end
+    SELECT t.customer_id, t.ts, t.amount, t.txn_id FROM {{$.T.Tx}} AS t, p WHERE t.ts < p.at_end
 ), b AS (
     SELECT b.customer_id,
         max(b.ts) AS last_purchase,
@@ -57,7 +57,7 @@ WITH p AS (
     WHERE c.contacted_at < p.at_end AND c.contacted_at >= p.at - 365
     GROUP BY k.customer_id
 ){{if .LabelEnd}}, later AS (
-    SELECT customer_id FROM mining_tx, p
+    SELECT customer_id FROM {{$.T.Tx}}, p
     WHERE ts >= p.at_end AND ts < CAST({{quote .LabelEnd}} AS DATE) + INTERVAL 1 DAY
     UNION
     SELECT k.customer_id FROM fact_interaction AS x JOIN keys AS k USING (customer_key), p

@@ -4,7 +4,7 @@ CREATE OR REPLACE TEMP TABLE churn_result AS
 SELECT s.customer_id, t.probability AS churn_probability,
     CASE WHEN t.probability >= {{.High}} THEN 'high' WHEN t.probability >= {{.Medium}} THEN 'medium' ELSE 'low' END AS churn_risk,
     t.reason AS churn_reason
-FROM (SELECT rowid AS input_row, customer_id FROM churn_score) AS s
-JOIN tree_scores AS t USING (input_row);
+FROM (SELECT rowid AS input_row, customer_id FROM {{$.T.ChurnScore}}) AS s
+JOIN {{$.T.TreeScores}} AS t USING (input_row);
 
 CREATE OR REPLACE TEMP TABLE churn_tree_result AS SELECT * FROM tree_nodes;

@@ -13,7 +13,7 @@ WITH p AS (
         date_diff('day', CAST(max(ts) AS DATE), CAST({{quote .AsOf}} AS DATE)) AS recency_days,
         count(DISTINCT txn_id) AS frequency,
         sum(amount) AS monetary
-    FROM mining_tx
+    FROM {{$.T.Tx}}
     GROUP BY customer_id
 ), keys AS (
     SELECT customer_key, customer_id FROM dim_customer

@@ -6,7 +6,7 @@
 CREATE OR REPLACE TEMP TABLE clv_summary AS
 WITH days AS (
     SELECT customer_id, CAST(ts AS DATE) AS day, sum(amount) AS amount, sum(margin) AS margin
-    FROM mining_tx
+    FROM {{$.T.Tx}}
     WHERE ts < CAST({{quote .CalibrationEnd}} AS DATE) + INTERVAL 1 DAY
     GROUP BY ALL
 )

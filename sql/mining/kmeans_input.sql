@@ -1,2 +1,2 @@
 -- The rows of a `crmwh mine kmeans` query, in the query's order (rowid), and its numeric columns.
-CREATE OR REPLACE TEMP TABLE kmeans_input AS SELECT * FROM ({{.Query}}) AS q;
+CREATE OR REPLACE TEMP TABLE {{$.T.KMeansInput}} AS SELECT * FROM ({{.Query}}) AS q;

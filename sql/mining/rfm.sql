@@ -8,7 +8,7 @@ WITH base AS (
         CAST(date_diff('day', CAST(max(ts) AS DATE), CAST({{quote .AsOf}} AS DATE)) AS INTEGER) AS recency_days,
         count(DISTINCT txn_id) AS frequency,
         CAST(round(sum(amount), 2) AS DOUBLE) AS monetary
-    FROM mining_tx
+    FROM {{$.T.Tx}}
     GROUP BY customer_id
 ), scored AS (
     SELECT *,

@@ -2,7 +2,7 @@
 -- purchase status) up to the end of the as-of date, with the customer's source id, so that all
 -- versions of a customer count as one. Amounts stay decimal so that every sum over them is exact
 -- and a re-run gives the same result to the last digit.
-CREATE OR REPLACE TEMP TABLE mining_tx AS
+CREATE OR REPLACE TEMP TABLE {{$.T.Tx}} AS
 SELECT c.customer_id,
     f.order_id AS txn_id,
     min(f.order_ts) AS ts,

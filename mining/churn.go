@@ -1,0 +1,67 @@
+package mining
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/mining/cart"
+	"github.com/crmwh/crmwh/mining/features"
+)
+
+// ChurnFit is the churn method's outcome: the trained and evaluated tree, the customers scored
+// and the training cutoff.
+type ChurnFit struct {
+	*TreeFit
+	Spec   TreeSpec
+	Scored int
+	Cutoff time.Time
+	Config configs.Churn
+}
+
+// Model is the record for scores.model_runs, built from the fit's fields.
+func (f *ChurnFit) Model() *Model {
+	c := f.Config
+	m := f.TreeFit.Model("churn", f.Spec, map[string]any{"horizon_days": c.HorizonDays,
+		"cutoff": f.Cutoff.Format(time.DateOnly), "high_risk": c.HighRisk, "medium_risk": c.MediumRisk})
+	m.Metrics["scored_customers"] = f.Scored
+	m.Metrics["rules"] = f.Rules()
+	return m
+}
+
+// Churn learns from history who was lost and scores the customers active now: the features of
+// the customers active at asOf − horizon, with the label "lost by asOf", train a tree, which then
+// scores the customers active at asOf. It leaves churn_result and churn_tree_result for Save.
+func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string, asOf time.Time) (*ChurnFit, error) {
+	cutoff := asOf.AddDate(0, 0, -c.HorizonDays)
+	for _, t := range []struct{ table, at, labelEnd string }{
+		{Temp.ChurnTrain, cutoff.Format(time.DateOnly), asOf.Format(time.DateOnly)},
+		{Temp.ChurnScore, asOf.Format(time.DateOnly), ""},
+	} {
+		if err := script(ctx, conn, "mining/churn_features.sql", map[string]any{
+			"Table": t.table, "At": t.at, "LabelEnd": t.labelEnd, "Horizon": c.HorizonDays,
+		}); err != nil {
+			return nil, fmt.Errorf("churn: %w", err)
+		}
+	}
+	spec := TreeSpec{Table: Temp.ChurnTrain, Label: "churned", Include: c.Features, Exclude: []string{"customer_id"},
+		MaxCategories: 32, Options: cart.Options{Criterion: c.Criterion, MaxDepth: c.MaxDepth, MinLeaf: c.MinLeaf},
+		TestFraction: c.TestFraction, Seed: c.Seed, Threshold: c.Threshold}
+	fit, err := TrainTree(ctx, conn, spec)
+	if err != nil {
+		return nil, fmt.Errorf("churn: %w", err)
+	}
+	out := &ChurnFit{TreeFit: fit, Spec: spec, Cutoff: cutoff, Config: c}
+	if out.Scored, err = fit.Score(ctx, conn, Temp.ChurnScore, features.Words(language, c.HorizonDays)); err != nil {
+		return nil, fmt.Errorf("churn: %w", err)
+	}
+	if err := fit.WriteNodes(ctx, conn); err != nil {
+		return nil, fmt.Errorf("churn: %w", err)
+	}
+	if err := script(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
+		return nil, fmt.Errorf("churn: %w", err)
+	}
+	return out, nil
+}

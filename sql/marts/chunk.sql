@@ -1,0 +1,2 @@
+-- Which customer chunk customer_month_chunk.sql builds next.
+SET VARIABLE chunk = {{.Chunk}};
