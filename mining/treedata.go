@@ -155,7 +155,6 @@ func (c TreeColumn) expr() string {
 	return "CAST(" + warehouse.Ident(c.Name) + " AS DOUBLE)"
 }
 
-
 // Encode reads table in row order into features. With label set, it also returns each row's
 // label as text (NULL as ok=false).
 func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label string) (*matrix.Dense, []sql.NullString, error) {
