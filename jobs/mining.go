@@ -99,8 +99,14 @@ func clusterJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 
 // publishJob replaces scores.customer_scores with the methods' results for the run's as-of date.
 func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	n, err := publish.Scores(ctx, r.db, r.sum.RunID, r.sum.AsOf, r.env.Config.Mining.Language, r.env.Log)
-	return 0, n, 0, err
+	m := r.env.Config.Mining
+	res, err := publish.Scores(ctx, r.db, publish.Options{RunID: r.sum.RunID, AsOf: r.sum.AsOf, Language: m.Language,
+		HorizonDays: m.Churn.HorizonDays, PurchaseStatuses: m.PurchaseStatuses}, r.env.Log)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	r.env.Log.Info("published", "customers", res.Customers, "previous", res.Previous, "history_seconds", res.HistorySeconds)
+	return 0, res.Customers, 0, nil
 }
 
 // churnJob learns from history who was lost and scores the customers active now (mining.Churn).

@@ -1,6 +1,9 @@
 // Package publish turns the mining methods' latest results into the published scores: one row per
-// customer in scores.customer_scores, replaced in one transaction. It reads mining.<method> and
-// writes scores.*; the lake job then copies them into the snapshot that serving reads.
+// customer in scores.customer_scores, and the scores' memory: the score history (categorical
+// intervals and numeric snapshots), the segment migration since the previous recorded date, the
+// customer base by month and the acquisition cohorts. It reads mining.<method> and the star
+// schema and writes scores.*, all in one transaction; the lake job then copies them into the
+// snapshot that serving reads.
 package publish
 
 import (
@@ -16,11 +19,36 @@ import (
 // Methods are the mining methods whose results customer_scores joins.
 var Methods = []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "association_rules"}
 
-// Scores replaces scores.customer_scores in one transaction with the methods' results for asOf.
-// A method whose latest result is for another date publishes NULLs, and the log says so. It
-// returns the customers published.
-func Scores(ctx context.Context, db *warehouse.DB, runID string, asOf time.Time, language string, log *slog.Logger) (int64, error) {
-	day := asOf.Format(time.DateOnly)
+// Categorical are the categorical scores the history keeps as intervals and migration compares
+// (customer_key records which customers were known, and their version, at each date). A new
+// categorical score is added here and to the scores_as_of macro in sql/ddl/04_history.sql.
+var Categorical = []string{"customer_key", "rfm_segment", "abc_class", "clv_quadrant", "lifecycle_stage", "churn_risk", "cluster_label"}
+
+// Dimensions are the categorical scores migration is reported for.
+func Dimensions() []string { return Categorical[1:] }
+
+// Options are what a publish needs from the configuration.
+type Options struct {
+	RunID            string
+	AsOf             time.Time
+	Language         string
+	HorizonDays      int      // the churn horizon: lost after this many days without activity
+	PurchaseStatuses []string // order statuses that count as purchases
+}
+
+// Result says what a publish wrote.
+type Result struct {
+	Customers      int64
+	Previous, Next time.Time // recorded dates around the as-of date (zero when none)
+	HistorySeconds float64   // the score history step alone
+}
+
+// Scores publishes the methods' results for the as-of date in one transaction: customer_scores
+// (a method whose latest result is for another date publishes NULLs, and the log says so), the
+// score history, the migration from the previous recorded date (and, when the date was run out
+// of order, into the next one), and the customer base and cohorts.
+func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger) (*Result, error) {
+	day := opt.AsOf.Format(time.DateOnly)
 	err := warehouse.ForEachRow(ctx, db, "publish/missing_results.sql", map[string]any{"Methods": Methods, "AsOf": day}, nil,
 		func(rows *sql.Rows) error {
 			var m string
@@ -31,24 +59,137 @@ func Scores(ctx context.Context, db *warehouse.DB, runID string, asOf time.Time,
 			return nil
 		})
 	if err != nil {
-		return 0, fmt.Errorf("publish: %w", err)
+		return nil, fmt.Errorf("publish: %w", err)
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("publish: %w", err)
+		return nil, fmt.Errorf("publish: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if _, err := warehouse.RunScript(ctx, tx, "publish/customer_scores.sql", map[string]any{
-		"RunID": runID, "AsOf": day, "Language": language,
+		"RunID": opt.RunID, "AsOf": day, "Language": opt.Language, "Horizon": opt.HorizonDays,
 	}); err != nil {
-		return 0, fmt.Errorf("publish: %w", err)
+		return nil, fmt.Errorf("publish: %w", err)
 	}
-	var n int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM scores.customer_scores").Scan(&n); err != nil {
-		return 0, fmt.Errorf("publish: %w", err)
+	res := &Result{}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM scores.customer_scores").Scan(&res.Customers); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	t0 := time.Now()
+	if err := RecordHistory(ctx, tx, opt.RunID, opt.AsOf, res); err != nil {
+		return nil, err
+	}
+	res.HistorySeconds = time.Since(t0).Seconds()
+	if _, err := warehouse.RunScript(ctx, tx, "publish/customer_base.sql", map[string]any{
+		"AsOf": day, "Horizon": opt.HorizonDays, "Statuses": opt.PurchaseStatuses,
+	}); err != nil {
+		return nil, fmt.Errorf("publish: customer base: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("publish: commit: %w", err)
+		return nil, fmt.Errorf("publish: commit: %w", err)
 	}
-	return n, nil
+	return res, nil
+}
+
+// RecordHistory records scores.customer_scores (just published for asOf, on tx) in the score
+// history and keeps the migration from the previous recorded date (and into the next one, when
+// asOf came out of order). res gets the neighbouring dates.
+func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time, res *Result) error {
+	day := asOf.Format(time.DateOnly)
+	q, err := warehouse.Render("publish/history_neighbours.sql", nil)
+	if err != nil {
+		return err
+	}
+	var prev, next, latest sql.NullTime
+	if err := tx.QueryRowContext(ctx, q, day, day, day).Scan(&prev, &next, &latest); err != nil {
+		return fmt.Errorf("publish: history dates: %w", err)
+	}
+	res.Previous, res.Next = prev.Time, next.Time
+	if _, err := warehouse.RunScript(ctx, tx, "publish/history_dates.sql", map[string]any{"AsOf": day, "RunID": runID}); err != nil {
+		return fmt.Errorf("publish: history: %w", err)
+	}
+	data := map[string]any{
+		"AsOf": day, "Scores": Categorical,
+		// Appending after the latest date only closes and opens intervals; anything else cuts.
+		"Append":   !latest.Valid || asOf.After(latest.Time),
+		"Latest":   !next.Valid,
+		"MonthEnd": asOf.AddDate(0, 0, 1).Day() == 1,
+		"Next":     "NULL",
+	}
+	boundaries := []string{"DATE " + warehouse.Quote(day)}
+	if next.Valid {
+		data["Next"] = "DATE " + warehouse.Quote(next.Time.Format(time.DateOnly))
+		boundaries = append(boundaries, data["Next"].(string))
+	}
+	data["Boundaries"] = boundaries
+	if _, err := warehouse.RunScript(ctx, tx, "publish/history.sql", data); err != nil {
+		return fmt.Errorf("publish: history: %w", err)
+	}
+	// Numeric snapshots: month ends and the latest date only.
+	if _, err := warehouse.RunScript(ctx, tx, "publish/history_prune.sql", nil); err != nil {
+		return fmt.Errorf("publish: history: %w", err)
+	}
+	// Migration between consecutive recorded dates, from the snapshots as they now stand: on an
+	// append, from the previous date, and again into the previous date when its snapshot was
+	// just pruned (it was the latest and no month end); out of order, every pair from the
+	// previous date on, since the snapshots their CLV comes from may have changed.
+	dates, err := recordedDates(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for i := 1; i < len(dates); i++ {
+		from, to := dates[i-1], dates[i]
+		switch {
+		case data["Append"].(bool):
+			pruned := latest.Valid && latest.Time.AddDate(0, 0, 1).Day() != 1
+			if !to.Equal(asOf) && !(pruned && to.Equal(latest.Time)) {
+				continue
+			}
+		case prev.Valid && !to.After(prev.Time):
+			continue
+		}
+		if err := saveMigration(ctx, tx, from, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordedDates are the as-of dates of the score history, in order.
+func recordedDates(ctx context.Context, tx *sql.Tx) ([]time.Time, error) {
+	var out []time.Time
+	err := warehouse.ForEachRow(ctx, tx, "publish/history_all_dates.sql", nil, nil, func(rows *sql.Rows) error {
+		var d time.Time
+		if err := rows.Scan(&d); err != nil {
+			return err
+		}
+		out = append(out, d)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("publish: history dates: %w", err)
+	}
+	return out, nil
+}
+
+// saveMigration keeps the migration between two recorded dates in scores.segment_migration.
+func saveMigration(ctx context.Context, tx *sql.Tx, from, to time.Time) error {
+	q, err := MigrationQuery(from, to, Dimensions())
+	if err != nil {
+		return err
+	}
+	if _, err := warehouse.RunScript(ctx, tx, "publish/migration_save.sql", map[string]any{
+		"To": to.Format(time.DateOnly), "Query": q,
+	}); err != nil {
+		return fmt.Errorf("publish: migration: %w", err)
+	}
+	return nil
+}
+
+// MigrationQuery is the query of the migration between any two dates of the history for the
+// given categorical scores (Dimensions() for all).
+func MigrationQuery(from, to time.Time, dimensions []string) (string, error) {
+	return warehouse.Render("publish/migration.sql", map[string]any{
+		"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dimensions,
+	})
 }

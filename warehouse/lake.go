@@ -28,6 +28,15 @@ var StarTables = []struct {
 var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments", "cluster_profiles", "cluster_features",
 	"churn_tree", "association_rules", "recommendations"}
 
+// HistoryTables are the scores' memory, in schema scores: the history partitioned by month (of
+// valid_from, of the snapshot's as-of date) so that other engines read one month at a time.
+var HistoryTables = []struct {
+	Name, PartitionBy string
+}{
+	{"customer_score_history", "valid_from"}, {"customer_score_snapshots", "as_of"}, {"score_history_dates", ""},
+	{"segment_migration", ""}, {"customer_base_trend", ""}, {"cohort_retention", ""},
+}
+
 // OpsTables are the operational tables a snapshot carries, so that run history can be read
 // while a run holds the warehouse.
 var OpsTables = []string{"job_runs", "load_audit"}
@@ -90,6 +99,9 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 	}
 	for _, t := range ScoreTables {
 		items = append(items, item{"scores." + t, "", "scores", t})
+	}
+	for _, t := range HistoryTables {
+		items = append(items, item{"scores." + t.Name, t.PartitionBy, "scores", t.Name})
 	}
 	for _, t := range OpsTables {
 		items = append(items, item{"ops." + t, "", "ops", t})
@@ -180,6 +192,10 @@ func writeCatalog(ctx context.Context, path string, views []string) error {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("snapshot catalog: %w", err)
 		}
+	}
+	// The history's table macro, over the catalog's views of the history tables.
+	if _, err := RunScript(ctx, db, "ddl/05_scores_as_of.sql", nil); err != nil {
+		return fmt.Errorf("snapshot catalog: %w", err)
 	}
 	if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return fmt.Errorf("snapshot catalog: %w", err)

@@ -20,12 +20,13 @@ import (
 )
 
 func newRun(g *globals) *cobra.Command {
-	var asOf, from, to string
+	var asOf, from, to, every string
 	var only, wait bool
 	cmd := &cobra.Command{
 		Use:   "run [JOB...]",
 		Short: "Run the nightly DAG, or the named jobs and what they need, for an as-of date or a range",
-		Long: `Runs the jobs of the DAG for --as-of (or each day from --from to --to), in this order, each after
+		Long: `Runs the jobs of the DAG for --as-of (or from --from to --to, --every day, week or month: each
+month's last day), in this order, each after
 the jobs it needs:
   extract    copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
   load       validate and load it into the star schema; bad rows go to ops.etl_rejects  (extract)
@@ -49,7 +50,7 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 			if err != nil {
 				return err
 			}
-			dates, err := runDates(asOf, from, to)
+			dates, err := runDates(asOf, from, to, every)
 			if err != nil {
 				return err
 			}
@@ -82,13 +83,14 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 	cmd.Flags().StringVar(&asOf, "as-of", "", "as-of date YYYY-MM-DD (default: today, UTC)")
 	cmd.Flags().StringVar(&from, "from", "", "backfill: first as-of date YYYY-MM-DD (with --to)")
 	cmd.Flags().StringVar(&to, "to", "", "backfill: last as-of date YYYY-MM-DD (with --from)")
+	cmd.Flags().StringVar(&every, "every", "day", "backfill step: day, week or month (each month's last day)")
 	cmd.Flags().BoolVar(&only, "only", false, "run only the named jobs, not the jobs they need")
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for another run to finish instead of failing")
 	return cmd
 }
 
-// runDates is the as-of date, or each day of the backfill range.
-func runDates(asOf, from, to string) ([]time.Time, error) {
+// runDates is the as-of date, or the dates of the backfill range.
+func runDates(asOf, from, to, every string) ([]time.Time, error) {
 	parse := func(flag, v string) (time.Time, error) {
 		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {
@@ -111,11 +113,11 @@ func runDates(asOf, from, to string) ([]time.Time, error) {
 		if t.Before(f) {
 			return nil, fmt.Errorf("--to %s is before --from %s", to, from)
 		}
-		var dates []time.Time
-		for d := f; !d.After(t); d = d.AddDate(0, 0, 1) {
-			dates = append(dates, d)
+		dates, err := jobs.BackfillDates(f, t, every)
+		if err == nil && len(dates) == 0 {
+			err = fmt.Errorf("no %s-end date between --from %s and --to %s", every, from, to)
 		}
-		return dates, nil
+		return dates, err
 	}
 	if asOf == "" {
 		return []time.Time{time.Now().UTC().Truncate(24 * time.Hour)}, nil

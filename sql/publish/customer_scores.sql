@@ -1,6 +1,7 @@
 -- Replaces scores.customer_scores with every customer known at the as-of date (the version valid
 -- then) and the results of each mining method computed for that date, and the cluster profiles.
--- Runs in one transaction.
+-- Runs in one transaction. A customer whose last purchase or service visit is more than the churn
+-- horizon ({{.Horizon}} days) ago is lost: churn_risk = 'lost', with the day it happened.
 DELETE FROM scores.customer_scores;
 
 INSERT INTO scores.customer_scores BY NAME
@@ -17,6 +18,12 @@ clv AS (SELECT * FROM mining.clv WHERE as_of = {{quote .AsOf}}),
 lc AS (SELECT * FROM mining.lifecycle WHERE as_of = {{quote .AsOf}}),
 cl AS (SELECT * FROM mining.cluster WHERE as_of = {{quote .AsOf}}),
 ch AS (SELECT * FROM mining.churn WHERE as_of = {{quote .AsOf}}),
+visits AS (
+    SELECT k.customer_id, max(CAST(x.interaction_ts AS DATE)) AS last_visit
+    FROM fact_interaction AS x JOIN dim_customer AS k USING (customer_key)
+    WHERE x.interaction_type = 'service visit' AND x.interaction_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    GROUP BY k.customer_id
+),
 rec AS (
     SELECT customer_id, string_agg(product_name, ', ' ORDER BY "rank") AS recommended_products
     FROM mining.recommendations WHERE as_of = {{quote .AsOf}} GROUP BY customer_id
@@ -34,7 +41,14 @@ SELECT {{quote .RunID}} AS run_id,
     clv.clv_historical, clv.p_alive, clv.expected_purchases, clv.expected_spend, clv.clv, clv.clv_quadrant,
     lc.lifecycle_stage, lc.decline_warning, lc.decline_drop,
     cl.cluster_id, cl.cluster_label,
-    ch.churn_probability, ch.churn_risk, ch.churn_reason,
+    ch.churn_probability,
+    CASE WHEN ch.churn_risk IS NOT NULL THEN ch.churn_risk
+        WHEN greatest(CAST({{quote .AsOf}} AS DATE) - rfm.recency_days, v.last_visit) < CAST({{quote .AsOf}} AS DATE) - {{.Horizon}}
+        THEN 'lost' END AS churn_risk,
+    ch.churn_reason,
+    CASE WHEN ch.churn_risk IS NULL
+        AND greatest(CAST({{quote .AsOf}} AS DATE) - rfm.recency_days, v.last_visit) < CAST({{quote .AsOf}} AS DATE) - {{.Horizon}}
+        THEN greatest(CAST({{quote .AsOf}} AS DATE) - rfm.recency_days, v.last_visit) + {{.Horizon}} + 1 END AS lost_since,
     rec.recommended_products
 FROM customers AS c
 LEFT JOIN rfm USING (customer_id)
@@ -45,6 +59,7 @@ LEFT JOIN lc USING (customer_id)
 LEFT JOIN cl USING (customer_id)
 LEFT JOIN ch USING (customer_id)
 LEFT JOIN rec USING (customer_id)
+LEFT JOIN visits AS v USING (customer_id)
 ORDER BY c.customer_id;
 
 DELETE FROM scores.cluster_profiles;

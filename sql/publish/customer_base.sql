@@ -1,0 +1,115 @@
+-- The customer base month by month (scores.customer_base_trend) and acquisition cohorts
+-- (scores.cohort_retention), recomputed over all history up to {{.AsOf}} at each publish.
+--
+-- Definitions (a purchase is an order with one of the purchase statuses; a customer is all
+-- versions of one customer id; the horizon is mining.churn.horizon_days, {{.Horizon}} days):
+--   new           the month of the customer's first purchase;
+--   active        a purchase in the month; repeat: active and bought before the month;
+--   in the base   from the first purchase while the last purchase is at most the horizon ago;
+--   lost          on the day after last purchase + horizon, when no purchase came in between;
+--   reactivated   a purchase by a customer who was lost;
+--   base_end      = base_start + new + reactivated - lost;
+--   retention     = (base_end - new - reactivated) / base_start; churn = lost / base_start.
+-- The breakdowns use the customer's version valid at the as-of date.
+CREATE OR REPLACE TEMP TABLE base_days AS
+SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
+FROM fact_sales AS f
+JOIN dim_customer AS c USING (customer_key)
+WHERE f.order_ts < DATE {{quote .AsOf}} + INTERVAL 1 DAY
+    AND f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE base_events AS
+WITH d AS (
+    SELECT customer_id, day, amount,
+        lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS prev_day,
+        lead(day) OVER (PARTITION BY customer_id ORDER BY day) AS next_day,
+        min(day) OVER (PARTITION BY customer_id) AS first_day
+    FROM base_days
+)
+SELECT customer_id, date_trunc('month', first_day) AS month, 'new' AS kind, 0 AS amount FROM d WHERE day = first_day
+UNION ALL
+SELECT customer_id, date_trunc('month', day), 'active', sum(amount) FROM d GROUP BY customer_id, date_trunc('month', day)
+UNION ALL
+SELECT DISTINCT customer_id, date_trunc('month', day), 'repeat', 0 FROM d WHERE date_trunc('month', first_day) < date_trunc('month', day)
+UNION ALL
+SELECT customer_id, date_trunc('month', day + {{.Horizon}} + 1), 'lost', 0 FROM d
+WHERE (next_day IS NULL OR next_day > day + {{.Horizon}}) AND day + {{.Horizon}} + 1 <= DATE {{quote .AsOf}}
+UNION ALL
+SELECT customer_id, date_trunc('month', day), 'reactivated', 0 FROM d WHERE day - prev_day > {{.Horizon}};
+
+DELETE FROM scores.customer_base_trend;
+
+INSERT INTO scores.customer_base_trend BY NAME
+WITH who AS (
+    SELECT customer_id, acquisition_channel, region, customer_type
+    FROM dim_customer
+    WHERE valid_from < DATE {{quote .AsOf}} + INTERVAL 1 DAY AND valid_to >= DATE {{quote .AsOf}} + INTERVAL 1 DAY
+), tagged AS (
+    SELECT e.*, m.dimension, m.member
+    FROM base_events AS e
+    LEFT JOIN who AS w USING (customer_id),
+    LATERAL (VALUES ('all', 'all'),
+        ('acquisition_channel', coalesce(w.acquisition_channel, '(unknown)')),
+        ('region', coalesce(w.region, '(unknown)')),
+        ('customer_type', coalesce(w.customer_type, '(unknown)'))) AS m(dimension, member)
+), counts AS (
+    SELECT dimension, member, month,
+        count(*) FILTER (WHERE kind = 'new') AS new_customers,
+        count(*) FILTER (WHERE kind = 'active') AS active_customers,
+        count(*) FILTER (WHERE kind = 'repeat') AS repeat_customers,
+        count(*) FILTER (WHERE kind = 'lost') AS lost_customers,
+        count(DISTINCT customer_id) FILTER (WHERE kind = 'reactivated') AS reactivated_customers,
+        coalesce(sum(amount) FILTER (WHERE kind = 'active'), 0) AS revenue
+    FROM tagged GROUP BY ALL
+), grid AS (
+    SELECT m.dimension, m.member, CAST(g.month AS DATE) AS month
+    FROM (SELECT dimension, member, min(month) AS first FROM counts GROUP BY ALL) AS m,
+    LATERAL generate_series(m.first, date_trunc('month', DATE {{quote .AsOf}}), INTERVAL 1 MONTH) AS g(month)
+), filled AS (
+    SELECT g.dimension, g.member, g.month,
+        coalesce(c.new_customers, 0) AS new_customers, coalesce(c.active_customers, 0) AS active_customers,
+        coalesce(c.repeat_customers, 0) AS repeat_customers, coalesce(c.lost_customers, 0) AS lost_customers,
+        coalesce(c.reactivated_customers, 0) AS reactivated_customers, coalesce(c.revenue, 0) AS revenue
+    FROM grid AS g LEFT JOIN counts AS c ON c.dimension = g.dimension AND c.member = g.member AND c.month = g.month
+), running AS (
+    SELECT *, sum(new_customers + reactivated_customers - lost_customers)
+        OVER (PARTITION BY dimension, member ORDER BY month) AS base_end
+    FROM filled
+)
+SELECT dimension, member, month, new_customers, active_customers, repeat_customers, lost_customers,
+    reactivated_customers, base_end - new_customers - reactivated_customers + lost_customers AS base_start, base_end,
+    CASE WHEN base_end - new_customers - reactivated_customers + lost_customers > 0
+        THEN (base_end - new_customers - reactivated_customers) / (base_end - new_customers - reactivated_customers + lost_customers) END AS retention_rate,
+    CASE WHEN base_end - new_customers - reactivated_customers + lost_customers > 0
+        THEN lost_customers / (base_end - new_customers - reactivated_customers + lost_customers) END AS churn_rate,
+    CAST(revenue AS DECIMAL(18,2)) AS revenue,
+    CASE WHEN active_customers > 0 THEN CAST(revenue AS DOUBLE) / active_customers END AS revenue_per_active
+FROM running
+ORDER BY dimension, member, month;
+
+DELETE FROM scores.cohort_retention;
+
+INSERT INTO scores.cohort_retention BY NAME
+WITH first AS (
+    SELECT customer_id, date_trunc('month', min(day)) AS cohort_month FROM base_days GROUP BY customer_id
+), sizes AS (
+    SELECT cohort_month, count(*) AS cohort_customers FROM first GROUP BY cohort_month
+), monthly AS (
+    SELECT f.cohort_month, date_diff('month', f.cohort_month, date_trunc('month', d.day)) AS months_since,
+        count(DISTINCT d.customer_id) AS active_customers, sum(d.amount) AS revenue
+    FROM base_days AS d JOIN first AS f USING (customer_id)
+    GROUP BY ALL
+), grid AS (
+    SELECT s.cohort_month, s.cohort_customers, CAST(k.months_since AS INTEGER) AS months_since
+    FROM sizes AS s,
+    LATERAL range(0, date_diff('month', s.cohort_month, date_trunc('month', DATE {{quote .AsOf}})) + 1) AS k(months_since)
+)
+SELECT g.cohort_month, g.months_since, g.cohort_customers,
+    coalesce(m.active_customers, 0) AS active_customers,
+    coalesce(m.active_customers, 0) / g.cohort_customers AS retention,
+    CAST(coalesce(m.revenue, 0) AS DECIMAL(18,2)) AS revenue,
+    CAST(sum(coalesce(m.revenue, 0)) OVER (PARTITION BY g.cohort_month ORDER BY g.months_since) AS DOUBLE) / g.cohort_customers
+        AS cumulative_revenue_per_customer
+FROM grid AS g LEFT JOIN monthly AS m USING (cohort_month, months_since)
+ORDER BY g.cohort_month, g.months_since;
