@@ -170,7 +170,7 @@ func (g *generator) customer(id int) {
 		switch {
 		case now.Equal(next):
 			g.order(rng, c, now)
-			if rng.Float64() < c.dropChance(now) {
+			if rng.Float64() < c.dropChance(now)*g.plantedDropout(c, now) {
 				alive, dropoutAt = false, now
 			}
 			next = now.Add(days(math.Max(1, interval*rng.ExpFloat64())))
@@ -196,6 +196,15 @@ func (g *generator) customer(id int) {
 		dropped = dropoutAt.Format("2006-01-02")
 	}
 	_ = g.truth.Write([]string{c.sid, t.name, strconv.Itoa(len(c.orders)), dropped})
+}
+
+// plantedDropout is the factor on the dropout chance that the planted change adds: from
+// PlantedDropout.From on, customers acquired through PlantedDropout.Channel drop out faster.
+func (g *generator) plantedDropout(c *customerState, t time.Time) float64 {
+	if c.channel == plantedDropout.Channel && !t.Before(g.plantFrom) {
+		return plantedDropout.Factor
+	}
+	return 1
 }
 
 // dropChance is the chance of silently dropping out after the purchase at t: the personal base

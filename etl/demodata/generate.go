@@ -45,7 +45,21 @@ type Manifest struct {
 	Tables        map[string]TableCounts `json:"tables"`
 	CustomerTypes map[string]int         `json:"customer_types"`
 	Affinities    []Affinity             `json:"affinities"`
+	// ChannelDropout is the planted change the customer-base trend must show.
+	ChannelDropout ChannelDropout `json:"channel_dropout"`
 }
+
+// ChannelDropout is a planted change in the customer base: from From (the first day of a month)
+// on, the customers acquired through Channel drop out after a purchase Factor times as often.
+type ChannelDropout struct {
+	Channel string  `json:"channel"`
+	From    string  `json:"from"`
+	Factor  float64 `json:"factor"`
+}
+
+// plantedDropout is the channel and factor of the planted change; it starts two years after the
+// start of history, on the first of that month.
+var plantedDropout = ChannelDropout{Channel: "web", Factor: 3}
 
 // TableCounts are the data rows written to one file and, of those, the dirty rows by kind.
 type TableCounts struct {
@@ -77,6 +91,7 @@ type generator struct {
 	endExcl                                                   time.Time
 	cat                                                       *catalog
 	types                                                     map[string]int
+	plantFrom                                                 time.Time
 	truth                                                     *csv.Writer
 	customers, orders, items, interactions, surveys, contacts *sink
 }
@@ -98,6 +113,10 @@ func Generate(ctx context.Context, opt Options) (*Manifest, error) {
 		return nil, fmt.Errorf("generate: start %s is not before end %s", start.Format(time.DateOnly), end.Format(time.DateOnly))
 	}
 	g := &generator{opt: opt, start: start, endExcl: end.Add(day), types: map[string]int{}}
+	// From the start, not the end, so that exports for the same seed and start agree up to the
+	// earlier end date (with the default three years of history: the last year).
+	twoYears := start.AddDate(2, 0, 0)
+	g.plantFrom = time.Date(twoYears.Year(), twoYears.Month(), 1, 0, 0, 0, 0, time.UTC)
 	g.cat = buildCatalog(opt.Seed, start)
 
 	tmp := opt.Dir + ".tmp"
@@ -170,7 +189,8 @@ func (g *generator) write(ctx context.Context, dir string) (*Manifest, error) {
 
 	m := &Manifest{Seed: g.opt.Seed, Customers: g.opt.Customers, Start: g.start.Format(time.DateOnly),
 		End: g.endExcl.Add(-day).Format(time.DateOnly), DirtyRate: g.opt.DirtyRate,
-		Tables: map[string]TableCounts{}, CustomerTypes: g.types}
+		Tables: map[string]TableCounts{}, CustomerTypes: g.types,
+		ChannelDropout: ChannelDropout{Channel: plantedDropout.Channel, From: g.plantFrom.Format(time.DateOnly), Factor: plantedDropout.Factor}}
 	for _, s := range sinks {
 		if err := (*s.s).close(); err != nil {
 			return nil, fmt.Errorf("generate: %s.csv: %w", s.name, err)
