@@ -14,7 +14,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -53,7 +52,7 @@ func run(customers int, seed uint64, work, memLimit string, repeat int) error {
 	}
 	end := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
 	src := filepath.Join(work, fmt.Sprintf("export-%d-%d", customers, seed))
-	m, err := readManifest(src)
+	m, err := demodata.ReadManifest(src)
 	if err != nil {
 		fmt.Printf("generating %d customers into %s ...\n", customers, src)
 		t0 := time.Now()
@@ -204,11 +203,3 @@ func jobSeconds(ctx context.Context, path string) (map[string]float64, error) {
 	return out, rows.Err()
 }
 
-func readManifest(dir string) (*demodata.Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, demodata.ManifestFile))
-	if err != nil {
-		return nil, err
-	}
-	m := &demodata.Manifest{}
-	return m, json.Unmarshal(b, m)
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,7 +138,7 @@ func newDemo(g *globals) *cobra.Command {
 			out := cmd.OutOrStdout()
 			t0 := time.Now()
 			dir := filepath.Join(env.DataDir, "demo")
-			m, err := readManifest(dir)
+			m, err := demodata.ReadManifest(dir)
 			if errors.Is(err, os.ErrNotExist) {
 				opt := demodata.Options{Customers: env.Config.Generate.Customers, Seed: env.Config.Generate.Seed,
 					DirtyRate: env.Config.Generate.DirtyRate, Dir: dir,
@@ -180,17 +179,6 @@ func newDemo(g *globals) *cobra.Command {
 	}
 }
 
-func readManifest(dir string) (*demodata.Manifest, error) {
-	b, err := os.ReadFile(filepath.Join(dir, demodata.ManifestFile))
-	if err != nil {
-		return nil, err
-	}
-	m := &demodata.Manifest{}
-	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, demodata.ManifestFile), err)
-	}
-	return m, nil
-}
 
 // printRun prints a run's jobs and load counts, then its key figures as name=value lines (when
 // elapsed is non-zero; the demo prints its own afterwards).

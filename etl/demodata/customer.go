@@ -198,10 +198,10 @@ func (g *generator) customer(id int) {
 	_ = g.truth.Write([]string{c.sid, t.name, strconv.Itoa(len(c.orders)), dropped})
 }
 
-// plantedDropout is the factor on the dropout chance that the planted change adds: from
-// PlantedDropout.From on, customers acquired through PlantedDropout.Channel drop out faster.
+// plantedDropout is the factor on the dropout chance that the planted change adds: the customers
+// acquired through PlantedDropout.Channel from PlantedDropout.From on drop out faster.
 func (g *generator) plantedDropout(c *customerState, t time.Time) float64 {
-	if c.channel == plantedDropout.Channel && !t.Before(g.plantFrom) {
+	if c.channel == plantedDropout.Channel && !c.acq.Before(g.plantFrom) {
 		return plantedDropout.Factor
 	}
 	return 1

@@ -49,8 +49,8 @@ type Manifest struct {
 	ChannelDropout ChannelDropout `json:"channel_dropout"`
 }
 
-// ChannelDropout is a planted change in the customer base: from From (the first day of a month)
-// on, the customers acquired through Channel drop out after a purchase Factor times as often.
+// ChannelDropout is a planted change in the customer base: the customers acquired through Channel
+// from From (the first day of a month) on drop out after a purchase Factor times as often.
 type ChannelDropout struct {
 	Channel string  `json:"channel"`
 	From    string  `json:"from"`
@@ -59,7 +59,7 @@ type ChannelDropout struct {
 
 // plantedDropout is the channel and factor of the planted change; it starts two years after the
 // start of history, on the first of that month.
-var plantedDropout = ChannelDropout{Channel: "web", Factor: 3}
+var plantedDropout = ChannelDropout{Channel: "web", Factor: 4}
 
 // TableCounts are the data rows written to one file and, of those, the dirty rows by kind.
 type TableCounts struct {
@@ -297,4 +297,18 @@ func (g *generator) campaignRows() [][]string {
 			strconv.FormatFloat(c.cost, 'f', 2, 64)})
 	}
 	return rows
+}
+
+// ReadManifest reads the manifest of the demo data in dir.
+func ReadManifest(dir string) (*Manifest, error) {
+	path := filepath.Join(dir, ManifestFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manifest{}
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
 }
