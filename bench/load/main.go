@@ -202,4 +202,3 @@ func jobSeconds(ctx context.Context, path string) (map[string]float64, error) {
 	}
 	return out, rows.Err()
 }
-

@@ -179,7 +179,6 @@ func newDemo(g *globals) *cobra.Command {
 	}
 }
 
-
 // printRun prints a run's jobs and load counts, then its key figures as name=value lines (when
 // elapsed is non-zero; the demo prints its own afterwards).
 func printRun(w io.Writer, s *jobs.Summary, elapsed time.Duration) {
