@@ -37,6 +37,21 @@ type Env struct {
 // LakeDir is the data lake under the data directory.
 func (e *Env) LakeDir() string { return filepath.Join(e.DataDir, "lake") }
 
+// OpenReader opens the warehouse read-only for a reader (crmwh sql, runs, report); while a run
+// holds it, the last published snapshot instead, whose manifest is then returned.
+func (e *Env) OpenReader(ctx context.Context) (*warehouse.DB, *warehouse.SnapshotManifest, error) {
+	db, err := warehouse.Open(ctx, e.WarehousePath(), warehouse.Options{ReadOnly: true})
+	if !errors.Is(err, warehouse.ErrLocked) {
+		return db, nil, err
+	}
+	man, dir, snapErr := warehouse.CurrentSnapshot(e.LakeDir())
+	if snapErr != nil {
+		return nil, nil, err
+	}
+	db, err = warehouse.Open(ctx, filepath.Join(dir, warehouse.CatalogFile), warehouse.Options{ReadOnly: true})
+	return db, man, err
+}
+
 // WarehousePath is the DuckDB file under the data directory.
 func (e *Env) WarehousePath() string { return filepath.Join(e.DataDir, warehouse.FileName) }
 

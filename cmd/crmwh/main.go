@@ -48,7 +48,7 @@ func newRoot() *cobra.Command {
 	root.PersistentFlags().StringVar(&g.dataDir, "data", "./data", "data directory: warehouse, lake and demo data live here")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
-	root.AddCommand(newGenerate(g), newRun(g), newDemo(g), newSQL(g), newSchema(g), newMine(g), newRuns(g), newScheduler(g), newSources(g), newServe(g), newUser(g), newExport(g))
+	root.AddCommand(newGenerate(g), newRun(g), newDemo(g), newSQL(g), newSchema(g), newMine(g), newRuns(g), newScheduler(g), newSources(g), newServe(g), newUser(g), newExport(g), newReport(g))
 	return root
 }
 

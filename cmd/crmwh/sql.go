@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/big"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -92,16 +90,11 @@ func newSchema(g *globals) *cobra.Command {
 // openReader opens the warehouse read-only; while a run holds it, the last published snapshot
 // instead (said on standard error), which has the star schema, the scores and the run history.
 func openReader(cmd *cobra.Command, env *jobs.Env) (*warehouse.DB, error) {
-	db, err := warehouse.Open(cmd.Context(), env.WarehousePath(), warehouse.Options{ReadOnly: true})
-	if !errors.Is(err, warehouse.ErrLocked) {
-		return db, err
+	db, man, err := env.OpenReader(cmd.Context())
+	if man != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "A run is in progress; reading the last published snapshot (run %s, as of %s).\n", man.RunID, man.AsOf)
 	}
-	man, dir, snapErr := warehouse.CurrentSnapshot(env.LakeDir())
-	if snapErr != nil {
-		return nil, err
-	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "A run is in progress; reading the last published snapshot (run %s, as of %s).\n", man.RunID, man.AsOf)
-	return warehouse.Open(cmd.Context(), filepath.Join(dir, warehouse.CatalogFile), warehouse.Options{ReadOnly: true})
+	return db, err
 }
 
 func printSchema(ctx context.Context, db *warehouse.DB, w io.Writer, name string) error {

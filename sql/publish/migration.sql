@@ -20,7 +20,7 @@ WITH f AS (
     CASE WHEN f_id IS NULL THEN '(new)' ELSE coalesce({{ident (printf "f_%s" $d)}}, '(none)') END AS from_value,
     CASE WHEN t_id IS NULL THEN '(gone)' ELSE coalesce({{ident (printf "t_%s" $d)}}, '(none)') END AS to_value,
     count(*) AS customers,
-    sum(CASE WHEN t_id IS NULL THEN f_clv ELSE t_clv END) AS clv
+    round(sum(CASE WHEN t_id IS NULL THEN f_clv ELSE t_clv END), 2) AS clv
 FROM pairs
 GROUP BY ALL
 {{- end}}
