@@ -92,8 +92,11 @@ func setup() (func(), error) {
 	cfg.Serve.Refresh = configs.Duration(time.Hour) // the tests refresh by hand
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	fx.env = &jobs.Env{Config: cfg, DataDir: filepath.Join(tmp, "data"), Log: log}
-	if _, err := jobs.Run(context.Background(), fx.env, fx.asOf, nil); err != nil {
-		return nil, err
+	// A month earlier first, so that the score history has two dates to compare.
+	for _, d := range []time.Time{fx.asOf.AddDate(0, 0, -30), fx.asOf} {
+		if _, err := jobs.Run(context.Background(), fx.env, d, nil); err != nil {
+			return nil, err
+		}
 	}
 	access := serve.NewAccess(fx.env.DataDir)
 	for name, u := range users {

@@ -57,7 +57,7 @@ const sessionCookie = "crmwh_session"
 // parse reads the embedded templates and prepares the session store.
 func (w *Web) parse() error {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+		"pct":        pct,
 		"money":      money,
 		"count":      count,
 		"query":      func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
@@ -221,7 +221,12 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
 		w.fail(rw, fmt.Errorf("dashboard: %w", err))
 		return
 	}
-	w.render(rw, "dashboard.html", map[string]any{"User": s.user, "Role": s.role, "K": k, "Page": "dashboard"})
+	h, err := readHistory(r.Context(), snap.DB(ReaderClear), r.URL.Query().Get("dim"))
+	if err != nil {
+		w.fail(rw, fmt.Errorf("dashboard: %w", err))
+		return
+	}
+	w.render(rw, "dashboard.html", map[string]any{"User": s.user, "Role": s.role, "K": k, "H": h, "Page": "dashboard"})
 }
 
 // kpis reads the dashboard's figures, charts and run from the snapshot.
@@ -477,6 +482,8 @@ func selectionQuery(m map[string]string) string {
 }
 
 // money prints an amount with thousands separators and no cents.
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+
 func money(f float64) string { return count(int64(math.Round(f))) }
 
 // count prints an integer with thousands separators.
