@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -235,9 +234,13 @@ func WriteList(ctx context.Context, db warehouse.Querier, sel Selection, format 
 		return 0, fmt.Errorf("list: %w", err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	types, err := rows.ColumnTypes()
 	if err != nil {
 		return 0, err
+	}
+	cols := make([]string, len(types))
+	for i, t := range types {
+		cols[i] = t.Name()
 	}
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -257,7 +260,7 @@ func WriteList(ctx context.Context, db warehouse.Querier, sel Selection, format 
 				return n, err
 			}
 			for i, v := range vals {
-				rec[i] = cellText(v)
+				rec[i] = warehouse.Text(v, types[i].DatabaseTypeName())
 			}
 			if err := cw.Write(rec); err != nil {
 				return n, err
@@ -288,7 +291,7 @@ func WriteList(ctx context.Context, db warehouse.Querier, sel Selection, format 
 			}
 			row := make([]any, len(vals))
 			for i, v := range vals {
-				row[i] = cellValue(v)
+				row[i] = cellValue(v, types[i].DatabaseTypeName())
 			}
 			cell, err := excelize.CoordinatesToCellName(1, int(n)+2)
 			if err != nil {
@@ -315,35 +318,15 @@ func WriteList(ctx context.Context, db warehouse.Querier, sel Selection, format 
 	return n, rows.Err()
 }
 
-// cellText is a value as CSV text: dates as ISO dates, numbers as Go prints them.
-func cellText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format(time.DateOnly)
-		}
-		return x.Format("2006-01-02 15:04:05")
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case []byte:
-		return string(x)
-	}
-	return fmt.Sprint(v)
-}
-
-// cellValue keeps numbers and booleans typed in Excel; dates become text Excel recognises.
-func cellValue(v any) any {
+// cellValue keeps numbers and booleans typed in Excel; the rest becomes text as in CSV.
+func cellValue(v any, typ string) any {
 	switch x := v.(type) {
 	case nil:
 		return nil
-	case time.Time:
-		return cellText(x)
 	case int32, int64, float64, bool, string:
 		return x
 	}
-	return cellText(v)
+	return warehouse.Text(v, typ)
 }
 
 // ListNames returns the config's list names, sorted.

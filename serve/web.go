@@ -487,19 +487,4 @@ func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 func money(f float64) string { return count(int64(math.Round(f))) }
 
 // count prints an integer with thousands separators.
-func count(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func count(n int64) string { return warehouse.Thousands(n) }

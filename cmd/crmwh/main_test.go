@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/jobs"
@@ -316,21 +313,6 @@ func TestNum(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567", 37305614: "37,305,614"} {
 		if got := num(n); got != want {
 			t.Errorf("num(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-func TestDecimalText(t *testing.T) {
-	tests := []struct {
-		value int64
-		scale uint8
-		want  string
-	}{
-		{250, 2, "2.50"}, {1000, 2, "10.00"}, {-5, 2, "-0.05"}, {0, 2, "0.00"}, {7, 0, "7"}, {12345, 4, "1.2345"},
-	}
-	for _, tc := range tests {
-		if got := decimalText(duckdb.Decimal{Width: 18, Scale: tc.scale, Value: big.NewInt(tc.value)}); got != tc.want {
-			t.Errorf("decimalText(%d, scale %d) = %q, want %q", tc.value, tc.scale, got, tc.want)
 		}
 	}
 }

@@ -6,12 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/big"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 	"golang.org/x/text/width"
 
@@ -197,7 +193,7 @@ func runQuery(ctx context.Context, db warehouse.Querier, w io.Writer, query, for
 		case "csv", "table":
 			rec := make([]string, len(vals))
 			for i, v := range vals {
-				rec[i] = text(v, cols[i].DatabaseTypeName())
+				rec[i] = warehouse.Text(v, cols[i].DatabaseTypeName())
 			}
 			if cw != nil {
 				_ = cw.Write(rec) // the writer keeps its first error for Flush
@@ -214,7 +210,7 @@ func runQuery(ctx context.Context, db warehouse.Querier, w io.Writer, query, for
 					fmt.Fprint(w, ", ")
 				}
 				k, _ := json.Marshal(names[i])
-				b, err := json.Marshal(jsonValue(v, cols[i].DatabaseTypeName()))
+				b, err := json.Marshal(warehouse.JSONValue(v, cols[i].DatabaseTypeName()))
 				if err != nil {
 					return fmt.Errorf("column %s: %w", names[i], err)
 				}
@@ -242,81 +238,6 @@ func runQuery(ctx context.Context, db warehouse.Querier, w io.Writer, query, for
 		fmt.Fprintln(w, "\n]")
 	}
 	return nil
-}
-
-// text renders a value for the table and CSV formats.
-func text(v any, typ string) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case []byte:
-		return string(x)
-	case time.Time:
-		switch typ {
-		case "DATE":
-			return x.Format(time.DateOnly)
-		case "TIME":
-			return x.Format(time.TimeOnly)
-		}
-		if x.Nanosecond() == 0 {
-			return x.Format(time.DateTime)
-		}
-		return x.Format("2006-01-02 15:04:05.999999")
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'f', -1, 32)
-	case duckdb.Decimal:
-		return decimalText(x)
-	case *big.Int:
-		return x.String()
-	case fmt.Stringer:
-		return x.String()
-	case map[string]any, []any, duckdb.Map:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return fmt.Sprint(x)
-		}
-		return string(b)
-	default:
-		return fmt.Sprint(x)
-	}
-}
-
-// jsonValue is v as it should appear in JSON: numbers as numbers, times and text as strings.
-func jsonValue(v any, typ string) any {
-	switch x := v.(type) {
-	case duckdb.Decimal:
-		return json.Number(decimalText(x))
-	case *big.Int:
-		return json.Number(x.String())
-	case time.Time, []byte:
-		return text(v, typ)
-	case duckdb.Map:
-		return text(v, typ)
-	}
-	return v
-}
-
-// decimalText writes a decimal with all the digits of its scale (2.50, not 2.5), as money reads.
-func decimalText(d duckdb.Decimal) string {
-	if d.Value == nil {
-		return "0"
-	}
-	digits := new(big.Int).Abs(d.Value).String()
-	scale := int(d.Scale)
-	if scale > 0 {
-		if len(digits) <= scale {
-			digits = strings.Repeat("0", scale-len(digits)+1) + digits
-		}
-		digits = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
-	}
-	if d.Value.Sign() < 0 {
-		return "-" + digits
-	}
-	return digits
 }
 
 // table is an aligned text table; numeric columns align right.
@@ -366,20 +287,6 @@ func (t *table) print(w io.Writer) {
 	}
 }
 
-// num formats an integer with thousands separators.
-func num(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
-}
-
 // displayWidth is the columns a string takes on a terminal: wide East Asian characters (the
 // Chinese segment labels) take two.
 func displayWidth(s string) int {
@@ -394,3 +301,6 @@ func displayWidth(s string) int {
 	}
 	return n
 }
+
+// num is n with thousands separators, for the CLI's summaries.
+func num(n int64) string { return warehouse.Thousands(n) }

@@ -84,7 +84,7 @@ type bgnbdX struct {
 	db4                            float64 // d(c4)/db
 }
 
-func newBGNBDTables(s *RFTSet) *bgnbdTables {
+func newBGNBDTables(ctx context.Context, s *RFTSet) (*bgnbdTables, error) {
 	t := &bgnbdTables{workers: runtime.GOMAXPROCS(0)}
 	xIdx, tIdx, txIdx := map[float64]int32{}, map[float64]int32{}, map[float64]int32{}
 	lookup := func(m map[float64]int32, vals *[]float64, v float64) int32 {
@@ -100,6 +100,9 @@ func newBGNBDTables(s *RFTSet) *bgnbdTables {
 	t.ti = make([]int32, len(s.groups))
 	t.txi = make([]int32, len(s.groups))
 	for g, h := range s.groups {
+		if g%(1<<16) == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		t.xi[g] = lookup(xIdx, &t.xs, float64(h.X))
 		t.ti[g] = lookup(tIdx, &t.ts, h.T)
 		t.txi[g] = lookup(txIdx, &t.txs, h.Tx)
@@ -107,7 +110,7 @@ func newBGNBDTables(s *RFTSet) *bgnbdTables {
 	t.perX = make([]bgnbdX, len(t.xs))
 	t.logT, t.invT = make([]float64, len(t.ts)), make([]float64, len(t.ts))
 	t.logTx, t.invTx = make([]float64, len(t.txs)), make([]float64, len(t.txs))
-	return t
+	return t, nil
 }
 
 // fill computes the tables for one parameter point.
@@ -206,7 +209,8 @@ func (t *bgnbdTables) evalRange(p BGNBD, counts []float64, lo, hi int) [5]float6
 
 // LogLik is the total BG/NBD log-likelihood of the histories under p.
 func (p BGNBD) LogLik(s *RFTSet) float64 {
-	ll, _ := newBGNBDTables(s).eval(p, s.counts)
+	t, _ := newBGNBDTables(context.Background(), s) // never cancelled
+	ll, _ := t.eval(p, s.counts)
 	return ll
 }
 
@@ -228,8 +232,8 @@ func FitBGNBD(ctx context.Context, s *RFTSet) (BGNBD, FitInfo, error) {
 	if !repeat {
 		return BGNBD{}, FitInfo{}, errors.New("BG/NBD: no customer has a repeat purchase, so purchase rates cannot be estimated")
 	}
-	t := newBGNBDTables(s)
-	if err := ctx.Err(); err != nil {
+	t, err := newBGNBDTables(ctx, s)
+	if err != nil {
 		return BGNBD{}, FitInfo{}, err
 	}
 	from := func(v []float64) BGNBD {

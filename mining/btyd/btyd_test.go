@@ -101,7 +101,11 @@ func TestLogLikByHand(t *testing.T) {
 func TestGradients(t *testing.T) {
 	rfts, spends := simulate(3, 300, BGNBD{R: 0.5, Alpha: 6, A: 0.7, B: 2.5}, GammaGamma{P: 6, Q: 4, Gamma: 15}, 10, 50)
 	p := BGNBD{R: 0.4, Alpha: 5, A: 0.9, B: 2}
-	_, g := newBGNBDTables(rfts).eval(p, rfts.counts)
+	tables, err := newBGNBDTables(context.Background(), rfts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := tables.eval(p, rfts.counts)
 	vals := []*float64{&p.R, &p.Alpha, &p.A, &p.B}
 	for i, v := range vals {
 		h := 1e-6 * *v

@@ -46,6 +46,16 @@ CREATE TABLE IF NOT EXISTS scores.customer_score_snapshots (
 COMMENT ON TABLE scores.customer_score_snapshots IS 'Numeric scores over time: every customer''s numeric scores at each month-end as-of date recorded, and at the latest one.';
 COMMENT ON COLUMN scores.customer_score_snapshots.as_of IS 'As-of date of the snapshot: a month end, or the latest recorded date.';
 COMMENT ON COLUMN scores.customer_score_snapshots.customer_id IS 'Customer id in the source system.';
+COMMENT ON COLUMN scores.customer_score_snapshots.recency_days IS 'As scores.customer_scores.recency_days at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.frequency IS 'As scores.customer_scores.frequency at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.monetary IS 'As scores.customer_scores.monetary at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.clv_historical IS 'As scores.customer_scores.clv_historical at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.p_alive IS 'As scores.customer_scores.p_alive at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.expected_purchases IS 'As scores.customer_scores.expected_purchases at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.expected_spend IS 'As scores.customer_scores.expected_spend at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.clv IS 'As scores.customer_scores.clv at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.decline_drop IS 'As scores.customer_scores.decline_drop at the snapshot''s as-of date.';
+COMMENT ON COLUMN scores.customer_score_snapshots.churn_probability IS 'As scores.customer_scores.churn_probability at the snapshot''s as-of date.';
 
 CREATE TABLE IF NOT EXISTS scores.segment_migration (
     dimension    VARCHAR NOT NULL,
