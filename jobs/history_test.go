@@ -179,6 +179,18 @@ func TestScoreHistory(t *testing.T) {
 			}
 		}
 	}
+	// The lake has the history partitioned by month, as other engines read it.
+	var lakeRows, months, want2 int64
+	glob := filepath.Join(env.LakeDir(), "warehouse", "scores", "customer_score_history", "**", "*.parquet")
+	if err := db.QueryRow("SELECT count(*), count(DISTINCT year_month) FROM read_parquet(?, hive_partitioning = true)", glob).Scan(&lakeRows, &months); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("SELECT count(*) FROM scores.customer_score_history").Scan(&want2); err != nil {
+		t.Fatal(err)
+	}
+	if lakeRows != want2 || months < 7 {
+		t.Errorf("lake: %d history rows in %d month partitions, the warehouse has %d rows over 7+ months", lakeRows, months, want2)
+	}
 	db.Close()
 
 	// Re-running a date changes nothing.
