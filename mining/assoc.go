@@ -130,7 +130,7 @@ func PrepareOrderBaskets(ctx context.Context, conn *sql.Conn, c configs.Assoc, s
 		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses,
 		"Basket": c.Basket, "WindowDays": c.WindowDays, "Level": c.Level,
 	}); err != nil {
-		return fmt.Errorf("assoc: %w", err)
+		return err
 	}
 	return nil
 }
@@ -140,28 +140,28 @@ func PrepareOrderBaskets(ctx context.Context, conn *sql.Conn, c configs.Assoc, s
 func Associate(ctx context.Context, conn *sql.Conn, spec AssocSpec, rec *Recommending, asOf time.Time) (*AssocFit, error) {
 	var items int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Temp.AssocItems).Scan(&items); err != nil {
-		return nil, fmt.Errorf("assoc: %w", err)
+		return nil, err
 	}
 	if items == 0 {
 		return nil, errors.New("assoc: there are no (basket, item) rows to mine")
 	}
 	fit, err := MineBaskets(ctx, conn, Temp.AssocBaskets, items, spec)
 	if err != nil {
-		return nil, fmt.Errorf("assoc: %w", err)
+		return nil, err
 	}
 	fit.Items = items
 	if err := fit.WriteRules(ctx, conn); err != nil {
-		return nil, fmt.Errorf("assoc: %w", err)
+		return nil, err
 	}
 	if rec != nil {
 		if fit.Recommendations, err = fit.Recommend(ctx, conn, Temp.AssocOwned, items, rec.TopN, rec.Score); err != nil {
-			return nil, fmt.Errorf("assoc: %w", err)
+			return nil, err
 		}
 	}
 	if err := script(ctx, conn, "mining/assoc_result.sql", map[string]any{
 		"Recommend": rec != nil, "AsOf": asOf.Format(time.DateOnly),
 	}); err != nil {
-		return nil, fmt.Errorf("assoc: %w", err)
+		return nil, err
 	}
 	return fit, nil
 }
@@ -186,7 +186,7 @@ func AssociateOrders(ctx context.Context, conn *sql.Conn, cfg configs.Mining, as
 	}
 	if rec == nil {
 		if err := script(ctx, conn, "mining/recommendations_empty.sql", nil); err != nil {
-			return nil, fmt.Errorf("assoc: %w", err)
+			return nil, err
 		}
 	}
 	return fit, nil

@@ -3,7 +3,6 @@ package mining
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
@@ -43,7 +42,7 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 		if err := script(ctx, conn, "mining/churn_features.sql", map[string]any{
 			"Table": t.table, "At": t.at, "LabelEnd": t.labelEnd, "Horizon": c.HorizonDays,
 		}); err != nil {
-			return nil, fmt.Errorf("churn: %w", err)
+			return nil, err
 		}
 	}
 	spec := TreeSpec{Table: Temp.ChurnTrain, Label: "churned", Include: c.Features, Exclude: []string{"customer_id"},
@@ -51,17 +50,17 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 		TestFraction: c.TestFraction, Seed: c.Seed, Threshold: c.Threshold}
 	fit, err := TrainTree(ctx, conn, spec)
 	if err != nil {
-		return nil, fmt.Errorf("churn: %w", err)
+		return nil, err
 	}
 	out := &ChurnFit{TreeFit: fit, Spec: spec, Cutoff: cutoff, Config: c}
 	if out.Scored, err = fit.Score(ctx, conn, Temp.ChurnScore, features.Words(language, c.HorizonDays)); err != nil {
-		return nil, fmt.Errorf("churn: %w", err)
+		return nil, err
 	}
 	if err := fit.WriteNodes(ctx, conn); err != nil {
-		return nil, fmt.Errorf("churn: %w", err)
+		return nil, err
 	}
 	if err := script(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
-		return nil, fmt.Errorf("churn: %w", err)
+		return nil, err
 	}
 	return out, nil
 }

@@ -105,7 +105,7 @@ func Cluster(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*ClusterFit
 // features, standardize. mean and std are per used feature, after any log.
 func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matrix.Dense, *ClusterFit, []float64, []float64, error) {
 	if len(spec.Features) == 0 {
-		return nil, nil, nil, nil, fmt.Errorf("cluster: no features")
+		return nil, nil, nil, nil, fmt.Errorf("k-means: no features")
 	}
 	cols := make([]string, len(spec.Features))
 	for i, f := range spec.Features {
@@ -113,7 +113,7 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matri
 	}
 	rows, err := conn.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+spec.Input+" ORDER BY rowid")
 	if err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("cluster: read features: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("k-means: read features: %w", err)
 	}
 	defer rows.Close()
 	d := len(spec.Features)
@@ -126,7 +126,7 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matri
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("cluster: read features: %w", err)
+			return nil, nil, nil, nil, fmt.Errorf("k-means: read features: %w", err)
 		}
 		for j, v := range scan {
 			f := v.Float64
@@ -139,14 +139,14 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matri
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, nil, nil, fmt.Errorf("cluster: read features: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("k-means: read features: %w", err)
 	}
 	n := 0
 	if d > 0 {
 		n = len(vals[0])
 	}
 	if n == 0 {
-		return nil, nil, nil, nil, fmt.Errorf("cluster: no rows to cluster")
+		return nil, nil, nil, nil, fmt.Errorf("k-means: no rows to cluster")
 	}
 	fit := &ClusterFit{Excluded: map[string]string{}, Imputed: map[string]int{}}
 	var mean, std []float64
@@ -176,7 +176,7 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matri
 		mean, std = append(mean, m), append(std, sd)
 	}
 	if len(keep) == 0 {
-		return nil, nil, nil, nil, fmt.Errorf("cluster: no feature varies (%v), so there is nothing to cluster on", fit.Excluded)
+		return nil, nil, nil, nil, fmt.Errorf("k-means: no feature varies (%v), so there is nothing to cluster on", fit.Excluded)
 	}
 	x := &matrix.Dense{Data: make([]float64, n*len(keep)), Rows: n, Cols: len(keep)}
 	for c, j := range keep {
@@ -349,7 +349,7 @@ func writeClusters(ctx context.Context, conn *sql.Conn, fit *ClusterFit, mean, s
 		"CREATE OR REPLACE TEMP TABLE cluster_z (cluster_id INTEGER, feature VARCHAR, z_score DOUBLE)",
 	} {
 		if _, err := conn.ExecContext(ctx, ddl); err != nil {
-			return fmt.Errorf("cluster: %w", err)
+			return fmt.Errorf("k-means: %w", err)
 		}
 	}
 	z := zScores(fit.Result, mean, std, spec.Standardize)
@@ -397,12 +397,12 @@ func writeClusters(ctx context.Context, conn *sql.Conn, fit *ClusterFit, mean, s
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("cluster: write labels: %w", err)
+		return fmt.Errorf("k-means: write labels: %w", err)
 	}
 	if err := script(ctx, conn, "mining/cluster_profiles.sql", map[string]any{
 		"Input": spec.Input, "Features": spec.Features, "Revenue": spec.Revenue,
 	}); err != nil {
-		return fmt.Errorf("cluster: %w", err)
+		return fmt.Errorf("k-means: %w", err)
 	}
 	return nil
 }

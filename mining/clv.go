@@ -48,7 +48,7 @@ const clvBatch = 100_000
 func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd time.Time, holdoutDays int) (*CLVFit, error) {
 	cal := calibrationEnd.Format(time.DateOnly)
 	if err := script(ctx, conn, "mining/clv_summary.sql", map[string]any{"CalibrationEnd": cal}); err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
+		return nil, err
 	}
 	fit := &CLVFit{}
 	if cfg.MarginRate != nil {
@@ -56,7 +56,7 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 	} else {
 		var rate sql.NullFloat64
 		if err := conn.QueryRowContext(ctx, "SELECT sum(clv_historical) / nullif(sum(revenue), 0) FROM clv_summary").Scan(&rate); err != nil {
-			return nil, fmt.Errorf("clv: measure the margin rate: %w", err)
+			return nil, fmt.Errorf("measure the margin rate: %w", err)
 		}
 		fit.MarginRate = rate.Float64
 	}
@@ -70,14 +70,14 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 	excluded := 0
 	rows, err := conn.QueryContext(ctx, "SELECT x, tx_days, t_days, mean_spend FROM clv_summary")
 	if err != nil {
-		return nil, fmt.Errorf("clv: read summary: %w", err)
+		return nil, fmt.Errorf("read summary: %w", err)
 	}
 	for rows.Next() {
 		var x, tx, t int
 		var m sql.NullFloat64
 		if err := rows.Scan(&x, &tx, &t, &m); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("clv: read summary: %w", err)
+			return nil, fmt.Errorf("read summary: %w", err)
 		}
 		rfts.Add(btyd.RFT{X: x, Tx: float64(tx) / unit, T: float64(t) / unit})
 		if x > 0 && !spends.Add(x, m.Float64) {
@@ -86,49 +86,49 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("clv: read summary: %w", err)
+		return nil, fmt.Errorf("read summary: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()
 	if fit.BGNBD, fit.BGInfo, err = btyd.FitBGNBD(ctx, rfts); err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
+		return nil, err
 	}
 	if fit.GammaGamma, fit.GGInfo, err = btyd.FitGammaGamma(ctx, spends); err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
+		return nil, err
 	}
 	fit.FitSeconds = time.Since(t0).Seconds()
 
 	// Pass 2: score in batches, appending to clv_predictions.
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE clv_predictions (customer_id VARCHAR,
 		p_alive DOUBLE, expected_purchases DOUBLE, expected_spend DOUBLE, clv DOUBLE)`); err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
+		return nil, err
 	}
 	sc := newScorer(fit, cfg, unit, holdoutDays, spends)
 	for lo := 0; lo < rfts.Customers(); lo += clvBatch {
 		if err := sc.batch(ctx, conn, lo, lo+clvBatch); err != nil {
-			return nil, fmt.Errorf("clv: score: %w", err)
+			return nil, fmt.Errorf("score: %w", err)
 		}
 	}
 	fit.HoldoutPredicted = sc.holdout
 	if holdoutDays > 0 {
 		q, err := render("mining/clv_holdout.sql", map[string]any{"CalibrationEnd": cal})
 		if err != nil {
-			return nil, fmt.Errorf("clv: %w", err)
+			return nil, err
 		}
 		if err := conn.QueryRowContext(ctx, q).Scan(&fit.HoldoutActual); err != nil {
-			return nil, fmt.Errorf("clv: holdout: %w", err)
+			return nil, fmt.Errorf("holdout: %w", err)
 		}
 	}
 	if err := script(ctx, conn, "mining/clv_result.sql", map[string]any{
 		"CurrentQuantile": cfg.CurrentQuantile, "FutureQuantile": cfg.FutureQuantile,
 	}); err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
+		return nil, err
 	}
 	quadrants, n, err := countBy(ctx, conn, "clv_result", "clv_quadrant")
 	if err != nil {
-		return nil, fmt.Errorf("clv: %w", err)
+		return nil, err
 	}
 	fit.Customers, fit.RepeatCustomers, fit.Excluded, fit.Distinct = n, spends.Customers(), excluded, rfts.Distinct()
 	fit.SpendFallback, fit.Quadrants = sc.fallback, quadrants

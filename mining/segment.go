@@ -3,7 +3,6 @@ package mining
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
@@ -24,16 +23,16 @@ func ClusterSpecFor(c configs.Cluster, language, input string) ClusterSpec {
 func Segment(ctx context.Context, conn *sql.Conn, cfg configs.Mining, asOf time.Time) (*ClusterFit, error) {
 	const input = "cluster_input"
 	if err := script(ctx, conn, "mining/cluster_input.sql", map[string]any{"AsOf": asOf.Format(time.DateOnly)}); err != nil {
-		return nil, fmt.Errorf("cluster: %w", err)
+		return nil, err // the script's errors name it
 	}
 	spec := ClusterSpecFor(cfg.Cluster, cfg.Language, input)
 	spec.Revenue = "monetary"
 	fit, err := Cluster(ctx, conn, spec)
 	if err != nil {
-		return nil, err // Cluster's errors say "cluster:" already
+		return nil, err
 	}
 	if err := script(ctx, conn, "mining/cluster_result.sql", nil); err != nil {
-		return nil, fmt.Errorf("cluster: %w", err)
+		return nil, err
 	}
 	return fit, nil
 }

@@ -31,15 +31,15 @@ func RFM(ctx context.Context, conn *sql.Conn, cfg configs.RFM, asOf time.Time) (
 	if err := script(ctx, conn, "mining/rfm.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "Bins": cfg.Bins,
 	}); err != nil {
-		return nil, fmt.Errorf("rfm: %w", err)
+		return nil, err
 	}
 	segments, n, err := countBy(ctx, conn, Result("rfm"), "rfm_segment")
 	if err != nil {
-		return nil, fmt.Errorf("rfm: %w", err)
+		return nil, err
 	}
 	var meanR, meanF, meanM sql.NullFloat64
 	if err := conn.QueryRowContext(ctx, "SELECT avg(r_score), avg(f_score), avg(m_score) FROM "+Result("rfm")).Scan(&meanR, &meanF, &meanM); err != nil {
-		return nil, fmt.Errorf("rfm: %w", err)
+		return nil, fmt.Errorf("mean RFM scores: %w", err)
 	}
 	return &RFMResult{Customers: n, Segments: segments, MeanR: meanR.Float64, MeanF: meanF.Float64,
 		MeanM: meanM.Float64, Bins: cfg.Bins}, nil
@@ -65,11 +65,11 @@ func ABC(ctx context.Context, conn *sql.Conn, cfg configs.ABC) (*ABCResult, erro
 	if err := script(ctx, conn, "mining/abc.sql", map[string]any{
 		"AShare": cfg.AShare, "BShare": cfg.BShare,
 	}); err != nil {
-		return nil, fmt.Errorf("abc: %w", err)
+		return nil, err
 	}
 	classes, n, err := countBy(ctx, conn, Result("abc"), "abc_class")
 	if err != nil {
-		return nil, fmt.Errorf("abc: %w", err)
+		return nil, err
 	}
 	return &ABCResult{Customers: n, A: classes["A"], B: classes["B"], C: classes["C"],
 		AShare: cfg.AShare, BShare: cfg.BShare}, nil
@@ -103,15 +103,15 @@ func Lifecycle(ctx context.Context, conn *sql.Conn, cfg configs.Lifecycle, asOf 
 		"GrowthRise": cfg.GrowthRise, "DeclineDrop": cfg.DeclineDrop, "WarningDrop": cfg.WarningDrop,
 		"WarningMinOrders": cfg.WarningMinOrders,
 	}); err != nil {
-		return nil, fmt.Errorf("lifecycle: %w", err)
+		return nil, err
 	}
 	stages, n, err := countBy(ctx, conn, Result("lifecycle"), "lifecycle_stage")
 	if err != nil {
-		return nil, fmt.Errorf("lifecycle: %w", err)
+		return nil, err
 	}
 	warnings, _, err := countBy(ctx, conn, Result("lifecycle"), "decline_warning")
 	if err != nil {
-		return nil, fmt.Errorf("lifecycle: %w", err)
+		return nil, err
 	}
 	return &LifecycleResult{Customers: n, Stages: stages, DeclineWarnings: warnings["true"], Config: cfg}, nil
 }

@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"strings"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" driver
 
 	sqlfiles "github.com/crmwh/crmwh/sql"
 )
@@ -82,11 +82,15 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 // ErrLocked is wrapped by Open's error when another process has the file open for writing.
 var ErrLocked = errors.New("another process has it open for writing (a crmwh run in progress?); try again when it has finished")
 
-// IsLocked reports whether err is DuckDB refusing a file another process holds (wrapped in
-// ErrLocked by Open, or DuckDB's own error from a direct open). It is the one place that knows
-// DuckDB's wording: its open errors carry no type to match.
+// IsLocked reports whether err is DuckDB refusing a file another process holds: ErrLocked from
+// Open, or DuckDB's own *duckdb.Error of type IO about the file's lock. DuckDB has no error type of
+// its own for a held lock, so among IO errors (a missing file is one too) its message decides.
 func IsLocked(err error) bool {
-	return err != nil && (errors.Is(err, ErrLocked) || strings.Contains(err.Error(), "Could not set lock"))
+	if errors.Is(err, ErrLocked) {
+		return true
+	}
+	var de *duckdb.Error
+	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeIO && strings.Contains(de.Msg, "lock")
 }
 
 // openError explains the common case of a lock held by another process.
