@@ -73,6 +73,14 @@ func TestWebHistory(t *testing.T) {
 		t.Error("an unknown dimension does not fall back to clv_quadrant")
 	}
 
+	// Lost customers are a state the lists select: the named list for win-back calls counts the
+	// consenting lost customers of class A.
+	want := expectedList(t, "s.abc_class = 'A' AND s.churn_risk = 'lost'")
+	res, body = get(t, web(t, "mia"), "/lists/summary?format=json&list=lost-top-customers")
+	if res.StatusCode != http.StatusOK || len(want) == 0 || !bytes.Contains(body, []byte(fmt.Sprintf(`"consenting":%d,`, len(want)))) {
+		t.Errorf("lost-top-customers: %s %s, want %d consenting", res.Status, body, len(want))
+	}
+
 	// scores_as_of through the endpoint, without a schema, as in process.
 	conn := connect(t, "ann")
 	for _, d := range []string{"2026-05-31", "2026-06-30"} {
