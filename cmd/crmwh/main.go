@@ -4,11 +4,13 @@ package main
 
 import (
 	"context"
+	"embed"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/schollz/progressbar/v3"
@@ -99,4 +101,19 @@ func showJobs(env *jobs.Env) {
 		_ = bar.Finish()
 		fmt.Fprintf(os.Stderr, "%-8s %s in %.1f s\n", job, done.Status, done.Ended.Sub(done.Started).Seconds())
 	}
+}
+
+// examples are the commands' usage examples, kept as text files: they hold SQL, and SQL does not
+// live in Go files.
+//
+//go:embed examples/*.txt
+var examples embed.FS
+
+// example is the usage example of a command (examples/NAME.txt).
+func example(name string) string {
+	b, err := examples.ReadFile("examples/" + name + ".txt")
+	if err != nil {
+		return "" // every command's file is embedded; a test checks each one is there
+	}
+	return strings.TrimRight(string(b), "\n")
 }

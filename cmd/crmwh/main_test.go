@@ -316,3 +316,18 @@ func TestNum(t *testing.T) {
 		}
 	}
 }
+
+// Every command that shows a usage example finds its file.
+func TestExamples(t *testing.T) {
+	for _, name := range []string{"mine_rfm", "mine_clv", "mine_kmeans", "mine_tree", "mine_rules", "sql"} {
+		if ex := example(name); !strings.Contains(ex, "crmwh ") {
+			t.Errorf("example %s: %q", name, ex)
+		}
+	}
+	for _, path := range [][]string{{"mine", "rfm"}, {"mine", "clv"}, {"mine", "kmeans"}, {"mine", "tree"}, {"mine", "rules"}, {"sql"}} {
+		c, _, err := newRoot().Find(path)
+		if err != nil || c.Example == "" {
+			t.Errorf("%v: no example (%v)", path, err)
+		}
+	}
+}

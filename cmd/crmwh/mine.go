@@ -143,11 +143,10 @@ func newMineRFM(g *globals) *cobra.Command {
 	var f mineFlags
 	var bins int
 	cmd := &cobra.Command{
-		Use:   "rfm --query SQL",
-		Short: "RFM scores and segments, and ABC classes, on any (customer_id, ts, amount) query",
-		Example: `  crmwh mine rfm --query "SELECT customer_id, order_ts AS ts, net_amount AS amount FROM fact_sales f JOIN dim_customer USING (customer_key) WHERE order_status = 'completed'"
-  crmwh mine rfm --query "SELECT CustomerID AS customer_id, InvoiceDate AS ts, Quantity * Price AS amount FROM read_csv('invoices.csv')" --out my_rfm`,
-		Args: cobra.NoArgs,
+		Use:     "rfm --query SQL",
+		Short:   "RFM scores and segments, and ABC classes, on any (customer_id, ts, amount) query",
+		Example: example("mine_rfm"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.env(cmd)
 			if err != nil {
@@ -209,7 +208,7 @@ expected purchases, expected spend and discounted CLV over the horizon. Purchase
 per distinct day; the first purchase day starts each customer's clock. When the data goes on
 after the calibration end, the predicted repeat purchases over those days are compared with
 what happened.`,
-		Example: `  crmwh mine clv --query "SELECT customer_id, ts, amount FROM read_csv('transactions.csv')" --calibration-end 2011-06-30 --time-unit week`,
+		Example: example("mine_clv"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.env(cmd)
@@ -311,9 +310,8 @@ max_iter, tol and the k range). Features are used as given unless --standardize 
 --log takes log(1 + x) of the named ones first. A NULL becomes the feature's mean; a constant or
 entirely NULL feature is left out. --out writes the query's rows with cluster_id and
 cluster_label, in the query's order.`,
-		Example: `  crmwh mine kmeans --query "SELECT * FROM read_csv('points.csv')" --k 8 --out points_clustered
-  crmwh mine kmeans --query "SELECT customer_id, recency_days, frequency, monetary FROM scores.customer_scores WHERE frequency > 0" --features recency_days,frequency,monetary --log frequency,monetary --standardize`,
-		Args: cobra.NoArgs,
+		Example: example("mine_kmeans"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.env(cmd)
 			if err != nil {
@@ -425,7 +423,7 @@ Numeric and boolean columns are numbers; NULL becomes the column's median. Text 
 one 0/1 feature per value (the 32 most frequent; the rest share "(other)"; NULL is "(null)").
 Text columns whose values are nearly all distinct (ids) are left out. Rows without a label are
 left out. --out writes the query's rows with the predicted probability, class and path.`,
-		Example: `  crmwh mine tree --query "SELECT * FROM read_csv('telco_churn.csv')" --label Churn --max-depth 5 --test-fraction 0.3 --seed 42`,
+		Example: example("mine_tree"),
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.env(cmd)
@@ -514,9 +512,8 @@ that meet --min-confidence and --min-lift: support, confidence, lift, leverage, 
 counts. A rule has one item on the right-hand side unless --max-consequent allows more (as the
 arules package counts them); --min-len and --max-len bound the items in a rule. Prints the top
 rules by lift; --out writes them all.`,
-		Example: `  crmwh mine rules --query "SELECT order_id AS basket_id, product_key AS item FROM fact_sales" --min-support 0.001 --min-confidence 0.2
-  crmwh mine rules --query "SELECT b AS basket_id, unnest(string_split(line, ',')) AS item FROM (SELECT row_number() OVER () AS b, column0 AS line FROM read_csv('groceries.csv', header = false, delim = '\t'))" --min-support 0.006 --min-confidence 0.25 --min-len 2`,
-		Args: cobra.NoArgs,
+		Example: example("mine_rules"),
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env, err := g.env(cmd)
 			if err != nil {

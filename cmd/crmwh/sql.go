@@ -23,11 +23,8 @@ func newSQL(g *globals) *cobra.Command {
 		Short: "Query the warehouse (read-only); the query comes from the arguments or standard input",
 		Long: `Runs a query on the warehouse, read-only (or, while a run holds it, on the last published
 snapshot). The users and downloads of crmwh serve (data/access.duckdb) are attached as
-"access": SELECT * FROM access.ops.exports.`,
-		Example: `  crmwh sql "SELECT count(*) FROM fact_sales"
-  crmwh sql --format csv "SELECT * FROM dim_customer WHERE is_current" > customers.csv
-  echo "SELECT * FROM ops.job_runs" | crmwh sql --format json
-  crmwh sql "SELECT exported_at, user_name, list_name, filters, \"rows\" FROM access.ops.exports ORDER BY export_id DESC"`,
+"access" (the table access.ops.exports).`,
+		Example: example("sql"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env(cmd)
 			if err != nil {
