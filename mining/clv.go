@@ -26,6 +26,9 @@ type CLVFit struct {
 	// there is no holdout.
 	HoldoutPredicted float64
 	HoldoutActual    int64            // repeat purchase days that happened in the holdout
+	BGStdErr         btyd.BGNBD       // standard errors of the BG/NBD parameters
+	GGStdErr         btyd.GammaGamma  // standard errors of the Gamma-Gamma parameters
+	StdErrNote       string           // why there are none, when the information matrix is singular
 	Customers        int64            // scored
 	RepeatCustomers  int              // with at least one repeat purchase day: Gamma-Gamma's input
 	Excluded         int              // repeat customers without positive spend, left out of Gamma-Gamma
@@ -99,6 +102,12 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 		return nil, err
 	}
 	fit.FitSeconds = time.Since(t0).Seconds()
+	// Standard errors from the observed information; a fit at the boundary has none, and says so.
+	if fit.BGStdErr, err = fit.BGNBD.StdErrors(rfts); err != nil {
+		fit.StdErrNote = err.Error()
+	} else if fit.GGStdErr, err = fit.GammaGamma.StdErrors(spends); err != nil {
+		fit.StdErrNote = err.Error()
+	}
 
 	// Pass 2: score in batches, appending to clv_predictions.
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE clv_predictions (customer_id VARCHAR,
@@ -148,6 +157,8 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 			"distinct_histories": fit.Distinct, "repeat_customers": fit.RepeatCustomers,
 			"excluded_from_gamma_gamma": fit.Excluded, "spend_fallback": fit.SpendFallback,
 			"fit_seconds": fit.FitSeconds, "quadrants": fit.Quadrants,
+			"r_se": fit.BGStdErr.R, "alpha_se": fit.BGStdErr.Alpha, "a_se": fit.BGStdErr.A, "b_se": fit.BGStdErr.B,
+			"p_se": fit.GGStdErr.P, "q_se": fit.GGStdErr.Q, "gamma_se": fit.GGStdErr.Gamma, "std_err_note": fit.StdErrNote,
 		},
 	}
 	return fit, nil

@@ -268,9 +268,18 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 		num(fit.Customers), num(int64(fit.RepeatCustomers)), cal.Format(time.DateOnly), cfg.TimeUnit)
 	fmt.Fprintf(w, "  r %.6g  alpha %.6g  a %.6g  b %.6g  log-likelihood %.6f (%d iterations, %s)\n",
 		bg.R, bg.Alpha, bg.A, bg.B, fit.BGInfo.LogLik, fit.BGInfo.Iterations, fit.BGInfo.Status)
+	se, gse := fit.BGStdErr, fit.GGStdErr
+	if fit.StdErrNote == "" {
+		fmt.Fprintf(w, "  standard errors: r %.3g  alpha %.3g  a %.3g  b %.3g\n", se.R, se.Alpha, se.A, se.B)
+	}
 	fmt.Fprintf(w, "Gamma-Gamma on the repeat customers' mean spend per repeat purchase day\n")
 	fmt.Fprintf(w, "  p %.6g  q %.6g  gamma %.6g  log-likelihood %.6f (%d iterations, %s)\n",
 		gg.P, gg.Q, gg.Gamma, fit.GGInfo.LogLik, fit.GGInfo.Iterations, fit.GGInfo.Status)
+	if fit.StdErrNote == "" {
+		fmt.Fprintf(w, "  standard errors: p %.3g  q %.3g  gamma %.3g\n", gse.P, gse.Q, gse.Gamma)
+	} else {
+		fmt.Fprintf(w, "  no standard errors: %s\n", fit.StdErrNote)
+	}
 	if n := fit.Excluded; n > 0 {
 		fmt.Fprintf(w, "  %s repeat customers without positive spend were left out of Gamma-Gamma\n", num(int64(n)))
 	}
@@ -289,6 +298,10 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 	}
 	fmt.Fprintf(w, "\nr=%.6g\nalpha=%.6g\na=%.6g\nb=%.6g\np=%.6g\nq=%.6g\ngamma=%.6g\nloglik=%.6f\ngamma_gamma_loglik=%.6f\ncustomers=%d\nfit_seconds=%.3f\n",
 		bg.R, bg.Alpha, bg.A, bg.B, gg.P, gg.Q, gg.Gamma, fit.BGInfo.LogLik, fit.GGInfo.LogLik, fit.Customers, fit.FitSeconds)
+	if fit.StdErrNote == "" {
+		fmt.Fprintf(w, "r_se=%.6g\nalpha_se=%.6g\na_se=%.6g\nb_se=%.6g\np_se=%.6g\nq_se=%.6g\ngamma_se=%.6g\n",
+			se.R, se.Alpha, se.A, se.B, gse.P, gse.Q, gse.Gamma)
+	}
 	if holdoutDays > 0 {
 		fmt.Fprintf(w, "holdout_actual=%d\nholdout_predicted=%.1f\n", actual, fit.HoldoutPredicted)
 	}
