@@ -25,17 +25,20 @@ type CLVFit struct {
 	// after the calibration end up to the data's as-of date) summed over the customers; zero when
 	// there is no holdout.
 	HoldoutPredicted float64
-	HoldoutActual    int64            // repeat purchase days that happened in the holdout
-	BGStdErr         btyd.BGNBD       // standard errors of the BG/NBD parameters
-	GGStdErr         btyd.GammaGamma  // standard errors of the Gamma-Gamma parameters
-	StdErrNote       string           // why there are none, when the information matrix is singular
-	Customers        int64            // scored
-	RepeatCustomers  int              // with at least one repeat purchase day: Gamma-Gamma's input
-	Excluded         int              // repeat customers without positive spend, left out of Gamma-Gamma
-	Distinct         int              // distinct (x, t_x, T) histories
-	SpendFallback    bool             // q ≤ 1: expected spend is the mean spend, not Gamma-Gamma's
-	Quadrants        map[string]int64 // customers per CLV quadrant
-	Model            *Model           // built from the fields above
+	HoldoutActual    int64           // repeat purchase days that happened in the holdout
+	BGStdErr         btyd.BGNBD      // standard errors of the BG/NBD parameters
+	GGStdErr         btyd.GammaGamma // standard errors of the Gamma-Gamma parameters
+	StdErrNote       string          // why there are none, when the information matrix is singular
+	// FitObserved and FitExpected are the customers with 0 .. 6 and 7 or more repeat purchase
+	// days in their calibration period, as observed and as the BG/NBD fit expects.
+	FitObserved, FitExpected []float64
+	Customers                int64            // scored
+	RepeatCustomers          int              // with at least one repeat purchase day: Gamma-Gamma's input
+	Excluded                 int              // repeat customers without positive spend, left out of Gamma-Gamma
+	Distinct                 int              // distinct (x, t_x, T) histories
+	SpendFallback            bool             // q ≤ 1: expected spend is the mean spend, not Gamma-Gamma's
+	Quadrants                map[string]int64 // customers per CLV quadrant
+	Model                    *Model           // built from the fields above
 }
 
 // daysPerMonth is the mean length of a month, for the monthly CLV steps.
@@ -102,6 +105,7 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 		return nil, err
 	}
 	fit.FitSeconds = time.Since(t0).Seconds()
+	fit.FitObserved, fit.FitExpected = fit.BGNBD.FitCheck(rfts, 7)
 	// Standard errors from the observed information; a fit at the boundary has none, and says so.
 	if fit.BGStdErr, err = fit.BGNBD.StdErrors(rfts); err != nil {
 		fit.StdErrNote = err.Error()
@@ -159,6 +163,7 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 			"fit_seconds": fit.FitSeconds, "quadrants": fit.Quadrants,
 			"r_se": fit.BGStdErr.R, "alpha_se": fit.BGStdErr.Alpha, "a_se": fit.BGStdErr.A, "b_se": fit.BGStdErr.B,
 			"p_se": fit.GGStdErr.P, "q_se": fit.GGStdErr.Q, "gamma_se": fit.GGStdErr.Gamma, "std_err_note": fit.StdErrNote,
+			"fit_check_observed": fit.FitObserved, "fit_check_expected": fit.FitExpected,
 		},
 	}
 	return fit, nil

@@ -275,6 +275,15 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 	fmt.Fprintf(w, "Gamma-Gamma on the repeat customers' mean spend per repeat purchase day\n")
 	fmt.Fprintf(w, "  p %.6g  q %.6g  gamma %.6g  log-likelihood %.6f (%d iterations, %s)\n",
 		gg.P, gg.Q, gg.Gamma, fit.GGInfo.LogLik, fit.GGInfo.Iterations, fit.GGInfo.Status)
+	fmt.Fprintf(w, "  fit check, customers by repeat purchase days in the calibration period (observed / expected):\n   ")
+	for x := range fit.FitObserved {
+		plus := ""
+		if x == len(fit.FitObserved)-1 {
+			plus = "+"
+		}
+		fmt.Fprintf(w, " %d%s: %.0f / %.1f", x, plus, fit.FitObserved[x], fit.FitExpected[x])
+	}
+	fmt.Fprintln(w)
 	if fit.StdErrNote == "" {
 		fmt.Fprintf(w, "  standard errors: p %.3g  q %.3g  gamma %.3g\n", gse.P, gse.Q, gse.Gamma)
 	} else {
