@@ -80,10 +80,12 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 		return nil, err
 	}
 	res.HistorySeconds = time.Since(t0).Seconds()
-	if _, err := warehouse.RunScript(ctx, tx, "publish/customer_base.sql", map[string]any{
-		"AsOf": day, "Horizon": opt.HorizonDays, "Statuses": opt.PurchaseStatuses,
-	}); err != nil {
-		return nil, fmt.Errorf("publish: customer base: %w", err)
+	for _, step := range []string{"customer_base", "backtest_churn"} {
+		if _, err := warehouse.RunScript(ctx, tx, "publish/"+step+".sql", map[string]any{
+			"AsOf": day, "Horizon": opt.HorizonDays, "Statuses": opt.PurchaseStatuses,
+		}); err != nil {
+			return nil, fmt.Errorf("publish: %s: %w", step, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("publish: commit: %w", err)
