@@ -103,6 +103,15 @@ type Alerts struct {
 	// Webhook receives a JSON POST {"run_id", "job", "as_of", "error"}.
 	Webhook string   `yaml:"webhook"`
 	Timeout Duration `yaml:"timeout"`
+	// ModelHealth are the thresholds past which a publish alerts (it fails nothing).
+	ModelHealth ModelHealth `yaml:"model_health"`
+}
+
+// ModelHealth are the model-quality thresholds that call the alert command and webhook.
+type ModelHealth struct {
+	MinBacktestAUC      float64 `yaml:"min_backtest_auc"`      // churn back-test ROC AUC below this
+	MaxPSI              float64 `yaml:"max_psi"`               // a feature's or the score's PSI above this
+	MaxCalibrationError float64 `yaml:"max_calibration_error"` // mean |observed − predicted| over the deciles above this
 }
 
 // Schedule is a cron schedule of `crmwh scheduler`.

@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// alert tells the configured command and webhook that a job failed. Their own failures are
-// logged: an alert must not fail the run.
-func alert(ctx context.Context, env *Env, sum *Summary, job string, jobErr error) {
+// alert tells the configured command and webhook that a job failed, or (job model-health) what
+// the models' health shows. Their own failures are logged: an alert must not fail the run.
+func alert(ctx context.Context, env *Env, sum *Summary, job string, message string) {
 	a := env.Config.Alerts
 	timeout := time.Duration(a.Timeout)
 	if timeout <= 0 {
@@ -23,7 +23,7 @@ func alert(ctx context.Context, env *Env, sum *Summary, job string, jobErr error
 	if a.Command != "" {
 		cctx, cancel := context.WithTimeout(ctx, timeout)
 		cmd := exec.CommandContext(cctx, "sh", "-c", a.Command)
-		cmd.Env = append(os.Environ(), "CRMWH_RUN_ID="+sum.RunID, "CRMWH_JOB="+job, "CRMWH_AS_OF="+asOf, "CRMWH_ERROR="+jobErr.Error())
+		cmd.Env = append(os.Environ(), "CRMWH_RUN_ID="+sum.RunID, "CRMWH_JOB="+job, "CRMWH_AS_OF="+asOf, "CRMWH_ERROR="+message)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			env.Log.Error("alert command failed", "run_id", sum.RunID, "job", job, "error", err, "output", string(out))
 		}
@@ -31,7 +31,7 @@ func alert(ctx context.Context, env *Env, sum *Summary, job string, jobErr error
 	}
 	if a.Webhook != "" {
 		if err := postAlert(ctx, a.Webhook, timeout, map[string]string{
-			"run_id": sum.RunID, "job": job, "as_of": asOf, "error": jobErr.Error(),
+			"run_id": sum.RunID, "job": job, "as_of": asOf, "error": message,
 		}); err != nil {
 			env.Log.Error("alert webhook failed", "run_id", sum.RunID, "job", job, "error", err)
 		}

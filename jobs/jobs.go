@@ -248,7 +248,7 @@ func Run(ctx context.Context, env *Env, asOf time.Time, names []string) (*Summar
 			notDone[name] = true
 			failures = append(failures, fmt.Errorf("job %s: %w", name, res.Err))
 			env.Log.Error("job failed", "run_id", sum.RunID, "job", name, "attempts", res.Attempts, "error", res.Err)
-			alert(hist, env, sum, name, res.Err)
+			alert(hist, env, sum, name, res.Err.Error())
 		} else {
 			env.Log.Info("job succeeded", "run_id", sum.RunID, "job", name, "seconds", res.Ended.Sub(res.Started).Seconds())
 		}

@@ -106,6 +106,15 @@ func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		return 0, 0, 0, err
 	}
 	r.env.Log.Info("published", "customers", res.Customers, "previous", res.Previous, "history_seconds", res.HistorySeconds)
+	h := r.env.Config.Alerts.ModelHealth
+	findings, err := publish.ModelHealth(ctx, r.db, r.sum.AsOf, h.MinBacktestAUC, h.MaxPSI, h.MaxCalibrationError)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, f := range findings {
+		r.env.Log.Warn("model health", "finding", f)
+		alert(ctx, r.env, r.sum, "model-health", f)
+	}
 	return 0, res.Customers, 0, nil
 }
 
@@ -122,7 +131,7 @@ func churnJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	m := fit.Metrics
 	r.env.Log.Info("churn model", "auc", m.AUC, "accuracy", m.Accuracy, "precision", m.Precision, "recall", m.Recall,
 		"train", fit.Train, "test", fit.Test, "scored", fit.Scored)
-	n, err := saveModel(ctx, conn, r, fit.Model(), "churn", "churn_tree")
+	n, err := saveModel(ctx, conn, r, fit.Model(), "churn", "churn_tree", "feature_drift")
 	if err != nil {
 		return 0, 0, 0, err
 	}

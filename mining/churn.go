@@ -62,5 +62,30 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	if err := script(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
 		return nil, err
 	}
+	if err := drift(ctx, conn, fit); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// drift measures, into feature_drift_result, how far tonight's features and predicted
+// probabilities have moved from those the tree was trained on (population stability index).
+func drift(ctx context.Context, conn *sql.Conn, fit *TreeFit) error {
+	var numeric, text []string
+	for _, col := range fit.Encoding.Columns {
+		if col.Numeric || col.TextNumber {
+			numeric = append(numeric, col.Name)
+		} else {
+			text = append(text, col.Name)
+		}
+	}
+	if err := script(ctx, conn, "mining/feature_drift.sql", map[string]any{"Numeric": numeric, "Text": text}); err != nil {
+		return err
+	}
+	// The training rows' probabilities, for the score's own drift (replacing tonight's scores,
+	// which churn_result holds already).
+	if _, err := fit.Score(ctx, conn, Temp.ChurnTrain, nil); err != nil {
+		return err
+	}
+	return script(ctx, conn, "mining/score_drift.sql", nil)
 }

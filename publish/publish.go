@@ -195,3 +195,24 @@ func MigrationQuery(from, to time.Time, dimensions []string) (string, error) {
 		"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dimensions,
 	})
 }
+
+// ModelHealth lists, one sentence each with its numbers, what tonight's drift and the newest
+// churn back-test show past the thresholds (for the alert hooks; nothing fails on them).
+func ModelHealth(ctx context.Context, db warehouse.Querier, asOf time.Time, minAUC, maxPSI, maxCalibration float64) ([]string, error) {
+	var out []string
+	err := warehouse.ForEachRow(ctx, db, "publish/model_health.sql", map[string]any{
+		"AsOf": asOf.Format(time.DateOnly), "MinAUC": minAUC, "MaxPSI": maxPSI, "MaxCalibration": maxCalibration,
+	}, nil, func(rows *sql.Rows) error {
+		var kind, subject, msg string
+		var v float64
+		if err := rows.Scan(&kind, &subject, &v, &msg); err != nil {
+			return err
+		}
+		out = append(out, msg)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("model health: %w", err)
+	}
+	return out, nil
+}

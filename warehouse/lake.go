@@ -34,7 +34,7 @@ var HistoryTables = []struct {
 	Name, PartitionBy string
 }{
 	{"customer_score_history", "valid_from"}, {"customer_score_snapshots", "as_of"}, {"score_history_dates", ""},
-	{"segment_migration", ""}, {"customer_base_trend", ""}, {"cohort_retention", ""}, {"model_monitoring", ""},
+	{"segment_migration", ""}, {"customer_base_trend", ""}, {"cohort_retention", ""}, {"model_monitoring", ""}, {"feature_drift", ""},
 }
 
 // OpsTables are the operational tables a snapshot carries, so that run history can be read

@@ -290,6 +290,9 @@ func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) {
 		if complained && !resolved {
 			perceived -= 2.5
 		}
+		if !g.opt.SatisfactionDropFrom.IsZero() && !sAt.Before(g.opt.SatisfactionDropFrom) {
+			perceived -= 3 // the planted drift: service got worse from that day on
+		}
 		perceived = math.Round(math.Max(1, math.Min(10, perceived)))
 		c.lastSat = perceived / float64(expected)
 		c.surveySeq++

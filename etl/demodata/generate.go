@@ -31,6 +31,9 @@ type Options struct {
 	DirtyRate float64
 	// Dir receives the files; it is replaced whole when generation succeeds.
 	Dir string
+	// SatisfactionDropFrom, when set, plants a drift: surveys from that day on score 3 points
+	// lower, so the satisfaction features the churn model learned from shift.
+	SatisfactionDropFrom time.Time
 	// Progress, if set, is called with the number of customers done.
 	Progress func(done int)
 }
@@ -47,6 +50,8 @@ type Manifest struct {
 	Affinities    []Affinity             `json:"affinities"`
 	// ChannelDropout is the planted change the customer-base trend must show.
 	ChannelDropout ChannelDropout `json:"channel_dropout"`
+	// SatisfactionDropFrom is the planted drift's first day, when one was asked for.
+	SatisfactionDropFrom string `json:"satisfaction_drop_from,omitempty"`
 }
 
 // ChannelDropout is a planted change in the customer base: the customers acquired through Channel
@@ -191,6 +196,9 @@ func (g *generator) write(ctx context.Context, dir string) (*Manifest, error) {
 		End: g.endExcl.Add(-day).Format(time.DateOnly), DirtyRate: g.opt.DirtyRate,
 		Tables: map[string]TableCounts{}, CustomerTypes: g.types,
 		ChannelDropout: ChannelDropout{Channel: plantedDropout.Channel, From: g.plantFrom.Format(time.DateOnly), Factor: plantedDropout.Factor}}
+	if !g.opt.SatisfactionDropFrom.IsZero() {
+		m.SatisfactionDropFrom = g.opt.SatisfactionDropFrom.Format(time.DateOnly)
+	}
 	for _, s := range sinks {
 		if err := (*s.s).close(); err != nil {
 			return nil, fmt.Errorf("generate: %s.csv: %w", s.name, err)

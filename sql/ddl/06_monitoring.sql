@@ -19,3 +19,39 @@ COMMENT ON COLUMN scores.model_monitoring.window_days IS 'Days after trained_as_
 COMMENT ON COLUMN scores.model_monitoring.metric IS 'What is measured (see the table comment).';
 COMMENT ON COLUMN scores.model_monitoring.segment IS 'all, a decile or a risk band.';
 COMMENT ON COLUMN scores.model_monitoring.value IS 'The measure.';
+
+CREATE TABLE IF NOT EXISTS mining.feature_drift (
+    run_id        VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    model         VARCHAR NOT NULL,
+    feature       VARCHAR NOT NULL,
+    psi           DOUBLE,
+    train_rows    BIGINT,
+    current_rows  BIGINT
+);
+COMMENT ON TABLE mining.feature_drift IS 'Latest result of the churn job''s drift check; published into scores.feature_drift.';
+COMMENT ON COLUMN mining.feature_drift.run_id IS 'Run that computed the result.';
+COMMENT ON COLUMN mining.feature_drift.as_of IS 'As-of date of the result.';
+COMMENT ON COLUMN mining.feature_drift.model IS 'As scores.feature_drift.model.';
+COMMENT ON COLUMN mining.feature_drift.feature IS 'As scores.feature_drift.feature.';
+COMMENT ON COLUMN mining.feature_drift.psi IS 'As scores.feature_drift.psi.';
+COMMENT ON COLUMN mining.feature_drift.train_rows IS 'As scores.feature_drift.train_rows.';
+COMMENT ON COLUMN mining.feature_drift.current_rows IS 'As scores.feature_drift.current_rows.';
+
+CREATE TABLE IF NOT EXISTS scores.feature_drift (
+    run_id        VARCHAR NOT NULL,
+    as_of         DATE NOT NULL,
+    model         VARCHAR NOT NULL,
+    feature       VARCHAR NOT NULL,
+    psi           DOUBLE,
+    train_rows    BIGINT,
+    current_rows  BIGINT
+);
+COMMENT ON TABLE scores.feature_drift IS 'Population stability index (PSI) of each model feature, and of the predicted score (feature churn_probability), between the rows the model was trained on and the rows it scored, per publish; kept across runs. Under 0.1 is stable, 0.1 to 0.25 a shift worth watching, above 0.25 a shift that warrants retraining or a look at the data.';
+COMMENT ON COLUMN scores.feature_drift.run_id IS 'Run that measured it.';
+COMMENT ON COLUMN scores.feature_drift.as_of IS 'As-of date of the run.';
+COMMENT ON COLUMN scores.feature_drift.model IS 'The model: churn.';
+COMMENT ON COLUMN scores.feature_drift.feature IS 'The feature, or churn_probability for the score distribution.';
+COMMENT ON COLUMN scores.feature_drift.psi IS 'Population stability index: Σ (current share − training share) × ln(current share / training share) over deciles of the training values (categories for text features).';
+COMMENT ON COLUMN scores.feature_drift.train_rows IS 'Rows the model was trained on (customers active at as-of − horizon).';
+COMMENT ON COLUMN scores.feature_drift.current_rows IS 'Rows it scored (customers active at the as-of date).';

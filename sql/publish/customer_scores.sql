@@ -86,3 +86,9 @@ DELETE FROM scores.recommendations;
 
 INSERT INTO scores.recommendations BY NAME
 SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.recommendations WHERE as_of = {{quote .AsOf}};
+
+-- Drift is kept across runs (a trend), replaced for the same as-of date.
+DELETE FROM scores.feature_drift WHERE as_of = CAST({{quote .AsOf}} AS DATE);
+
+INSERT INTO scores.feature_drift BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.feature_drift WHERE as_of = {{quote .AsOf}};
