@@ -106,4 +106,47 @@ print(repr(roc_auc_score(y, p)), repr(brier_score_loss(y, p)))`, file).CombinedO
 	if n := count(t, db, "SELECT count(DISTINCT trained_as_of) FROM scores.model_monitoring WHERE method = 'churn' AND metric = 'auc'"); n != int64(evaluated) {
 		t.Errorf("back-tests for %d dates, want %d", n, evaluated)
 	}
+
+	// CLV: every earlier month end is back-tested over the part of its horizon that has passed;
+	// the repeat purchase days that happened equal a count from the sales; the deciles add up to
+	// the totals; and the predicted total is within 10% of what happened (windows of 60+ days).
+	rows, err := db.Query(`SELECT trained_as_of, window_days,
+			max(value) FILTER (WHERE metric = 'predicted_purchases' AND segment = 'all'),
+			max(value) FILTER (WHERE metric = 'actual_purchases' AND segment = 'all'),
+			sum(value) FILTER (WHERE metric = 'predicted_purchases' AND segment LIKE 'decile %'),
+			sum(value) FILTER (WHERE metric = 'actual_purchases' AND segment LIKE 'decile %'),
+			max(value) FILTER (WHERE metric = 'corr_purchases')
+		FROM scores.model_monitoring WHERE method = 'clv' GROUP BY ALL ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	clvDates := 0
+	for rows.Next() {
+		var d time.Time
+		var window int
+		var pred, act, predDec, actDec, corr float64
+		if err := rows.Scan(&d, &window, &pred, &act, &predDec, &actDec, &corr); err != nil {
+			t.Fatal(err)
+		}
+		clvDates++
+		day := d.Format(time.DateOnly)
+		t.Logf("%s, %d days: %.1f repeat purchase days predicted, %.0f happened (ratio %.3f, correlation per customer %.3f)", day, window, pred, act, pred/act, corr)
+		want := count(t, db, fmt.Sprintf(`WITH days AS (
+				SELECT DISTINCT c.customer_id, CAST(f.order_ts AS DATE) AS day FROM fact_sales f JOIN dim_customer c USING (customer_key)
+				WHERE f.order_status = 'completed')
+			SELECT count(*) FROM days
+			WHERE day > DATE '%[1]s' AND day <= DATE '%[1]s' + %[2]d
+				AND customer_id IN (SELECT customer_id FROM days WHERE day <= DATE '%[1]s')
+				AND customer_id IN (SELECT customer_id FROM scores.customer_score_snapshots WHERE as_of = DATE '%[1]s' AND p_alive IS NOT NULL)`, day, window))
+		if int64(act) != want || math.Abs(predDec-pred) > 1e-6*pred || actDec != act {
+			t.Errorf("%s: %.0f purchases happened, the sales say %d; deciles %.3f and %.0f against %.3f and %.0f", day, act, want, predDec, actDec, pred, act)
+		}
+		if window >= 60 && math.Abs(pred/act-1) > 0.10 {
+			t.Errorf("%s: predicted %.1f repeat purchase days over %d days, %.0f happened", day, pred, window, act)
+		}
+	}
+	if clvDates != len(dates)-1 {
+		t.Errorf("%d CLV back-tests, want one per earlier month end (%d)", clvDates, len(dates)-1)
+	}
 }

@@ -87,6 +87,9 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 			return nil, fmt.Errorf("publish: %s: %w", step, err)
 		}
 	}
+	if err := BacktestCLV(ctx, tx, opt.AsOf, opt.PurchaseStatuses); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("publish: commit: %w", err)
 	}

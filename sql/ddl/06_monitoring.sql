@@ -10,8 +10,8 @@ CREATE TABLE IF NOT EXISTS scores.model_monitoring (
     segment          VARCHAR NOT NULL,
     value            DOUBLE
 );
-COMMENT ON TABLE scores.model_monitoring IS 'Back-tests: the predictions of earlier runs (from the score history) against what happened in the window after them. churn: auc, brier, base_rate, customers and churned (segment all); top_decile_lift; mean_predicted, observed_rate and customers by decile of the predicted probability (segment decile 1 = highest); precision and recall by risk band (segment high, medium, low).';
-COMMENT ON COLUMN scores.model_monitoring.method IS 'The model: churn.';
+COMMENT ON TABLE scores.model_monitoring IS 'Back-tests: the predictions of earlier runs (from the score history) against what happened in the window after them. churn: auc, brier, base_rate, customers and churned (segment all); top_decile_lift; mean_predicted, observed_rate and customers by decile of the predicted probability (segment decile 1 = highest); precision and recall by risk band (segment high, medium, low). clv: customers, predicted_purchases and actual_purchases (repeat purchase days over the elapsed part of the horizon, window_days, in total and by decile of the prediction), purchases_ratio, mae_purchases and corr_purchases per customer, predicted_spend and actual_spend; mean_p_alive against bought_again by decile of P(alive).';
+COMMENT ON COLUMN scores.model_monitoring.method IS 'The model: churn or clv.';
 COMMENT ON COLUMN scores.model_monitoring.model_run_id IS 'The run that made the predictions (scores.model_runs).';
 COMMENT ON COLUMN scores.model_monitoring.trained_as_of IS 'As-of date of the predictions.';
 COMMENT ON COLUMN scores.model_monitoring.evaluated_as_of IS 'As-of date of the publish that evaluated them.';
