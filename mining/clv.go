@@ -12,6 +12,7 @@ import (
 
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/mining/btyd"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // CLVFit is the outcome of CLV: the fitted models and the record for scores.model_runs.
@@ -25,10 +26,13 @@ type CLVFit struct {
 	// after the calibration end up to the data's as-of date) summed over the customers; zero when
 	// there is no holdout.
 	HoldoutPredicted float64
-	HoldoutActual    int64           // repeat purchase days that happened in the holdout
-	BGStdErr         btyd.BGNBD      // standard errors of the BG/NBD parameters
-	GGStdErr         btyd.GammaGamma // standard errors of the Gamma-Gamma parameters
-	StdErrNote       string          // why there are none, when the information matrix is singular
+	HoldoutActual    int64 // repeat purchase days that happened in the holdout
+	// HoldoutByFrequency splits the holdout by the customers' repeat purchase days in the
+	// calibration period (0 .. 6, 7 or more): predicted and actual repeat purchase days.
+	HoldoutByFrequency []HoldoutBucket
+	BGStdErr           btyd.BGNBD      // standard errors of the BG/NBD parameters
+	GGStdErr           btyd.GammaGamma // standard errors of the Gamma-Gamma parameters
+	StdErrNote         string          // why there are none, when the information matrix is singular
 	// FitObserved and FitExpected are the customers with 0 .. 6 and 7 or more repeat purchase
 	// days in their calibration period, as observed and as the BG/NBD fit expects.
 	FitObserved, FitExpected []float64
@@ -39,6 +43,12 @@ type CLVFit struct {
 	SpendFallback            bool             // q ≤ 1: expected spend is the mean spend, not Gamma-Gamma's
 	Quadrants                map[string]int64 // customers per CLV quadrant
 	Model                    *Model           // built from the fields above
+}
+
+// HoldoutBucket is the holdout of the customers with one calibration frequency.
+type HoldoutBucket struct {
+	Customers         int64
+	Predicted, Actual float64
 }
 
 // daysPerMonth is the mean length of a month, for the monthly CLV steps.
@@ -126,11 +136,26 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 	}
 	fit.HoldoutPredicted = sc.holdout
 	if holdoutDays > 0 {
+		fit.HoldoutByFrequency = make([]HoldoutBucket, len(sc.byX))
+		for i, p := range sc.byX {
+			fit.HoldoutByFrequency[i].Predicted = p
+		}
 		q, err := render("mining/clv_holdout.sql", map[string]any{"CalibrationEnd": cal})
 		if err != nil {
 			return nil, err
 		}
-		if err := conn.QueryRowContext(ctx, q).Scan(&fit.HoldoutActual); err != nil {
+		err = warehouse.EachRow(ctx, conn, q, nil, func(rows *sql.Rows) error {
+			var bucket int
+			var b HoldoutBucket
+			if err := rows.Scan(&bucket, &b.Customers, &b.Actual); err != nil {
+				return err
+			}
+			b.Predicted = fit.HoldoutByFrequency[bucket].Predicted
+			fit.HoldoutByFrequency[bucket] = b
+			fit.HoldoutActual += int64(b.Actual)
+			return nil
+		})
+		if err != nil {
 			return nil, fmt.Errorf("holdout: %w", err)
 		}
 	}
@@ -183,6 +208,7 @@ type scorer struct {
 	fallback  bool
 	meanSpend float64
 	holdout   float64
+	byX       [8]float64 // holdout predictions by calibration frequency 0 .. 6, 7+
 }
 
 type memoEntry struct{ discounted, horizon, holdout float64 }
@@ -251,6 +277,7 @@ func (s *scorer) batch(ctx context.Context, conn *sql.Conn, lo, hi int) error {
 			}
 		}
 		s.holdout += pa * e.holdout
+		s.byX[min(x, len(s.byX)-1)] += pa * e.holdout
 		out = append(out, []driver.Value{id, pa, pa * e.horizon, spend, pa * e.discounted * spend * s.fit.MarginRate})
 	}
 	rows.Close()

@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"fmt"
 	"database/sql"
 	"math"
 	"testing"
@@ -242,5 +243,56 @@ func TestCLVSummaryAndScores(t *testing.T) {
 	}
 	if q := fit.Model.Metrics["quadrants"].(map[string]int64); q["vip"]+q["grow"]+q["maintain"]+q["abandon"] != 62 {
 		t.Errorf("quadrants %v", q)
+	}
+}
+
+// With a holdout, the predictions and the purchases that happened, split by calibration
+// frequency, add up to the totals; the happened ones equal a count by hand.
+func TestCLVHoldoutByFrequency(t *testing.T) {
+	ctx := context.Background()
+	var ps []purchase
+	for i := range 80 {
+		id := fmt.Sprintf("c%02d", i)
+		day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 5*i)
+		for k := range 1 + i%9 {
+			ps = append(ps, purchase{id, day.AddDate(0, 0, 23*k).Format(time.DateOnly), 30 + float64(k)})
+		}
+	}
+	conn, asOf := memConn(t, "2025-06-30", ps)
+	cal := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+	fit, err := CLV(ctx, conn, defaults(t).CLV, cal, int(asOf.Sub(cal).Hours()/24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand: repeat purchase days after the calibration end, of customers who bought before it.
+	happened := map[int]float64{}
+	first := map[string]time.Time{}
+	calDays := map[string]int{}
+	for _, p := range ps {
+		d, _ := time.Parse(time.DateOnly, p.day)
+		if !d.After(cal) {
+			if f, ok := first[p.customer]; !ok || d.Before(f) {
+				first[p.customer] = d
+			}
+			calDays[p.customer]++
+		}
+	}
+	for _, p := range ps {
+		d, _ := time.Parse(time.DateOnly, p.day)
+		if _, ok := first[p.customer]; ok && d.After(cal) {
+			happened[min(calDays[p.customer]-1, 7)]++
+		}
+	}
+	var pred, act float64
+	var customers int64
+	for x, b := range fit.HoldoutByFrequency {
+		pred, act, customers = pred+b.Predicted, act+b.Actual, customers+b.Customers
+		if b.Actual != happened[x] {
+			t.Errorf("%d repeat days in calibration: %.0f purchase days after, by hand %.0f", x, b.Actual, happened[x])
+		}
+	}
+	if math.Abs(pred-fit.HoldoutPredicted) > 1e-9*pred || int64(act) != fit.HoldoutActual || customers != fit.Customers {
+		t.Errorf("buckets add up to %.6f predicted, %.0f happened, %d customers; totals %.6f, %d, %d",
+			pred, act, customers, fit.HoldoutPredicted, fit.HoldoutActual, fit.Customers)
 	}
 }

@@ -301,6 +301,17 @@ func printCLV(ctx context.Context, w io.Writer, s *session, f *mineFlags, cfg co
 	if holdoutDays > 0 {
 		fmt.Fprintf(w, "Holdout %s to %s (%d days): %s repeat purchase days happened, %.1f predicted\n",
 			cal.AddDate(0, 0, 1).Format(time.DateOnly), s.asOf.Format(time.DateOnly), holdoutDays, num(actual), fit.HoldoutPredicted)
+		fmt.Fprintf(w, "  per customer, by repeat purchase days in the calibration period (customers: predicted / actual):\n   ")
+		for x, b := range fit.HoldoutByFrequency {
+			plus := ""
+			if x == len(fit.HoldoutByFrequency)-1 {
+				plus = "+"
+			}
+			if b.Customers > 0 {
+				fmt.Fprintf(w, " %d%s (%d): %.2f / %.2f", x, plus, b.Customers, b.Predicted/float64(b.Customers), b.Actual/float64(b.Customers))
+			}
+		}
+		fmt.Fprintln(w)
 	}
 	if err := s.writeOut(ctx, w, f.out, mining.OutCLV, "rows"); err != nil {
 		return err
