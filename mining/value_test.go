@@ -2,8 +2,8 @@ package mining
 
 import (
 	"context"
-	"fmt"
 	"database/sql"
+	"fmt"
 	"math"
 	"testing"
 	"time"
