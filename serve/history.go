@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
+	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/publish"
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -55,6 +57,69 @@ type history struct {
 	Dimension, From      string
 	Dimensions           []string
 	Cohorts              heatmap
+	Health               health
+}
+
+// health is the dashboard's model-health panel.
+type health struct {
+	AUC      lineChart
+	Findings []string // past the alert thresholds, as the alerts say them
+	FitCheck []fitBucket
+}
+
+type fitBucket struct {
+	Label              string
+	Observed, Expected float64
+}
+
+// readHealth reads the model-health panel: the churn model's AUC over time (hold-out and
+// back-test), what passes the alert thresholds at the published date, and the BG/NBD fit check.
+func readHealth(ctx context.Context, db warehouse.Querier, asOf time.Time, t configs.ModelHealth) (health, error) {
+	var h health
+	var dates []string
+	aucs := [][]float64{nil, nil}
+	err := warehouse.ForEachRow(ctx, db, "serve/model_health.sql", nil, nil, func(rows *sql.Rows) error {
+		var d string
+		var hold, back sql.NullFloat64
+		if err := rows.Scan(&d, &hold, &back); err != nil {
+			return err
+		}
+		dates = append(dates, d)
+		aucs[0] = append(aucs[0], nullNaN(hold))
+		aucs[1] = append(aucs[1], nullNaN(back))
+		return nil
+	})
+	if err != nil {
+		return h, err
+	}
+	slices.Reverse(dates)
+	slices.Reverse(aucs[0])
+	slices.Reverse(aucs[1])
+	h.AUC = chartLines("Churn model ROC AUC", dates, []string{"hold-out", "back-test"}, aucs, func(v float64) string { return fmt.Sprintf("%.3f", v) })
+	if h.Findings, err = publish.ModelHealth(ctx, db, asOf, t.MinBacktestAUC, t.MaxPSI, t.MaxCalibrationError); err != nil {
+		return h, err
+	}
+	err = warehouse.ForEachRow(ctx, db, "serve/fit_check.sql", nil, nil, func(rows *sql.Rows) error {
+		var b fitBucket
+		var x int
+		if err := rows.Scan(&x, &b.Observed, &b.Expected); err != nil {
+			return err
+		}
+		b.Label = fmt.Sprint(x)
+		if x == 7 {
+			b.Label = "7+"
+		}
+		h.FitCheck = append(h.FitCheck, b)
+		return nil
+	})
+	return h, err
+}
+
+func nullNaN(v sql.NullFloat64) float64 {
+	if !v.Valid {
+		return math.NaN()
+	}
+	return v.Float64
 }
 
 var dashes = []string{"", "6 3", "2 3", "8 3 2 3"}
@@ -66,7 +131,9 @@ func chartLines(title string, labels []string, names []string, values [][]float6
 	maxV := 0.0
 	for _, vs := range values {
 		for _, v := range vs {
-			maxV = math.Max(maxV, v)
+			if !math.IsNaN(v) {
+				maxV = math.Max(maxV, v)
+			}
 		}
 	}
 	if maxV == 0 {
@@ -83,6 +150,9 @@ func chartLines(title string, labels []string, names []string, values [][]float6
 	for s, name := range names {
 		ls := lineSeries{Name: name, Dash: dashes[s%len(dashes)]}
 		for i, v := range values[s] {
+			if math.IsNaN(v) {
+				continue // no value for this label: the line joins its neighbours
+			}
 			ls.Points += fmt.Sprintf("%.1f,%.1f ", x(i), y(v))
 			ls.EndX, ls.EndY, ls.Last = x(i)+4, y(v)+4, format(v)
 		}

@@ -68,6 +68,20 @@ func TestWebHistory(t *testing.T) {
 	if want := fmt.Sprintf("cohort %s, month +%d: %s of %s active", cohort, k, commas(act), commas(size)); !strings.Contains(page, want) {
 		t.Errorf("cohort heatmap lacks %q", want)
 	}
+	// The model-health panel: the churn model's hold-out AUC, the fit check from the clv record.
+	var auc, observed0 float64
+	if err := db.QueryRow(`SELECT CAST(metrics->>'auc' AS DOUBLE) FROM scores.model_runs WHERE method = 'churn' ORDER BY as_of DESC, fitted_at DESC LIMIT 1`).Scan(&auc); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT CAST(json_extract(CAST(metrics AS JSON), '$.fit_check_observed[0]') AS DOUBLE) FROM scores.model_runs
+		WHERE method = 'clv' ORDER BY fitted_at DESC LIMIT 1`).Scan(&observed0); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`id="model-health"`, fmt.Sprintf(">hold-out %.3f</text>", auc), fmt.Sprintf("<tr><td>0</td><td>%.0f</td>", observed0)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("model-health panel lacks %q", want)
+		}
+	}
 	_, body = get(t, c, "/?dim=nonsense")
 	if !bytes.Contains(body, []byte(`<option value="clv_quadrant" selected>`)) {
 		t.Error("an unknown dimension does not fall back to clv_quadrant")

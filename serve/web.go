@@ -38,8 +38,10 @@ type Web struct {
 	Lists   []configs.List
 	// HorizonDays is the churn horizon, for the dashboard's active customers and churn rate.
 	HorizonDays int
-	SessionTTL  time.Duration
-	Log         *slog.Logger
+	// Health are the model-health thresholds the dashboard's panel applies, as the alerts do.
+	Health     configs.ModelHealth
+	SessionTTL time.Duration
+	Log        *slog.Logger
 
 	tmpl     *template.Template
 	static   fs.FS
@@ -222,6 +224,12 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, s webSession) {
 		return
 	}
 	h, err := readHistory(r.Context(), snap.DB(ReaderClear), r.URL.Query().Get("dim"))
+	if err != nil {
+		w.fail(rw, fmt.Errorf("dashboard: %w", err))
+		return
+	}
+	asOf, _ := time.Parse(time.DateOnly, snap.Manifest.AsOf)
+	h.Health, err = readHealth(r.Context(), snap.DB(ReaderClear), asOf, w.Health)
 	if err != nil {
 		w.fail(rw, fmt.Errorf("dashboard: %w", err))
 		return
