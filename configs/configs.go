@@ -180,6 +180,11 @@ type Churn struct {
 	Threshold    float64  `yaml:"threshold"`   // probability from which a customer counts as predicted to churn
 	HighRisk     float64  `yaml:"high_risk"`   // churn_risk high from this probability
 	MediumRisk   float64  `yaml:"medium_risk"` // medium from this one
+	// Model picks the model that scores the customers: tree, logistic, or auto (the one with
+	// the higher hold-out ROC AUC); both are trained and recorded either way.
+	Model string `yaml:"model"`
+	// LogisticC is the challenger's inverse regularisation strength (scikit-learn's C).
+	LogisticC float64 `yaml:"logistic_c"`
 }
 
 // Cluster configures the k-means segmentation.
@@ -478,6 +483,12 @@ func (m *Mining) Validate() error {
 	}
 	if len(ch.Features) == 0 {
 		errs = append(errs, errors.New("config: mining.churn.features is empty"))
+	}
+	if ch.Model != "auto" && ch.Model != "tree" && ch.Model != "logistic" {
+		errs = append(errs, fmt.Errorf("config: mining.churn.model %q is not auto, tree or logistic", ch.Model))
+	}
+	if !(ch.LogisticC > 0) {
+		errs = append(errs, fmt.Errorf("config: mining.churn.logistic_c must be positive, not %g", ch.LogisticC))
 	}
 	if ch.Criterion != "gini" && ch.Criterion != "entropy" {
 		errs = append(errs, fmt.Errorf("config: mining.churn.criterion %q is not gini or entropy", ch.Criterion))

@@ -14,6 +14,8 @@ import (
 // and the training cutoff.
 type ChurnFit struct {
 	*TreeFit
+	Logit  *LogitFit // the challenger
+	Chosen string    // tree or logistic: the model that scored the customers
 	Spec   TreeSpec
 	Scored int
 	Cutoff time.Time
@@ -27,6 +29,17 @@ func (f *ChurnFit) Model() *Model {
 		"cutoff": f.Cutoff.Format(time.DateOnly), "high_risk": c.HighRisk, "medium_risk": c.MediumRisk})
 	m.Metrics["scored_customers"] = f.Scored
 	m.Metrics["rules"] = f.Rules()
+	l := f.Logit.Metrics
+	m.Parameters["model"], m.Parameters["logistic_c"] = c.Model, c.LogisticC
+	m.Metrics["chosen_model"] = f.Chosen
+	m.Metrics["tree_auc"] = f.Metrics.AUC
+	m.Metrics["logistic_auc"], m.Metrics["logistic_precision"], m.Metrics["logistic_recall"] = l.AUC, l.Precision, l.Recall
+	m.Metrics["logistic_lift_top_decile"], m.Metrics["logistic_iterations"] = l.LiftTopDecile, f.Logit.Model.Iterations
+	m.Metrics["logistic_coefficients"] = logitCoefficients(f.TreeFit, f.Logit.Model)
+	if f.Chosen == "logistic" { // the record's headline figures are those of the model in use
+		m.Metrics["auc"], m.Metrics["accuracy"], m.Metrics["precision"] = l.AUC, l.Accuracy, l.Precision
+		m.Metrics["recall"], m.Metrics["f1"], m.Metrics["lift_top_decile"] = l.Recall, l.F1, l.LiftTopDecile
+	}
 	return m
 }
 
@@ -52,8 +65,14 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	if err != nil {
 		return nil, err
 	}
-	out := &ChurnFit{TreeFit: fit, Spec: spec, Cutoff: cutoff, Config: c}
-	if out.Scored, err = fit.Score(ctx, conn, Temp.ChurnScore, features.Words(language, c.HorizonDays)); err != nil {
+	out := &ChurnFit{TreeFit: fit, Spec: spec, Cutoff: cutoff, Config: c, Chosen: "tree"}
+	if out.Logit, err = fit.TrainLogit(ctx, c.LogisticC, 1000, c.Threshold); err != nil {
+		return nil, err
+	}
+	if c.Model == "logistic" || c.Model == "auto" && out.Logit.Metrics.AUC > fit.Metrics.AUC {
+		out.Chosen = "logistic"
+	}
+	if out.Scored, err = out.score(ctx, conn, Temp.ChurnScore, features.Words(language, c.HorizonDays)); err != nil {
 		return nil, err
 	}
 	if err := fit.WriteNodes(ctx, conn); err != nil {
@@ -62,15 +81,23 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	if err := script(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
 		return nil, err
 	}
-	if err := drift(ctx, conn, fit); err != nil {
+	if err := drift(ctx, conn, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
+// score scores table with the chosen model into tree_scores.
+func (f *ChurnFit) score(ctx context.Context, conn *sql.Conn, table string, words map[string]string) (int, error) {
+	if f.Chosen == "logistic" {
+		return f.ScoreLogit(ctx, conn, f.Logit, table, words)
+	}
+	return f.Score(ctx, conn, table, words)
+}
+
 // drift measures, into feature_drift_result, how far tonight's features and predicted
 // probabilities have moved from those the tree was trained on (population stability index).
-func drift(ctx context.Context, conn *sql.Conn, fit *TreeFit) error {
+func drift(ctx context.Context, conn *sql.Conn, fit *ChurnFit) error {
 	var numeric, text []string
 	for _, col := range fit.Encoding.Columns {
 		if col.Numeric || col.TextNumber {
@@ -84,7 +111,7 @@ func drift(ctx context.Context, conn *sql.Conn, fit *TreeFit) error {
 	}
 	// The training rows' probabilities, for the score's own drift (replacing tonight's scores,
 	// which churn_result holds already).
-	if _, err := fit.Score(ctx, conn, Temp.ChurnTrain, nil); err != nil {
+	if _, err := fit.score(ctx, conn, Temp.ChurnTrain, nil); err != nil {
 		return err
 	}
 	return script(ctx, conn, "mining/score_drift.sql", nil)

@@ -37,6 +37,9 @@ type TreeFit struct {
 	Test       int
 	NullLabels int // rows without a label, left out
 	FitSeconds float64
+	// The split the tree was trained and evaluated on, kept for a challenger on the same rows.
+	trainX, testX *matrix.Dense
+	trainY, testY []int32
 }
 
 // TrainTree encodes spec.Table, holds out a stratified TestFraction (seeded), grows the tree on
@@ -105,10 +108,14 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 	fit.FitSeconds = time.Since(t0).Seconds()
 	var p []float64
 	var lab []bool
+	fit.trainX, fit.trainY, fit.testX = train, ytr, &matrix.Dense{Cols: x.Cols}
 	for i := range keep.Rows {
 		if test[i] {
 			p = append(p, fit.Tree.Proba(keep.Row(i))[fit.Positive])
 			lab = append(lab, int(y[i]) == fit.Positive)
+			fit.testX.Data = append(fit.testX.Data, keep.Row(i)...)
+			fit.testX.Rows++
+			fit.testY = append(fit.testY, y[i])
 		}
 	}
 	fit.Metrics = evaluate.Binary(p, lab, spec.Threshold)
