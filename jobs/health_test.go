@@ -59,3 +59,31 @@ func TestModelHealthAlerts(t *testing.T) {
 		}
 	}
 }
+
+// With model: logistic the challenger scores the customers: probabilities from it, reasons that
+// name features with their values and terms, and the record says so with both models' AUC.
+func TestChurnChallengerScores(t *testing.T) {
+	env := smallEnv(t)
+	env.Config.Mining.Churn.Model = "logistic"
+	run(t, env, day1)
+	db := open(t, env)
+	var chosen string
+	var treeAUC, logitAUC, auc float64
+	if err := db.QueryRow(`SELECT metrics->>'chosen_model', CAST(metrics->>'tree_auc' AS DOUBLE), CAST(metrics->>'logistic_auc' AS DOUBLE),
+		CAST(metrics->>'auc' AS DOUBLE) FROM scores.model_runs WHERE method = 'churn'`).Scan(&chosen, &treeAUC, &logitAUC, &auc); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("tree AUC %.4f, logistic AUC %.4f", treeAUC, logitAUC)
+	if chosen != "logistic" || auc != logitAUC || !(logitAUC > 0.5) {
+		t.Errorf("chosen %q, auc %.4f, logistic %.4f", chosen, auc, logitAUC)
+	}
+	var scored, withReason, bad int64
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE churn_reason LIKE '%(+%)%'),
+			count(*) FILTER (WHERE NOT churn_probability BETWEEN 0 AND 1)
+		FROM scores.customer_scores WHERE churn_probability IS NOT NULL`).Scan(&scored, &withReason, &bad); err != nil {
+		t.Fatal(err)
+	}
+	if scored == 0 || withReason == 0 || bad != 0 {
+		t.Errorf("%d scored, %d with a reason naming a feature's term, %d probabilities out of range", scored, withReason, bad)
+	}
+}
