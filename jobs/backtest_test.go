@@ -106,6 +106,12 @@ print(repr(roc_auc_score(y, p)), repr(brier_score_loss(y, p)))`, file).CombinedO
 	if n := count(t, db, "SELECT count(DISTINCT trained_as_of) FROM scores.model_monitoring WHERE method = 'churn' AND metric = 'auc'"); n != int64(evaluated) {
 		t.Errorf("back-tests for %d dates, want %d", n, evaluated)
 	}
+	// The model not in use is back-tested too, on the same customers.
+	if n := count(t, db, `SELECT count(*) FROM scores.model_monitoring c JOIN scores.model_monitoring o USING (trained_as_of, metric, segment)
+			WHERE c.method = 'churn' AND o.method = 'churn_challenger' AND c.metric = 'customers' AND c.segment = 'all'
+				AND c.value = o.value AND o.value > 0`); n != int64(evaluated) {
+		t.Errorf("challenger back-tests on the same customers for %d dates, want %d", n, evaluated)
+	}
 
 	// CLV: every earlier month end is back-tested over the part of its horizon that has passed;
 	// the repeat purchase days that happened equal a count from the sales; the deciles add up to

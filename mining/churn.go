@@ -81,6 +81,14 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	if err := script(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
 		return nil, err
 	}
+	other := *out
+	other.Chosen = map[string]string{"tree": "logistic", "logistic": "tree"}[out.Chosen]
+	if _, err := other.score(ctx, conn, Temp.ChurnScore, nil); err != nil {
+		return nil, err
+	}
+	if err := script(ctx, conn, "mining/churn_other.sql", nil); err != nil {
+		return nil, err
+	}
 	if err := drift(ctx, conn, out); err != nil {
 		return nil, err
 	}

@@ -80,11 +80,18 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 		return nil, err
 	}
 	res.HistorySeconds = time.Since(t0).Seconds()
-	for _, step := range []string{"customer_base", "backtest_churn"} {
-		if _, err := warehouse.RunScript(ctx, tx, "publish/"+step+".sql", map[string]any{
+	for _, step := range []struct {
+		file, method, column string
+	}{
+		{"customer_base", "", ""},
+		{"backtest_churn", "churn", "churn_probability"},
+		{"backtest_churn", "churn_challenger", "churn_probability_other"},
+	} {
+		if _, err := warehouse.RunScript(ctx, tx, "publish/"+step.file+".sql", map[string]any{
 			"AsOf": day, "Horizon": opt.HorizonDays, "Statuses": opt.PurchaseStatuses,
+			"Method": step.method, "Column": step.column, "Bands": step.method == "churn",
 		}); err != nil {
-			return nil, fmt.Errorf("publish: %s: %w", step, err)
+			return nil, fmt.Errorf("publish: %s %s: %w", step.file, step.method, err)
 		}
 	}
 	if err := BacktestCLV(ctx, tx, opt.AsOf, opt.PurchaseStatuses); err != nil {

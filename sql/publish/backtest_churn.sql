@@ -1,19 +1,20 @@
--- Churn back-test: for every recorded as-of date d with a numeric snapshot (month ends, the
--- latest) whose horizon has passed (d + {{.Horizon}} <= {{.AsOf}}), the churn probabilities and
--- risk bands scored at d against what happened: churned = neither a purchase nor a service
--- visit in the {{.Horizon}} days after d, the churn job's own label. Replaces earlier back-tests
--- of the same dates, so a re-run changes nothing.
+-- Churn back-test of {{.Method}} ({{.Column}}): for every recorded as-of date d with a numeric
+-- snapshot (month ends, the latest) whose horizon has passed (d + {{.Horizon}} <= {{.AsOf}}), the
+-- churn probabilities (and, for the model in use, the risk bands) scored at d against what
+-- happened: churned = neither a purchase nor a service visit in the {{.Horizon}} days after d,
+-- the churn job's own label. Replaces earlier back-tests of the same dates, so a re-run changes
+-- nothing.
 CREATE OR REPLACE TEMP TABLE backtest_churn AS
 WITH dates AS (
     SELECT DISTINCT as_of AS d FROM scores.customer_score_snapshots
     WHERE as_of + {{.Horizon}} <= DATE {{quote .AsOf}}
 ), scored AS (
-    SELECT d.d, s.customer_id, s.churn_probability AS p, h.value AS band
+    SELECT d.d, s.customer_id, s.{{ident .Column}} AS p, h.value AS band
     FROM dates AS d
     JOIN scores.customer_score_snapshots AS s ON s.as_of = d.d
     LEFT JOIN scores.customer_score_history AS h ON h.customer_id = s.customer_id AND h.score = 'churn_risk'
         AND h.valid_from <= d.d AND (h.valid_to IS NULL OR h.valid_to > d.d)
-    WHERE s.churn_probability IS NOT NULL
+    WHERE s.{{ident .Column}} IS NOT NULL
 ), activity AS (
     SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day
     FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key)
@@ -29,7 +30,7 @@ SELECT s.*, NOT EXISTS (
 FROM scored AS s;
 
 DELETE FROM scores.model_monitoring
-WHERE method = 'churn' AND trained_as_of IN (SELECT DISTINCT d FROM backtest_churn);
+WHERE method = {{quote .Method}} AND trained_as_of IN (SELECT DISTINCT d FROM backtest_churn);
 
 INSERT INTO scores.model_monitoring BY NAME
 WITH b AS (
@@ -58,10 +59,12 @@ WITH b AS (
     UNION ALL SELECT d, 'mean_predicted', 'decile ' || decile, mean_p FROM deciles
     UNION ALL SELECT d, 'observed_rate', 'decile ' || decile, rate FROM deciles
     UNION ALL SELECT d, 'customers', 'decile ' || decile, n FROM deciles
+{{- if .Bands}}
     UNION ALL SELECT d, 'precision', band, precision FROM bands
     UNION ALL SELECT d, 'recall', band, recall FROM bands
+{{- end}}
 )
-SELECT 'churn' AS method,
+SELECT {{quote .Method}} AS method,
     (SELECT max(run_id) FROM scores.model_runs AS r WHERE r.method = 'churn' AND r.as_of = m.d) AS model_run_id,
     m.d AS trained_as_of, DATE {{quote .AsOf}} AS evaluated_as_of, {{.Horizon}} AS window_days,
     m.metric, m.segment, CAST(m.value AS DOUBLE) AS value

@@ -41,7 +41,7 @@ SELECT {{quote .RunID}} AS run_id,
     clv.clv_historical, clv.p_alive, clv.expected_purchases, clv.expected_spend, clv.clv, clv.clv_quadrant,
     lc.lifecycle_stage, lc.decline_warning, lc.decline_drop,
     cl.cluster_id, cl.cluster_label,
-    ch.churn_probability,
+    ch.churn_probability, ch.churn_probability_other,
     CASE WHEN ch.churn_risk IS NOT NULL THEN ch.churn_risk
         WHEN greatest(CAST({{quote .AsOf}} AS DATE) - rfm.recency_days, v.last_visit) < CAST({{quote .AsOf}} AS DATE) - {{.Horizon}}
         THEN 'lost' END AS churn_risk,

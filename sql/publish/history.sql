@@ -77,6 +77,6 @@ DELETE FROM scores.customer_score_snapshots WHERE as_of = DATE {{quote .AsOf}};
 
 INSERT INTO scores.customer_score_snapshots BY NAME
 SELECT as_of, customer_id, recency_days, frequency, monetary, clv_historical, p_alive, expected_purchases,
-    expected_spend, clv, decline_drop, churn_probability
+    expected_spend, clv, decline_drop, churn_probability, churn_probability_other
 FROM scores.customer_scores;
 {{- end}}
