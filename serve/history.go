@@ -62,7 +62,7 @@ type history struct {
 
 // health is the dashboard's model-health panel.
 type health struct {
-	AUC      lineChart
+	AUC, Fit lineChart
 	Findings []string // past the alert thresholds, as the alerts say them
 	FitCheck []fitBucket
 }
@@ -112,7 +112,16 @@ func readHealth(ctx context.Context, db warehouse.Querier, asOf time.Time, t con
 		h.FitCheck = append(h.FitCheck, b)
 		return nil
 	})
-	return h, err
+	if err != nil || len(h.FitCheck) == 0 {
+		return h, err
+	}
+	labels, vals := make([]string, len(h.FitCheck)), [][]float64{nil, nil}
+	for i, b := range h.FitCheck {
+		labels[i] = b.Label
+		vals[0], vals[1] = append(vals[0], b.Observed), append(vals[1], b.Expected)
+	}
+	h.Fit = chartLines("BG/NBD fit check", labels, []string{"observed", "expected"}, vals, func(v float64) string { return count(int64(math.Round(v))) })
+	return h, nil
 }
 
 func nullNaN(v sql.NullFloat64) float64 {
@@ -169,7 +178,7 @@ func chartLines(title string, labels []string, names []string, values [][]float6
 		cur.EndY = math.Max(cur.EndY, prev.EndY+13)
 	}
 	for i, l := range labels {
-		if i%6 == 0 || i == len(labels)-1 {
+		if i%6 == 0 || i == len(labels)-1 || len(labels) <= 12 { // few labels: every one
 			c.Ticks = append(c.Ticks, tick{X: x(i), Y: c.Height - 6, Text: l})
 		}
 	}
