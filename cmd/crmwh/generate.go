@@ -22,6 +22,8 @@ type generateFlags struct {
 	out       string
 	postgres  string
 	update    bool
+	// satisfactionDrop plants a drift for trying the model-health alerts.
+	satisfactionDrop string
 }
 
 func newGenerate(g *globals) *cobra.Command {
@@ -92,6 +94,7 @@ next incremental extract takes exactly them:
 	cmd.Flags().StringVar(&f.out, "out", "", "output directory (default: <data>/demo)")
 	cmd.Flags().StringVar(&f.postgres, "postgres", "", "also create and fill the demo schema in this PostgreSQL database (DSN)")
 	cmd.Flags().BoolVar(&f.update, "update", false, "with --postgres: apply the export as a later day's changes")
+	cmd.Flags().StringVar(&f.satisfactionDrop, "satisfaction-drop-from", "", "plant a drift: surveys from this day YYYY-MM-DD on score 3 points lower")
 	return cmd
 }
 
@@ -124,6 +127,11 @@ func (f *generateFlags) options(cmd *cobra.Command, env *jobs.Env) (demodata.Opt
 	if f.start != "" {
 		if opt.Start, err = time.Parse(time.DateOnly, f.start); err != nil {
 			return opt, fmt.Errorf("--start: %q is not a date YYYY-MM-DD", f.start)
+		}
+	}
+	if f.satisfactionDrop != "" {
+		if opt.SatisfactionDropFrom, err = time.Parse(time.DateOnly, f.satisfactionDrop); err != nil {
+			return opt, fmt.Errorf("--satisfaction-drop-from: %q is not a date YYYY-MM-DD", f.satisfactionDrop)
 		}
 	}
 	return opt, nil

@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/csv"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/crmwh/crmwh/etl/demodata"
 )
 
 // A monthly backfill records a history; report migration compares any two of its dates, and for
@@ -75,5 +78,23 @@ func TestReportMigration(t *testing.T) {
 		if out, err := crmwh(t, append([]string{"--data", data}, args...)...); err == nil {
 			t.Errorf("%v was accepted:\n%s", args, out)
 		}
+	}
+}
+
+// generate --satisfaction-drop-from plants the drift and records it in the manifest.
+func TestGenerateDrift(t *testing.T) {
+	data := t.TempDir()
+	if out, err := crmwh(t, "--data", data, "generate", "--customers", "50", "--end", "2026-06-30", "--satisfaction-drop-from", "2026-04-01"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	m, err := demodata.ReadManifest(filepath.Join(data, "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.SatisfactionDropFrom != "2026-04-01" {
+		t.Errorf("manifest records the drift from %q", m.SatisfactionDropFrom)
+	}
+	if out, err := crmwh(t, "--data", t.TempDir(), "generate", "--customers", "50", "--satisfaction-drop-from", "April"); err == nil {
+		t.Errorf("a bad date was accepted:\n%s", out)
 	}
 }

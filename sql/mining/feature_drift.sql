@@ -2,7 +2,8 @@
 -- ({{$.T.ChurnTrain}}, features at as-of − horizon) and tonight's ({{$.T.ChurnScore}}, features at
 -- the as-of date). Numeric features are cut at the training rows' deciles, text ones by value;
 -- NULL is a bin of its own. PSI = Σ (current − train) × ln(current / train) over the bins, with
--- shares floored at 0.0001 so that an empty bin does not make it infinite.
+-- shares floored at 0.0001 so that an empty bin does not make it infinite. Rounded to 12 decimals:
+-- a parallel sum's last bits depend on the order, and a re-run must give the same table.
 CREATE OR REPLACE TEMP TABLE feature_drift_result AS
 WITH train AS (
     SELECT * FROM {{$.T.ChurnTrain}}
@@ -29,7 +30,7 @@ WITH train AS (
         (SELECT count(*) AS n_cur FROM cur) AS nc
     GROUP BY feature, bin
 )
-SELECT 'churn' AS model, feature, sum((a - e) * ln(a / e)) AS psi,
+SELECT 'churn' AS model, feature, round(sum((a - e) * ln(a / e)), 12) AS psi,
     (SELECT count(*) FROM train) AS train_rows, (SELECT count(*) FROM cur) AS current_rows
 FROM shares GROUP BY feature
 ORDER BY feature;

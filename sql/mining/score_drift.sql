@@ -15,4 +15,4 @@ WITH edges AS (
         greatest(count(*) FILTER (WHERE side = 'current') / max(n_cur), 0.0001) AS a
     FROM binned, n GROUP BY bin
 )
-SELECT 'churn', 'churn_probability', sum((a - e) * ln(a / e)), (SELECT n_train FROM n), (SELECT n_cur FROM n) FROM shares;
+SELECT 'churn', 'churn_probability', round(sum((a - e) * ln(a / e)), 12), (SELECT n_train FROM n), (SELECT n_cur FROM n) FROM shares;

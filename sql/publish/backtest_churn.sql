@@ -67,5 +67,6 @@ WITH b AS (
 SELECT {{quote .Method}} AS method,
     (SELECT max(run_id) FROM scores.model_runs AS r WHERE r.method = 'churn' AND r.as_of = m.d) AS model_run_id,
     m.d AS trained_as_of, DATE {{quote .AsOf}} AS evaluated_as_of, {{.Horizon}} AS window_days,
-    m.metric, m.segment, CAST(m.value AS DOUBLE) AS value
+    -- rounded: a parallel average's last bits depend on the order, and a re-run must not
+    m.metric, m.segment, round(CAST(m.value AS DOUBLE), 12) AS value
 FROM m;
