@@ -31,7 +31,9 @@ type clvOutcome struct {
 // BG/NBD prediction of repeat purchase days over the part of the CLV horizon that has elapsed
 // (with that run's parameters and each customer's history then) with what happened: in total,
 // by decile of the prediction, per customer (mean absolute error, correlation), the spend
-// (predicted purchases × expected spend), and P(alive) against "bought again", by decile.
+// (predicted purchases × expected spend), and P(alive) against "bought again", by decile. The
+// window grows by whole 30-day steps up to the horizon, and a run is back-tested again only when
+// its window has grown: a nightly publish redoes at most the few runs whose window just did.
 func BacktestCLV(ctx context.Context, tx *sql.Tx, asOf time.Time, statuses []string) error {
 	type run struct {
 		d       time.Time
@@ -39,12 +41,13 @@ func BacktestCLV(ctx context.Context, tx *sql.Tx, asOf time.Time, statuses []str
 		p       btyd.BGNBD
 		unit    string
 		horizon int
+		done    sql.NullInt64 // the window of the stored back-test
 	}
 	var runs []run
 	err := warehouse.ForEachRow(ctx, tx, "publish/backtest_clv_runs.sql", map[string]any{"AsOf": asOf.Format(time.DateOnly)}, nil,
 		func(rows *sql.Rows) error {
 			var r run
-			if err := rows.Scan(&r.d, &r.id, &r.p.R, &r.p.Alpha, &r.p.A, &r.p.B, &r.unit, &r.horizon); err != nil {
+			if err := rows.Scan(&r.d, &r.id, &r.p.R, &r.p.Alpha, &r.p.A, &r.p.B, &r.unit, &r.horizon, &r.done); err != nil {
 				return err
 			}
 			runs = append(runs, r)
@@ -54,7 +57,10 @@ func BacktestCLV(ctx context.Context, tx *sql.Tx, asOf time.Time, statuses []str
 		return fmt.Errorf("clv back-test: %w", err)
 	}
 	for _, r := range runs {
-		window := min(int(asOf.Sub(r.d).Hours()/24), int(float64(r.horizon)*365.25/12))
+		window := min(int(asOf.Sub(r.d).Hours()/24)/30*30, int(float64(r.horizon)*365.25/12))
+		if r.done.Valid && int(r.done.Int64) == window {
+			continue // already back-tested over this window
+		}
 		unit := 1.0
 		if r.unit == "week" {
 			unit = 7

@@ -2,12 +2,17 @@
 -- snapshot (month ends, the latest) whose horizon has passed (d + {{.Horizon}} <= {{.AsOf}}), the
 -- churn probabilities (and, for the model in use, the risk bands) scored at d against what
 -- happened: churned = neither a purchase nor a service visit in the {{.Horizon}} days after d,
--- the churn job's own label. Replaces earlier back-tests of the same dates, so a re-run changes
--- nothing.
+-- the churn job's own label. The outcome is final once the horizon has passed, so each run is
+-- back-tested once (again only when its date was re-run: another model run id); a re-run of
+-- the publish changes nothing.
 CREATE OR REPLACE TEMP TABLE backtest_churn AS
 WITH dates AS (
-    SELECT DISTINCT as_of AS d FROM scores.customer_score_snapshots
-    WHERE as_of + {{.Horizon}} <= DATE {{quote .AsOf}}
+    SELECT DISTINCT s.as_of AS d FROM scores.customer_score_snapshots AS s
+    WHERE s.as_of + {{.Horizon}} <= DATE {{quote .AsOf}}
+        AND NOT EXISTS (
+            SELECT 1 FROM scores.model_monitoring AS m
+            WHERE m.method = {{quote .Method}} AND m.trained_as_of = s.as_of
+                AND m.model_run_id = (SELECT max(run_id) FROM scores.model_runs AS r WHERE r.method = 'churn' AND r.as_of = s.as_of))
 ), scored AS (
     SELECT d.d, s.customer_id, s.{{ident .Column}} AS p, h.value AS band
     FROM dates AS d
