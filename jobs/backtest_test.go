@@ -22,7 +22,7 @@ import (
 // sales and visits.
 func TestChurnBacktest(t *testing.T) {
 	if testing.Short() {
-		t.Skip("nine nightly runs")
+		t.Skip("-short: nine nightly runs")
 	}
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import sklearn").Run(); err != nil {

@@ -73,7 +73,7 @@ func historyChecksum(t *testing.T, env *Env) string {
 // up to the customers at both dates.
 func TestScoreHistory(t *testing.T) {
 	if testing.Short() {
-		t.Skip("16 nightly runs")
+		t.Skip("-short: 16 nightly runs")
 	}
 	src := filepath.Join(t.TempDir(), "src")
 	if _, err := demodata.Generate(context.Background(), demodata.Options{Customers: 400, Seed: 5, End: day1, Dir: src}); err != nil {

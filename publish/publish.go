@@ -120,10 +120,11 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	if _, err := warehouse.RunScript(ctx, tx, "publish/history_dates.sql", map[string]any{"AsOf": day, "RunID": runID}); err != nil {
 		return fmt.Errorf("publish: history: %w", err)
 	}
+	// Appending after the latest date only closes and opens intervals; anything else cuts.
+	appending := !latest.Valid || asOf.After(latest.Time)
 	data := map[string]any{
 		"AsOf": day, "Scores": Categorical,
-		// Appending after the latest date only closes and opens intervals; anything else cuts.
-		"Append":   !latest.Valid || asOf.After(latest.Time),
+		"Append":   appending,
 		"Latest":   !next.Valid,
 		"MonthEnd": asOf.AddDate(0, 0, 1).Day() == 1,
 		"Next":     "NULL",
@@ -152,7 +153,7 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	for i := 1; i < len(dates); i++ {
 		from, to := dates[i-1], dates[i]
 		switch {
-		case data["Append"].(bool):
+		case appending:
 			pruned := latest.Valid && latest.Time.AddDate(0, 0, 1).Day() != 1
 			if !to.Equal(asOf) && !(pruned && to.Equal(latest.Time)) {
 				continue

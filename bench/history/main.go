@@ -65,10 +65,6 @@ func run(customers, months int, work string, nightly float64) error {
 		}); err != nil {
 			return err
 		}
-		var before int64
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM scores.customer_score_history").Scan(&before); err != nil {
-			return err
-		}
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -93,7 +89,6 @@ func run(customers, months int, work string, nightly float64) error {
 			changed = 0 // the first date opens everything
 		}
 		fmt.Printf("%-10s  %12d  %14d  %10.2f\n", d.Format(time.DateOnly), changed, rows, step)
-		_ = before
 	}
 	var histRows, snapRows int64
 	if err := db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM scores.customer_score_history), (SELECT count(*) FROM scores.customer_score_snapshots)").Scan(&histRows, &snapRows); err != nil {

@@ -12,7 +12,7 @@ import (
 // a history of their own, so no grouping helps) within a second, with the context's error.
 func TestFitStopsWhenCancelled(t *testing.T) {
 	if testing.Short() {
-		t.Skip("simulates 1M customers")
+		t.Skip("-short: simulates 1M customers")
 	}
 	rfts, _ := simulate(11, 1_000_000, BGNBD{R: 0.5, Alpha: 10, A: 0.8, B: 2.5}, GammaGamma{P: 6, Q: 4, Gamma: 15}, 100, 700)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -20,7 +20,7 @@ import (
 // about 9%).
 func TestStdErrorsMatchTheSpread(t *testing.T) {
 	if testing.Short() {
-		t.Skip("120 fits")
+		t.Skip("-short: 120 fits")
 	}
 	bg := BGNBD{R: 0.5, Alpha: 6, A: 0.7, B: 2.5}
 	gg := GammaGamma{P: 6, Q: 4, Gamma: 15}

@@ -15,7 +15,7 @@ import (
 // features, depth 14) within a second, with the context's error.
 func TestFitStopsWhenCancelled(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a 1.5M-row input")
+		t.Skip("-short: builds a 1.5M-row input")
 	}
 	n, d := 1_500_000, 20
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -22,7 +22,7 @@ func cancelAfter(d time.Duration) (context.Context, func() time.Duration) {
 // over a 20,000-row sample stops too.
 func TestFitStopsWhenCancelled(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a 2M-row input")
+		t.Skip("-short: builds a 2M-row input")
 	}
 	x, _ := blobs(1, 2_000_000, 8, 20, 6)
 	ctx, late := cancelAfter(300 * time.Millisecond)
