@@ -258,6 +258,16 @@ type Source struct {
 	Watermark map[string]string `yaml:"watermark"`
 	// files: any export mapped onto the contract, per contract table (files in dir).
 	Tables map[string]FileTable `yaml:"tables"`
+	// csv: what one row of an export may hold; a row beyond it is rejected, the rest loads.
+	Limits SourceLimits `yaml:"limits"`
+}
+
+// SourceLimits bound one row of a CSV export.
+type SourceLimits struct {
+	MaxFieldBytes int `yaml:"max_field_bytes"`
+	MaxLineBytes  int `yaml:"max_line_bytes"`
+	// How many physical lines a quoted field may span before its quote counts as unterminated.
+	MaxRowLines int `yaml:"max_row_lines"`
 }
 
 // FileTable maps foreign files onto one table of the source contract. Expressions are DuckDB
@@ -369,6 +379,9 @@ func (c *Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("config: source.type %q is not supported (csv, postgres or files)", c.Source.Type)
+	}
+	if l := c.Source.Limits; l.MaxFieldBytes < 1 || l.MaxLineBytes < l.MaxFieldBytes || l.MaxRowLines < 1 {
+		return fmt.Errorf("config: source.limits needs max_field_bytes ≥ 1, max_line_bytes ≥ max_field_bytes and max_row_lines ≥ 1")
 	}
 	if c.Warehouse.Threads < 0 {
 		return fmt.Errorf("config: warehouse.threads must be 0 or more")

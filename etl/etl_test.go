@@ -2,6 +2,7 @@ package etl
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -67,7 +68,7 @@ func extractAndLoad(t *testing.T, e export) (*warehouse.DB, []LoadStats) {
 	t.Helper()
 	src := e.write(t)
 	lake := t.TempDir()
-	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet); err != nil {
+	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{}, quiet); err != nil {
 		t.Fatal(err)
 	}
 	db := openDB(t)
@@ -166,7 +167,7 @@ func TestExtractHeader(t *testing.T) {
 		e := base()
 		e["stores"] = "\ufeffRegion, NAME ,store_id,city,opened\nCentral,Central,S1,Wuhan,2001\nEast,East,S2,Shanghai,2003\n"
 		src := e.write(t)
-		ex, err := ExtractCSV(context.Background(), src, t.TempDir(), loadDate, quiet)
+		ex, err := ExtractCSV(context.Background(), src, t.TempDir(), loadDate, CSVOptions{}, quiet)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +180,7 @@ func TestExtractHeader(t *testing.T) {
 	t.Run("missing contract column", func(t *testing.T) {
 		e := base()
 		e["orders"] = "order_id,customer_id,store_id,employee_id,order_ts,status\n"
-		_, err := ExtractCSV(context.Background(), e.write(t), t.TempDir(), loadDate, quiet)
+		_, err := ExtractCSV(context.Background(), e.write(t), t.TempDir(), loadDate, CSVOptions{}, quiet)
 		if err == nil || !strings.Contains(err.Error(), `column "channel"`) || !strings.Contains(err.Error(), "orders") {
 			t.Fatalf("error = %v, want one naming orders and channel", err)
 		}
@@ -187,7 +188,7 @@ func TestExtractHeader(t *testing.T) {
 	t.Run("missing required table", func(t *testing.T) {
 		e := base()
 		delete(e, "order_items")
-		_, err := ExtractCSV(context.Background(), e.write(t), t.TempDir(), loadDate, quiet)
+		_, err := ExtractCSV(context.Background(), e.write(t), t.TempDir(), loadDate, CSVOptions{}, quiet)
 		if err == nil || !strings.Contains(err.Error(), "order_items.csv is missing") {
 			t.Fatalf("error = %v", err)
 		}
@@ -213,7 +214,7 @@ func TestLandingPartitionIsImmutable(t *testing.T) {
 	e := base()
 	src := e.write(t)
 	lake := t.TempDir()
-	first, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet)
+	first, err := ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func TestLandingPartitionIsImmutable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet)
+	again, err := ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,12 +238,29 @@ func TestLandingPartitionIsImmutable(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(src, "orders.csv"), []byte(e["orders"]+"O3,1,,,web,2025-08-01 10:00:00,completed\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ExtractCSV(context.Background(), src, lake, loadDate, quiet)
-	if err == nil || !strings.Contains(err.Error(), "already holds a different export") {
-		t.Fatalf("error = %v, want a refusal to overwrite", err)
+	_, err = ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{}, quiet)
+	var conflict *PartitionConflict
+	if !errors.As(err, &conflict) || conflict.Was != first[5].SHA256 || !strings.Contains(err.Error(), "--replace-export") {
+		t.Fatalf("error = %v, want a refusal to overwrite that names --replace-export", err)
 	}
 	if matches, _ := filepath.Glob(filepath.Join(lake, "raw", "*", "*.tmp")); len(matches) != 0 {
 		t.Errorf("temporary partitions left behind: %v", matches)
+	}
+	// Replacing is explicit; it replaces only the table whose export changed.
+	replaced, err := ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{Replace: true}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range replaced {
+		if x.Table == "orders" && (x.Reused || x.Replaced != first[5].SHA256 || x.Rows != 3) {
+			t.Errorf("orders: reused %v, replaced %.12s, %d rows", x.Reused, x.Replaced, x.Rows)
+		}
+		if x.Table != "orders" && (!x.Reused || x.Replaced != "") {
+			t.Errorf("%s: not reused", x.Table)
+		}
+	}
+	if matches, _ := filepath.Glob(filepath.Join(lake, "raw", "*", "*.replaced")); len(matches) != 0 {
+		t.Errorf("replaced partitions left behind: %v", matches)
 	}
 }
 
@@ -250,7 +268,7 @@ func TestLandingPartitionIsImmutable(t *testing.T) {
 func TestFailedLoadChangesNothing(t *testing.T) {
 	src := base().write(t)
 	lake := t.TempDir()
-	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet); err != nil {
+	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{}, quiet); err != nil {
 		t.Fatal(err)
 	}
 	db := openDB(t)
@@ -259,7 +277,7 @@ func TestFailedLoadChangesNothing(t *testing.T) {
 	}
 	// A later date whose orders partition is corrupt: the load must fail and roll back.
 	later := loadDate.AddDate(0, 0, 1)
-	if _, err := ExtractCSV(context.Background(), src, lake, later, quiet); err != nil {
+	if _, err := ExtractCSV(context.Background(), src, lake, later, CSVOptions{}, quiet); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(PartitionFile(lake, "order_items", later), []byte("not parquet"), 0o644); err != nil {
@@ -282,7 +300,7 @@ func TestLaterStatusChangeUpdatesLines(t *testing.T) {
 	src := e.write(t)
 	lake := t.TempDir()
 	db := openDB(t)
-	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, quiet); err != nil {
+	if _, err := ExtractCSV(context.Background(), src, lake, loadDate, CSVOptions{}, quiet); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(context.Background(), db, lake, loadDate, "run-1"); err != nil {
@@ -291,7 +309,7 @@ func TestLaterStatusChangeUpdatesLines(t *testing.T) {
 	e["orders"] = strings.Replace(e["orders"], "2025-06-01 11:00:00,completed", "2025-06-01 11:00:00,returned", 1)
 	src2 := e.write(t)
 	later := loadDate.AddDate(0, 0, 1)
-	if _, err := ExtractCSV(context.Background(), src2, lake, later, quiet); err != nil {
+	if _, err := ExtractCSV(context.Background(), src2, lake, later, CSVOptions{}, quiet); err != nil {
 		t.Fatal(err)
 	}
 	stats, err := Load(context.Background(), db, lake, later, "run-2")

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -23,12 +23,14 @@ import (
 )
 
 // Landing-zone layout: lake/raw/<table>/load_date=YYYY-MM-DD/{part-0.parquet,_source.json}.
-// Every contract column is stored as text, exactly as read; MalformedColumn says what was wrong
-// with a row's shape (too few or too many fields), empty when nothing was.
+// Every contract column is stored as text, exactly as read; MalformedColumn says why the extract
+// could not read a line as a row ("reason: detail", see csvscan.go), empty when it could;
+// LineColumn is the row's first physical data line in a CSV export (older partitions lack it).
 const (
 	partFile        = "part-0.parquet"
 	sourceFile      = "_source.json"
 	MalformedColumn = "_malformed"
+	LineColumn      = "_line"
 )
 
 // PartitionDir is the landing partition of table for loadDate.
@@ -44,9 +46,12 @@ func PartitionFile(lakeDir, table string, loadDate time.Time) string {
 // SourceInfo records where a landing partition came from; it is how a re-run recognises the
 // same export.
 type SourceInfo struct {
-	Source         string    `json:"source"`
-	SHA256         string    `json:"sha256"`
-	Rows           int64     `json:"rows"`
+	Source string `json:"source"`
+	SHA256 string `json:"sha256"`
+	Rows   int64  `json:"rows"`
+	// Lines are the physical data lines the rows came from (CSV exports; more than Rows only when
+	// quoted fields hold line breaks).
+	Lines          int64     `json:"lines,omitempty"`
 	IgnoredColumns []string  `json:"ignored_columns,omitempty"`
 	ExtractedAt    time.Time `json:"extracted_at"`
 	// For incremental sources: the watermark column and the range extracted (from, to].
@@ -63,20 +68,30 @@ type Extracted struct {
 	SourceInfo
 	// Reused is true when the partition already held this very export.
 	Reused bool
+	// Replaced is the SHA-256 of the export this one replaced (CSVOptions.Replace), if any.
+	Replaced string
+}
+
+// CSVOptions are the settings of a CSV extract.
+type CSVOptions struct {
+	Limits Limits
+	// Replace lets a different export replace the landing partition of the same date; the
+	// replaced export's checksum is kept in Extracted.Replaced.
+	Replace bool
 }
 
 // ExtractCSV copies the export in srcDir (one <table>.csv per contract table) into the landing
 // zone for loadDate, tables in parallel. A partition is written to a temporary directory and
 // renamed into place, and never modified afterwards: extracting the same export again reuses
-// it, and a different export for the same date is an error.
-func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time, log *slog.Logger) ([]Extracted, error) {
+// it, and a different export for the same date is an error unless opts.Replace says otherwise.
+func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time, opts CSVOptions, log *slog.Logger) ([]Extracted, error) {
 	out := make([]Extracted, len(Contract))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range Contract {
 		t := &Contract[i]
 		g.Go(func() error {
-			e, err := extractTable(ctx, t, filepath.Join(srcDir, t.Name+".csv"), lakeDir, loadDate)
+			e, err := extractTable(ctx, t, filepath.Join(srcDir, t.Name+".csv"), lakeDir, loadDate, opts)
 			if err != nil {
 				return fmt.Errorf("extract %s: %w", t.Name, err)
 			}
@@ -93,21 +108,38 @@ func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time,
 	return out, nil
 }
 
-func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate time.Time) (Extracted, error) {
+func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate time.Time, opts CSVOptions) (Extracted, error) {
 	dir := PartitionDir(lakeDir, t.Name, loadDate)
 	prev, err := existingPartition(dir, filepath.Base(src), func() (string, error) { return fileSHA256(src) })
-	if err != nil || prev != nil {
+	var conflict *PartitionConflict
+	replaced := ""
+	if errors.As(err, &conflict) && opts.Replace {
+		replaced, err = conflict.Was, nil
+	} else if err != nil || prev != nil {
 		return Extracted{Table: t.Name, SourceInfo: deref(prev), Reused: prev != nil}, err
 	}
 	info, err := land(dir, SourceInfo{}, func(dst string, info *SourceInfo) error {
 		var err error
-		*info, err = writePartition(ctx, t, src, dst)
+		*info, err = writePartition(ctx, t, src, dst, opts.Limits)
 		return err
 	})
 	if err != nil {
 		return Extracted{}, err
 	}
-	return Extracted{Table: t.Name, SourceInfo: info}, nil
+	return Extracted{Table: t.Name, SourceInfo: info, Replaced: replaced}, nil
+}
+
+// PartitionConflict is the error of extracting a different export into a landing partition
+// that already holds one.
+type PartitionConflict struct {
+	Dir, What string
+	Was, Now  string // SHA-256 of the landed export and of the new one
+}
+
+func (e *PartitionConflict) Error() string {
+	return fmt.Sprintf("landing partition %s already holds a different export of %s (sha256 %.12s, now %.12s); "+
+		"landing partitions are immutable: load the new export under another --as-of date, or replace the partition "+
+		"explicitly with crmwh run --replace-export", e.Dir, e.What, e.Was, e.Now)
 }
 
 func deref(p *SourceInfo) SourceInfo {
@@ -134,9 +166,7 @@ func existingPartition(dir, what string, sum func() (string, error)) (*SourceInf
 			return nil, err
 		}
 		if now != prev.SHA256 {
-			return nil, fmt.Errorf("landing partition %s already holds a different export of %s (sha256 %.12s, now %.12s); "+
-				"landing partitions are immutable: load the new export under another --as-of date, or delete the partition to replace it",
-				dir, what, prev.SHA256, now)
+			return nil, &PartitionConflict{Dir: dir, What: what, Was: prev.SHA256, Now: now}
 		}
 	}
 	return &prev, nil
@@ -157,6 +187,15 @@ func land(dir string, info SourceInfo, write func(dst string, info *SourceInfo) 
 	if err == nil {
 		err = writeSourceInfo(tmp, info)
 	}
+	old := dir + ".replaced"
+	if err == nil {
+		// Only an explicit replacement finds the partition there.
+		if _, statErr := os.Stat(dir); statErr == nil {
+			if err = os.RemoveAll(old); err == nil {
+				err = os.Rename(dir, old)
+			}
+		}
+	}
 	if err == nil {
 		err = os.Rename(tmp, dir)
 	}
@@ -164,16 +203,16 @@ func land(dir string, info SourceInfo, write func(dst string, info *SourceInfo) 
 		_ = os.RemoveAll(tmp)
 		return info, err
 	}
-	return info, nil
+	return info, os.RemoveAll(old)
 }
 
 // writeEmptyPartition writes the partition of a table the source does not have.
 func writeEmptyPartition(ctx context.Context, t *Table, dst string, info *SourceInfo) error {
-	return writeCSVPartition(ctx, t, "", strings.NewReader(strings.Join(t.Columns, ",")+"\n"), dst, info)
+	return writeCSVPartition(ctx, t, "", strings.NewReader(strings.Join(t.Columns, ",")+"\n"), dst, DefaultLimits, info)
 }
 
 // writePartition streams the CSV file src into a Parquet file of text columns.
-func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo, error) {
+func writePartition(ctx context.Context, t *Table, src, dst string, lim Limits) (SourceInfo, error) {
 	info := SourceInfo{Source: src, ExtractedAt: time.Now().UTC()}
 	var in io.Reader = strings.NewReader(strings.Join(t.Columns, ",") + "\n")
 	h := sha256.New()
@@ -189,7 +228,7 @@ func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo,
 	default:
 		return info, err
 	}
-	if err := writeCSVPartition(ctx, t, src, in, dst, &info); err != nil {
+	if err := writeCSVPartition(ctx, t, src, in, dst, lim, &info); err != nil {
 		return info, err
 	}
 	if info.Source != "" {
@@ -200,8 +239,8 @@ func writePartition(ctx context.Context, t *Table, src, dst string) (SourceInfo,
 
 // writeCSVPartition streams CSV with a header row from in into a Parquet file of text columns,
 // a row group at a time, counting rows into info.
-func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, dst string, info *SourceInfo) error {
-	cols := append(append([]string(nil), t.Columns...), MalformedColumn)
+func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, dst string, lim Limits, info *SourceInfo) error {
+	cols := append(append([]string(nil), t.Columns...), MalformedColumn, LineColumn)
 	group := parquet.Group{}
 	for _, c := range cols {
 		group[c] = parquet.String()
@@ -221,11 +260,8 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 	defer out.Close()
 	w := parquet.NewWriter(out, schema, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(256*1024))
 
-	r := csv.NewReader(in)
-	r.ReuseRecord = true
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	header, err := r.Read()
+	sc := newCSVScanner(in, lim)
+	header, err := sc.header()
 	if err != nil {
 		return fmt.Errorf("%s: read header: %w", src, err)
 	}
@@ -246,7 +282,7 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 		return ctx.Err()
 	}
 	for {
-		rec, err := r.Read()
+		rec, err := sc.Row()
 		if err == io.EOF {
 			break
 		}
@@ -254,23 +290,30 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 			return fmt.Errorf("%s: %w", src, err)
 		}
 		malformed := ""
-		if len(rec) != len(header) {
-			malformed = fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(header))
+		if rec.reason != "" {
+			malformed = rec.reason + ": " + rec.detail
 		}
+		// Values must stay untouched until the batch is written: a fresh string per row.
+		line := bytesOf(strconv.FormatInt(rec.line, 10))
 		row := rows[n][:0]
 		for k, i := range byLeaf {
-			v := malformed
-			if i < len(pos) {
-				v = ""
-				if pos[i] < len(rec) {
-					v = rec[pos[i]]
+			var v []byte
+			switch {
+			case i < len(pos):
+				if pos[i] < len(rec.fields) {
+					v = bytesOf(rec.fields[pos[i]])
 				}
+			case cols[i] == MalformedColumn:
+				v = bytesOf(malformed)
+			default: // LineColumn
+				v = line
 			}
-			row = append(row, parquet.ByteArrayValue(bytesOf(v)).Level(0, 0, k))
+			row = append(row, parquet.ByteArrayValue(v).Level(0, 0, k))
 		}
 		rows[n] = row
 		n++
 		info.Rows++
+		info.Lines += rec.lines
 		if n == batch {
 			if err := flush(); err != nil {
 				return err

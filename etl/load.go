@@ -96,8 +96,13 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	// parents' final verdicts.
 	for _, t := range Contract {
 		stage := "stg_" + t.Name
+		path := PartitionFile(lakeDir, t.Name, loadDate)
+		var hasLine bool
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) > 0 FROM parquet_schema(?) WHERE name = ?", path, LineColumn).Scan(&hasLine); err != nil {
+			return nil, fmt.Errorf("load %s: %w", t.Name, err)
+		}
 		steps := []step{
-			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": PartitionFile(lakeDir, t.Name, loadDate)}},
+			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": path, "HasLine": hasLine}},
 			{"load/stage_" + t.Name + ".sql", nil},
 		}
 		for _, r := range t.Refs {

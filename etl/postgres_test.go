@@ -88,7 +88,7 @@ func TestPostgresSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := etl.ExtractCSV(ctx, csv1, csvLake, pgDay1, pgQuiet); err != nil {
+	if _, err := etl.ExtractCSV(ctx, csv1, csvLake, pgDay1, etl.CSVOptions{}, pgQuiet); err != nil {
 		t.Fatal(err)
 	}
 	load(t, pgDB, pgLake, pgDay1, "pg1")
@@ -126,7 +126,7 @@ func TestPostgresSource(t *testing.T) {
 	if total == 0 {
 		t.Fatal("the later export changed nothing")
 	}
-	if _, err := etl.ExtractCSV(ctx, csv2, csvLake, pgDay2, pgQuiet); err != nil {
+	if _, err := etl.ExtractCSV(ctx, csv2, csvLake, pgDay2, etl.CSVOptions{}, pgQuiet); err != nil {
 		t.Fatal(err)
 	}
 	load(t, pgDB, pgLake, pgDay2, "pg2")

@@ -32,6 +32,9 @@ type Env struct {
 	// BeforeJob, if set, runs before each attempt of a job; an error fails the attempt. Tests use
 	// it to make a job fail.
 	BeforeJob func(job string, attempt int) error
+	// ReplaceExport lets the extract replace a landing partition that holds a different export
+	// for the same date (crmwh run --replace-export); without it that is an error.
+	ReplaceExport bool
 }
 
 // LakeDir is the data lake under the data directory.
@@ -390,7 +393,11 @@ func ExtractTo(ctx context.Context, env *Env, lakeDir string, asOf time.Time, la
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("source directory: %w (generate demo data with `crmwh generate`, or set source.dir)", err)
 		}
-		return etl.ExtractCSV(ctx, dir, lakeDir, asOf, env.Log)
+		l := src.Limits
+		return etl.ExtractCSV(ctx, dir, lakeDir, asOf, etl.CSVOptions{
+			Limits:  etl.Limits{MaxFieldBytes: l.MaxFieldBytes, MaxLineBytes: l.MaxLineBytes, MaxRowLines: l.MaxRowLines},
+			Replace: env.ReplaceExport,
+		}, env.Log)
 	}
 }
 

@@ -62,8 +62,8 @@ COMMENT ON TABLE ops.etl_rejects IS 'Every input row that failed validation, wit
 COMMENT ON COLUMN ops.etl_rejects.run_id IS 'Run that rejected the row.';
 COMMENT ON COLUMN ops.etl_rejects.load_date IS 'Landing-zone partition the row came from.';
 COMMENT ON COLUMN ops.etl_rejects.source_table IS 'Source table of the row.';
-COMMENT ON COLUMN ops.etl_rejects.source_row IS 'Line of the row in its source file (1 = first data row).';
-COMMENT ON COLUMN ops.etl_rejects.reason IS 'Reason code: missing_required, unparsable_date, invalid_number, invalid_quantity, invalid_value, unknown_reference or duplicate_key.';
+COMMENT ON COLUMN ops.etl_rejects.source_row IS 'First physical line of the row in its CSV file, counted from the line after the header (1); for mapped and PostgreSQL sources the row number.';
+COMMENT ON COLUMN ops.etl_rejects.reason IS 'Reason code: unterminated_quote, invalid_encoding, malformed_row or field_too_long (a line the extract could not read as a row), missing_required, unparsable_date, invalid_number, invalid_quantity, invalid_value, unknown_reference or duplicate_key.';
 COMMENT ON COLUMN ops.etl_rejects.detail IS 'The column and value that failed, in words.';
 COMMENT ON COLUMN ops.etl_rejects.raw_row IS 'The row as it was read, every field as text.';
 

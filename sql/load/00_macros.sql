@@ -8,4 +8,11 @@ CREATE OR REPLACE TEMP MACRO to_bool(x) AS CASE lower(x)
     WHEN 'true' THEN true WHEN 't' THEN true WHEN 'yes' THEN true WHEN 'y' THEN true WHEN '1' THEN true
     WHEN 'false' THEN false WHEN 'f' THEN false WHEN 'no' THEN false WHEN 'n' THEN false WHEN '0' THEN false
 END;
-CREATE OR REPLACE TEMP MACRO q(x) AS '"' || x || '"';
+-- Quotes a value for a reject's detail: an excerpt, never megabytes of one field.
+CREATE OR REPLACE TEMP MACRO q(x) AS '"' || CASE WHEN length(x) > 40 THEN left(x, 40) || '…' ELSE x END || '"';
+-- [reason, detail] of a line the extractor could not read as a row. It writes "reason: detail";
+-- partitions landed before reasons were recorded hold the detail of a wrong field count only.
+CREATE OR REPLACE TEMP MACRO unreadable(m) AS CASE
+    WHEN regexp_matches(m, '^[a-z_]+: ') THEN [split_part(m, ': ', 1), m[strpos(m, ': ') + 2:]]
+    ELSE ['malformed_row', m]
+END;

@@ -1,4 +1,7 @@
--- The landing partition of {{.Table}} as read, with its source line number (_row, from 1).
+-- The landing partition of {{.Table}} as read: _row numbers its rows from 1; _line is the row's
+-- first physical data line in its CSV export (partitions without _line: the row number, which
+-- is the line when no quoted field holds a line break).
 CREATE OR REPLACE TEMP VIEW raw_{{.Table}} AS
-SELECT file_row_number + 1 AS _row{{range .Columns}}, "{{.}}"{{end}}, _malformed
+SELECT file_row_number + 1 AS _row, {{if .HasLine}}CAST(_line AS BIGINT){{else}}file_row_number + 1{{end}} AS _line
+    {{- range .Columns}}, "{{.}}"{{end}}, _malformed
 FROM read_parquet({{quote .Path}}, file_row_number = true);

@@ -8,7 +8,7 @@ WITH t AS (
     SELECT *, to_ts(ts_raw) AS contacted_at, to_bool(responded_raw) AS responded FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN campaign_id IS NULL THEN ['missing_required', 'campaign_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN ts_raw IS NULL THEN ['missing_required', 'contacted_at is empty']

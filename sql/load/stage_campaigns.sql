@@ -8,7 +8,7 @@ WITH t AS (
     SELECT *, to_date(start_raw) AS start_date, to_date(end_raw) AS end_date, to_num(cost_raw) AS cost FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN campaign_id IS NULL THEN ['missing_required', 'campaign_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
         WHEN start_raw IS NULL THEN ['missing_required', 'start_date is empty']

@@ -1,6 +1,7 @@
 -- Types and checks one landing partition of customers (view raw_customers).
 -- rj is [reason, detail] of the first check a row fails, NULL when it passes; a row whose field
--- count did not match the header (_malformed, set by the extractor) fails first.
+-- the extractor could not read as a row (_malformed: an unclosed quote, invalid encoding,
+-- a wrong field count, an over-long field) fails first.
 CREATE OR REPLACE TEMP TABLE stg_customers AS
 WITH t AS (
     SELECT _row, _malformed,
@@ -17,7 +18,7 @@ WITH t AS (
     FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
         WHEN created_raw IS NULL THEN ['missing_required', 'created_at is empty']

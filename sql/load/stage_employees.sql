@@ -5,7 +5,7 @@ WITH t AS (
     FROM raw_employees
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN employee_id IS NULL THEN ['missing_required', 'employee_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
     END AS rj

@@ -9,7 +9,7 @@ WITH t AS (
     SELECT *, to_ts(ts_raw) AS interaction_ts FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN interaction_id IS NULL THEN ['missing_required', 'interaction_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN interaction_type IS NULL THEN ['missing_required', 'type is empty']

@@ -10,7 +10,7 @@ WITH t AS (
     FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN order_id IS NULL THEN ['missing_required', 'order_id is empty']
         WHEN line_raw IS NULL THEN ['missing_required', 'line_number is empty']
         WHEN product_id IS NULL THEN ['missing_required', 'product_id is empty']

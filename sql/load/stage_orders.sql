@@ -9,7 +9,7 @@ WITH t AS (
     SELECT *, to_ts(ts_raw) AS order_ts FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN order_id IS NULL THEN ['missing_required', 'order_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN channel IS NULL THEN ['missing_required', 'channel is empty']

@@ -9,7 +9,7 @@ WITH t AS (
     SELECT *, to_num(price_raw) AS list_price, to_num(cost_raw) AS unit_cost, to_ts(updated_raw) AS updated_ts FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN product_id IS NULL THEN ['missing_required', 'product_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
         WHEN category IS NULL THEN ['missing_required', 'category is empty']

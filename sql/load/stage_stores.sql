@@ -5,7 +5,7 @@ WITH t AS (
     FROM raw_stores
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN store_id IS NULL THEN ['missing_required', 'store_id is empty']
         WHEN name IS NULL THEN ['missing_required', 'name is empty']
     END AS rj

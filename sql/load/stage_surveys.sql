@@ -10,7 +10,7 @@ WITH t AS (
     FROM t
 ), c AS (
     SELECT *, CASE
-        WHEN _malformed <> '' THEN ['malformed_row', _malformed]
+        WHEN _malformed <> '' THEN unreadable(_malformed)
         WHEN survey_id IS NULL THEN ['missing_required', 'survey_id is empty']
         WHEN customer_id IS NULL THEN ['missing_required', 'customer_id is empty']
         WHEN ts_raw IS NULL THEN ['missing_required', 'survey_ts is empty']
