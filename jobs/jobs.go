@@ -369,6 +369,17 @@ func extractJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	var rows int64
 	for _, e := range ex {
 		rows += e.Rows
+		if e.Replaced == "" {
+			continue
+		}
+		r.env.Log.Warn("landing partition replaced by a different export", "table", e.Table, "was", e.Replaced, "now", e.SHA256)
+		q, err := warehouse.Render("ops/replaced_export_insert.sql", nil)
+		if err == nil {
+			_, err = r.db.ExecContext(ctx, q, r.sum.RunID, r.sum.AsOf, e.Table, e.Replaced, e.SHA256)
+		}
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("record the replaced export of %s: %w", e.Table, err)
+		}
 	}
 	return rows, rows, 0, nil
 }

@@ -20,7 +20,7 @@ import (
 
 func newRun(g *globals) *cobra.Command {
 	var asOf, from, to, every string
-	var only, wait bool
+	var only, wait, replace bool
 	cmd := &cobra.Command{
 		Use:   "run [JOB...]",
 		Short: "Run the nightly DAG, or the named jobs and what they need, for an as-of date or a range",
@@ -49,6 +49,7 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 			if err != nil {
 				return err
 			}
+			env.ReplaceExport = replace
 			dates, err := runDates(asOf, from, to, every)
 			if err != nil {
 				return err
@@ -85,6 +86,7 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 	cmd.Flags().StringVar(&every, "every", "day", "backfill step: day, week or month (each month's last day)")
 	cmd.Flags().BoolVar(&only, "only", false, "run only the named jobs, not the jobs they need")
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for another run to finish instead of failing")
+	cmd.Flags().BoolVar(&replace, "replace-export", false, "let a corrected export replace the landing partition of the same date (recorded in ops.replaced_exports)")
 	return cmd
 }
 

@@ -51,7 +51,11 @@ func newRuns(g *globals) *cobra.Command {
 				return fmt.Errorf("no run %q (crmwh runs lists them)", args[0])
 			}
 			fmt.Fprintf(w, "Run %s as of %s\n", args[0], asOf.Time.Format(time.DateOnly))
-			return printQuery(cmd.Context(), db, w, "ops/run_jobs.sql", map[string]string{"RunID": args[0]})
+			if err := printQuery(cmd.Context(), db, w, "ops/run_jobs.sql", map[string]string{"RunID": args[0]}); err != nil {
+				return err
+			}
+			fmt.Fprintln(w)
+			return printQuery(cmd.Context(), db, w, "ops/run_notes.sql", map[string]string{"RunID": args[0]})
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 20, "how many runs to list")

@@ -83,3 +83,19 @@ COMMENT ON COLUMN ops.source_watermarks.watermark IS 'Highest value of the water
 COMMENT ON COLUMN ops.source_watermarks.run_id IS 'The run that extracted it.';
 COMMENT ON COLUMN ops.source_watermarks.as_of IS 'As-of date of that run.';
 COMMENT ON COLUMN ops.source_watermarks.advanced_at IS 'When the watermark was advanced (UTC), after the run succeeded.';
+
+CREATE TABLE IF NOT EXISTS ops.replaced_exports (
+    run_id          VARCHAR NOT NULL,
+    load_date       DATE NOT NULL,
+    source_table    VARCHAR NOT NULL,
+    previous_sha256 VARCHAR NOT NULL,
+    new_sha256      VARCHAR NOT NULL,
+    replaced_at     TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.replaced_exports IS 'Landing partitions replaced by a corrected export for the same date (crmwh run --replace-export); never done silently.';
+COMMENT ON COLUMN ops.replaced_exports.run_id IS 'Run that replaced the partition.';
+COMMENT ON COLUMN ops.replaced_exports.load_date IS 'Load date of the replaced landing partition.';
+COMMENT ON COLUMN ops.replaced_exports.source_table IS 'Source table whose export was replaced.';
+COMMENT ON COLUMN ops.replaced_exports.previous_sha256 IS 'SHA-256 of the export the partition held before.';
+COMMENT ON COLUMN ops.replaced_exports.new_sha256 IS 'SHA-256 of the export that replaced it.';
+COMMENT ON COLUMN ops.replaced_exports.replaced_at IS 'When the partition was replaced (UTC).';
