@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -81,6 +82,61 @@ func SelectionOf(lists []configs.List, name string, pairs map[string]string) (Se
 	}
 	_, _, err := sel.where()
 	return sel, err
+}
+
+// ParsePairs reads a request's filters (skipping the keys in skip) strictly: a query string that
+// does not parse, or that names a key twice, is an error. Dropping the pairs that do not parse
+// would widen the list, possibly to every customer.
+func ParsePairs(rawQuery string, skip ...string) (map[string]string, error) {
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("the query string does not parse (%v); nothing was selected", err)
+	}
+	pairs := map[string]string{}
+	for k, vs := range q {
+		if len(vs) > 1 {
+			return nil, fmt.Errorf("%s is given %d times; give each filter once", k, len(vs))
+		}
+		if !slices.Contains(skip, k) {
+			pairs[k] = vs[0]
+		}
+	}
+	return pairs, nil
+}
+
+// CheckValues refuses a requested filter value that no customer of the snapshot has: a typo
+// would otherwise give an empty list, or with a lenient parse a wider one. recommended_product
+// takes a product id or name; decline_warning is checked by its own parse.
+func CheckValues(opts map[string][]Option, pairs map[string]string) error {
+	for k, v := range pairs {
+		v = strings.TrimSpace(v)
+		known, ok := opts[k]
+		if v == "" || !ok || k == "decline_warning" {
+			continue
+		}
+		if slices.ContainsFunc(known, func(o Option) bool {
+			return o.Value == v || (k == "recommended_product" && o.Label == v)
+		}) {
+			continue
+		}
+		values := make([]string, 0, len(known))
+		for _, o := range known[:min(len(known), 12)] {
+			values = append(values, o.Value)
+		}
+		if len(known) > 12 {
+			values = append(values, "…")
+		}
+		return fmt.Errorf("%s %q is not a value of the published scores (values: %s)", k, excerpt(v), strings.Join(values, ", "))
+	}
+	return nil
+}
+
+// excerpt cuts a value quoted back to the user to a readable length.
+func excerpt(v string) string {
+	if r := []rune(v); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return v
 }
 
 // FindList returns the named list of the config.

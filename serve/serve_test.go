@@ -815,11 +815,32 @@ func TestWebDownloads(t *testing.T) {
 	if named.List != "vip-churn-risk" || named.Format != "csv" || !strings.Contains(named.Filters, `"churn_risk":"high"`) {
 		t.Errorf("the named list's download recorded as %+v", named)
 	}
-	// Bad requests are refused with a reason.
-	for _, q := range []string{"format=pdf", "format=csv&colour=red", "format=csv&list=nope", "format=csv&cluster=x"} {
-		if res, body := get(t, c, "/export?"+q); res.StatusCode != http.StatusBadRequest {
-			t.Errorf("/export?%s: %s %s", q, res.Status, body)
+	// Bad requests are refused with a reason, and never widened to "no filter": an unparsable
+	// query string, a filter given twice, and for every filter a value the snapshot does not hold.
+	bad := []string{"format=pdf", "format=csv&colour=red", "format=csv&list=nope", "format=csv&cluster=x",
+		"format=csv&cluster=1;DROP", "format=csv&churn_risk=high;x=1", "format=csv&region=%zz",
+		"format=csv&churn_risk=high&churn_risk=low", "format=csv&decline_warning=maybe"}
+	for _, f := range serve.Filters {
+		if f.Key != "decline_warning" {
+			bad = append(bad, "format=csv&"+f.Key+"=no-such-value", "format=csv&list=vip-churn-risk&"+f.Key+"=no-such-value")
 		}
+	}
+	for _, q := range bad {
+		for _, path := range []string{"/export?", "/lists/summary?", "/lists?"} {
+			if q == "format=pdf" && path == "/lists?" {
+				continue // the page has no format
+			}
+			if res, body := get(t, c, path+q); res.StatusCode != http.StatusBadRequest || len(body) == 0 {
+				t.Errorf("%s%s: %s %.200s", path, q, res.Status, body)
+			}
+		}
+	}
+	final, err := serve.NewAccess(fx.env.DataDir).RecentExports(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(final) != len(after) {
+		t.Errorf("refused requests recorded %d downloads", len(final)-len(after))
 	}
 }
 

@@ -303,29 +303,36 @@ func (w *Web) kpis(ctx context.Context, snap *Snapshot) (kpis, error) {
 	return k, err
 }
 
-func (w *Web) selection(r *http.Request) (Selection, error) {
-	q := r.URL.Query()
-	pairs := map[string]string{}
-	for k := range q {
-		if k != "list" && k != "format" {
-			pairs[k] = q.Get(k) // SelectionOf refuses unknown filters
-		}
+// selection reads the request's list and filters: an unparsable query string, an unknown filter
+// or a value the snapshot does not hold is refused, never widened to "no filter".
+func (w *Web) selection(r *http.Request, snap *Snapshot) (Selection, error) {
+	pairs, err := ParsePairs(r.URL.RawQuery, "list", "format")
+	if err != nil {
+		return Selection{}, err
 	}
-	return SelectionOf(w.Lists, q.Get("list"), pairs)
+	sel, err := SelectionOf(w.Lists, r.URL.Query().Get("list"), pairs) // refuses unknown filters
+	if err != nil {
+		return sel, err
+	}
+	opts, err := snap.ListOptions(r.Context())
+	if err != nil {
+		return sel, err
+	}
+	return sel, CheckValues(opts, pairs)
 }
 
 func (w *Web) lists(rw http.ResponseWriter, r *http.Request, s webSession) {
-	sel, err := w.selection(r)
-	if err != nil {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
-		return
-	}
 	snap, release, ok := w.acquire(rw)
 	if !ok {
 		return
 	}
 	defer release()
+	sel, err := w.selection(r, snap)
+	if err != nil {
+		rw.WriteHeader(http.StatusBadRequest)
+		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		return
+	}
 	db := snap.DB(ReaderClear)
 	opts, err := snap.ListOptions(r.Context())
 	if err != nil {
@@ -353,16 +360,19 @@ func (w *Web) lists(rw http.ResponseWriter, r *http.Request, s webSession) {
 // summary is the list builder's count and chart for the current filters, as an HTML fragment
 // the page swaps in.
 func (w *Web) summary(rw http.ResponseWriter, r *http.Request, s webSession) {
-	sel, err := w.selection(r)
-	if err != nil {
-		http.Error(rw, err.Error(), http.StatusBadRequest)
-		return
-	}
 	snap, release, ok := w.acquire(rw)
 	if !ok {
 		return
 	}
 	defer release()
+	sel, err := w.selection(r, snap)
+	if f := r.URL.Query().Get("format"); err == nil && f != "" && f != "json" {
+		err = fmt.Errorf("format %q: json, or none for the page's fragment", excerpt(f))
+	}
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
 	sum, err := Summarize(r.Context(), snap.DB(ReaderClear), sel)
 	if err != nil {
 		w.fail(rw, err)
@@ -414,16 +424,16 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, s webSession) {
 		http.Error(rw, "format: csv or xlsx", http.StatusBadRequest)
 		return
 	}
-	sel, err := w.selection(r)
-	if err != nil {
-		http.Error(rw, err.Error(), http.StatusBadRequest)
-		return
-	}
 	snap, release, ok := w.acquire(rw)
 	if !ok {
 		return
 	}
 	defer release()
+	sel, err := w.selection(r, snap)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
 	name := "customers"
 	if sel.List != "" {
 		name = sel.List

@@ -251,6 +251,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"export", "nope", "--out", "x.csv"}, `no list "nope"`},
 		{[]string{"export", "--filter", "colour=red", "--out", "x.csv"}, `unknown filter "colour"`},
 		{[]string{"export", "--out", "x.csv"}, "name a list"},
+		{[]string{"export", "--filter", "rfm_segment=important-valu", "--out", "x.csv"}, `rfm_segment "important-valu" is not a value of the published scores`},
+		{[]string{"export", "declining", "--filter", "cluster=99", "--out", "x.csv"}, `cluster "99" is not a value`},
 		{[]string{"export", "declining", "--out", "x.pdf"}, `format "pdf"`},
 		{[]string{"user", "add", "bob", "--role", "boss", "--password-stdin"}, `role "boss"`},
 		{[]string{"user", "remove", "nobody"}, "no such user"},

@@ -210,6 +210,13 @@ data/access.duckdb.`,
 				return err
 			}
 			defer db.Close()
+			opts, err := serve.Options(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			if err := serve.CheckValues(opts, filters); err != nil {
+				return err
+			}
 			n, err := exportList(cmd.Context(), db.DB, sel, format, out, cmd.OutOrStdout())
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
