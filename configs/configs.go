@@ -194,6 +194,8 @@ type Cluster struct {
 	K           int      `yaml:"k"`            // 0: chosen by silhouette in [k_min, k_max]
 	KMin        int      `yaml:"k_min"`
 	KMax        int      `yaml:"k_max"`
+	// SilhouetteTolerance: the largest k whose silhouette is within this of the best is chosen.
+	SilhouetteTolerance float64 `yaml:"silhouette_tolerance"`
 	// SilhouetteSample is how many customers the silhouette score is computed on.
 	SilhouetteSample int     `yaml:"silhouette_sample"`
 	NInit            int     `yaml:"n_init"`
@@ -482,6 +484,9 @@ func (m *Mining) Validate() error {
 	}
 	if cl.KMin < 2 || cl.KMax < cl.KMin {
 		errs = append(errs, errors.New("config: mining.cluster needs 2 <= k_min <= k_max"))
+	}
+	if cl.SilhouetteTolerance < 0 || cl.SilhouetteTolerance >= 1 {
+		errs = append(errs, errors.New("config: mining.cluster.silhouette_tolerance must be in [0, 1)"))
 	}
 	if cl.Tol < 0 || cl.LabelThreshold <= 0 {
 		errs = append(errs, errors.New("config: mining.cluster.tol must be 0 or more and label_threshold above 0"))

@@ -27,8 +27,9 @@ type ClusterSpec struct {
 	LogFeatures []string // log(1 + x) first (negative values count as 0)
 	Standardize bool     // z-score each feature
 	// K > 0 fixes k; otherwise it is chosen in [KMin, KMax] by the silhouette score on
-	// SilhouetteSample rows.
+	// SilhouetteSample rows (kmeans.ChooseK with SilhouetteTolerance).
 	K, KMin, KMax, SilhouetteSample int
+	SilhouetteTolerance             float64
 	NInit, MaxIter                  int
 	Tol                             float64
 	Seed                            uint64
@@ -89,7 +90,7 @@ func Cluster(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*ClusterFit
 	}
 	fit.Model = &Model{Method: "cluster", Customers: int64(x.Rows),
 		Parameters: map[string]any{"features": spec.Features, "log_features": spec.LogFeatures,
-			"standardize": spec.Standardize, "k": spec.K, "k_min": spec.KMin, "k_max": spec.KMax,
+			"standardize": spec.Standardize, "k": spec.K, "k_min": spec.KMin, "k_max": spec.KMax, "silhouette_tolerance": spec.SilhouetteTolerance,
 			"silhouette_sample": spec.SilhouetteSample, "n_init": spec.NInit, "max_iter": spec.MaxIter,
 			"tol": spec.Tol, "seed": spec.Seed, "label_threshold": spec.LabelThreshold,
 			"null_treatment": "replaced by the feature's mean", "constant_treatment": "feature left out"},
@@ -193,8 +194,8 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matri
 	return x, fit, mean, std, nil
 }
 
-// chooseK fits every k in [KMin, KMax] and keeps the one with the highest silhouette on a
-// seeded sample (the smaller k on a tie).
+// chooseK fits every k in [KMin, KMax] and keeps the one kmeans.ChooseK picks by the silhouette
+// on a seeded sample.
 func chooseK(ctx context.Context, x *matrix.Dense, spec ClusterSpec, opt kmeans.Options) (*kmeans.Result, map[int]float64, error) {
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x73696c))
 	sample := rng.Perm(x.Rows)
@@ -229,14 +230,10 @@ func chooseK(ctx context.Context, x *matrix.Dense, spec ClusterSpec, opt kmeans.
 		return nil, nil, err
 	}
 	out := map[int]float64{}
-	best := 0
 	for i, s := range scores {
 		out[ks[i]] = s
-		if s > scores[best] {
-			best = i
-		}
 	}
-	return fits[best], out, nil
+	return fits[kmeans.ChooseK(ks, scores, spec.SilhouetteTolerance)], out, nil
 }
 
 // bySize renumbers clusters so that 0 is the largest (ties by their first row), making ids
@@ -295,11 +292,31 @@ func zScores(r *kmeans.Result, mean, std []float64, standardized bool) [][]float
 
 // labelClusters names each cluster after up to three features whose mean stands at least
 // LabelThreshold standard deviations from the overall mean, the farthest first; "average" when
-// none does. A label that repeats gets the cluster number.
+// none does. A label another cluster already has takes the cluster's next farthest features
+// until it differs (segments marketing cannot tell apart are no use); only when every feature
+// is used does it fall back to the cluster number.
 func labelClusters(r *kmeans.Result, used []string, mean, std []float64, spec ClusterSpec) []string {
 	z := zScores(r, mean, std, spec.Standardize)
 	labels := make([]string, r.K)
-	seen := map[string]int{}
+	seen := map[string]bool{}
+	sep, average := ", ", "average"
+	if spec.Language == "zh" {
+		sep, average = "、", "一般"
+	}
+	word := func(c, j int) string {
+		var w [2]string
+		if high, low, ok := features.HighLow(used[j], spec.Language); ok {
+			w = [2]string{high, low}
+		} else if spec.Language == "zh" {
+			w = [2]string{used[j] + "高", used[j] + "低"}
+		} else {
+			w = [2]string{used[j] + " high", used[j] + " low"}
+		}
+		if z[c][j] > 0 {
+			return w[0]
+		}
+		return w[1]
+	}
 	for c := range r.K {
 		idx := make([]int, len(used))
 		for j := range idx {
@@ -311,31 +328,20 @@ func labelClusters(r *kmeans.Result, used []string, mean, std []float64, spec Cl
 			if len(parts) == 3 || math.Abs(z[c][j]) < spec.LabelThreshold {
 				break
 			}
-			var w [2]string
-			if high, low, ok := features.HighLow(used[j], spec.Language); ok {
-				w = [2]string{high, low}
-			} else if spec.Language == "zh" {
-				w = [2]string{used[j] + "高", used[j] + "低"}
-			} else {
-				w = [2]string{used[j] + " high", used[j] + " low"}
-			}
-			if z[c][j] > 0 {
-				parts = append(parts, w[0])
-			} else {
-				parts = append(parts, w[1])
-			}
+			parts = append(parts, word(c, j))
 		}
-		sep, label := ", ", "average"
-		if spec.Language == "zh" {
-			sep, label = "、", "一般"
-		}
+		label := average
 		if len(parts) > 0 {
 			label = strings.Join(parts, sep)
 		}
-		seen[label]++
-		if seen[label] > 1 {
+		for n := len(parts); seen[label] && n < len(idx) && z[c][idx[n]] != 0; n++ {
+			parts = append(parts, word(c, idx[n]))
+			label = strings.Join(parts, sep)
+		}
+		if seen[label] {
 			label = fmt.Sprintf("%s (%d)", label, c+1)
 		}
+		seen[label] = true
 		labels[c] = label
 	}
 	return labels

@@ -304,6 +304,22 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
+	// Automatic k gives at least three segments, each with its own label, all in the summary.
+	labels, err := crmwh(t, "--data", data, "sql", "--format", "csv", "SELECT cluster_label FROM scores.cluster_profiles ORDER BY cluster_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := strings.Split(strings.TrimSpace(labels), "\n")[1:]
+	seen := map[string]bool{}
+	for _, l := range ls {
+		if seen[l] || regexp.MustCompile(`\(\d+\)"?$`).MatchString(l) || !strings.Contains(out, strings.Trim(l, `"`)) {
+			t.Errorf("segment label %s repeats, is told apart by its number only, or is not in the summary", l)
+		}
+		seen[l] = true
+	}
+	if len(ls) < 3 {
+		t.Errorf("%d segments, want at least 3: %v", len(ls), ls)
+	}
 	// A second demo reuses the data and changes nothing.
 	out, err = crmwh(t, "--config", cfg, "--data", data, "demo")
 	if err != nil || !strings.Contains(out, "Using the demo data") {

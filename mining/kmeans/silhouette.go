@@ -82,3 +82,24 @@ func Silhouettes(ctx context.Context, x *matrix.Dense, sample []int, labels [][]
 	}
 	return out, nil
 }
+
+// ChooseK picks among candidate fits (ks with their silhouettes, in any order) the largest k
+// whose silhouette is within tolerance of the best one, and returns its index. Customer data
+// seldom has sharp clusters: silhouettes of neighbouring k often differ by less than their
+// sampling noise, and the largest such k gives segments that can be told apart and acted on.
+// With tolerance 0 it is the best silhouette (the larger k on a tie).
+func ChooseK(ks []int, silhouettes []float64, tolerance float64) int {
+	best := 0
+	for i, s := range silhouettes {
+		if s > silhouettes[best] {
+			best = i
+		}
+	}
+	pick := best
+	for i, s := range silhouettes {
+		if s >= silhouettes[best]-tolerance && ks[i] > ks[pick] {
+			pick = i
+		}
+	}
+	return pick
+}
