@@ -164,6 +164,9 @@ type Assoc struct {
 	MaxConsequent int     `yaml:"max_consequent"`
 	TopN          int     `yaml:"top_n"` // recommendations per customer
 	Score         string  `yaml:"score"` // confidence, lift or confidence_x_lift
+	// ExcludeBoughtDays: a product bought in this many days up to the as-of date is not
+	// recommended; 0 means ever bought. A returned product is never recommended.
+	ExcludeBoughtDays int `yaml:"exclude_bought_days"`
 }
 
 // Churn configures the churn model.
@@ -484,6 +487,9 @@ func (m *Mining) Validate() error {
 	}
 	if cl.KMin < 2 || cl.KMax < cl.KMin {
 		errs = append(errs, errors.New("config: mining.cluster needs 2 <= k_min <= k_max"))
+	}
+	if m.Assoc.ExcludeBoughtDays < 0 {
+		errs = append(errs, errors.New("config: mining.assoc.exclude_bought_days must be 0 (ever bought) or more"))
 	}
 	if cl.SilhouetteTolerance < 0 || cl.SilhouetteTolerance >= 1 {
 		errs = append(errs, errors.New("config: mining.cluster.silhouette_tolerance must be in [0, 1)"))

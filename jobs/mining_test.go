@@ -122,6 +122,27 @@ func TestMiningOnDemoData(t *testing.T) {
 		}
 	})
 
+	t.Run("no recommendation is a product the customer returned", func(t *testing.T) {
+		// exposed: returned products that a planted affinity would offer the customer (they
+		// bought its antecedent and never kept the product); the recommender must skip them.
+		var exposed, offered int64
+		if err := db.QueryRow(`WITH planted AS (SELECT unnest(affinities, recursive := true) FROM read_json(?)),
+			lines AS (SELECT c.customer_id, p.product_id, p.name, f.order_status FROM fact_sales f
+				JOIN dim_customer c USING (customer_key) JOIN dim_product p USING (product_key)),
+			returned AS (SELECT DISTINCT customer_id, product_id, name FROM lines WHERE order_status = 'returned'
+				EXCEPT SELECT DISTINCT customer_id, product_id, name FROM lines WHERE order_status = 'completed')
+			SELECT (SELECT count(*) FROM returned r WHERE EXISTS (SELECT 1 FROM planted pl JOIN lines b ON b.name = pl.antecedent
+					WHERE pl.consequent = r.name AND b.customer_id = r.customer_id AND b.order_status = 'completed')),
+				(SELECT count(*) FROM scores.recommendations x JOIN returned r USING (customer_id, product_id))`,
+			filepath.Join(src, demodata.ManifestFile)).Scan(&exposed, &offered); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d returned products a planted affinity would offer; %d recommended", exposed, offered)
+		if exposed == 0 || offered != 0 {
+			t.Errorf("%d returned products exposed to a planted rule, %d of all returned products recommended; want some and none", exposed, offered)
+		}
+	})
+
 	// The customer base and the cohorts, against counts written here from fact_sales directly.
 	const purchases = `SELECT DISTINCT c.customer_id, CAST(f.order_ts AS DATE) AS day, f.order_id, f.net_amount
 		FROM fact_sales f JOIN dim_customer c USING (customer_key) WHERE f.order_status = 'completed'`

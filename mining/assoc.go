@@ -128,7 +128,7 @@ func PrepareQueryBaskets(ctx context.Context, conn *sql.Conn, query string) erro
 func PrepareOrderBaskets(ctx context.Context, conn *sql.Conn, c configs.Assoc, statuses []string, asOf time.Time) error {
 	if err := script(ctx, conn, "mining/assoc_baskets.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses,
-		"Basket": c.Basket, "WindowDays": c.WindowDays, "Level": c.Level,
+		"Basket": c.Basket, "WindowDays": c.WindowDays, "Level": c.Level, "ExcludeDays": c.ExcludeBoughtDays,
 	}); err != nil {
 		return err
 	}
@@ -223,9 +223,10 @@ func (f *AssocFit) WriteRules(ctx context.Context, conn *sql.Conn) error {
 	})
 }
 
-// Recommend scores, for every customer in owned (customer_id, item_id), the items they do not
-// have: each rule whose antecedent they have entirely proposes its consequent's items, scored by
-// score (confidence, lift or confidence_x_lift); an item keeps its best rule. The topN best per
+// Recommend scores, for every customer in owned (customer_id, item_id, basis, blocked), the items
+// not blocked for them: each rule whose antecedent they have entirely (basis items) proposes its
+// consequent's items, scored by score (confidence, lift or confidence_x_lift); an item keeps its
+// best rule. The topN best per
 // customer (ties by item id) go to recs_raw (customer_id, item_id, rank, score, rule_id).
 // Customers are streamed in order; only one is held at a time.
 func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, items, topN int, score string) (int64, error) {
@@ -252,7 +253,7 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		"rank" INTEGER, score DOUBLE, rule_id INTEGER)`); err != nil {
 		return 0, fmt.Errorf("recommend: %w", err)
 	}
-	rows, err := conn.QueryContext(ctx, "SELECT customer_id, item_id FROM "+owned+" ORDER BY customer_id, item_id")
+	rows, err := conn.QueryContext(ctx, "SELECT customer_id, item_id, basis, blocked FROM "+owned+" ORDER BY customer_id, item_id")
 	if err != nil {
 		return 0, fmt.Errorf("recommend: %w", err)
 	}
@@ -261,8 +262,9 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		score float64
 		rule  int
 	}
-	has := make([]bool, items)
-	best := make([]int, items) // index into cands + 1, per item
+	has := make([]bool, items)     // the customer bought it
+	blocked := make([]bool, items) // not to be offered to the customer
+	best := make([]int, items)     // index into cands + 1, per item
 	var mine []int32
 	var cands []rec
 	// The recommendations are appended once reading is done (the connection cannot do both);
@@ -286,7 +288,7 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 			}
 			v := value(r)
 			for _, it := range r.Consequent {
-				if has[it] {
+				if blocked[it] {
 					continue
 				}
 				if b := best[it]; b == 0 {
@@ -318,7 +320,7 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 			best[c.item] = 0
 		}
 		for _, it := range mine {
-			has[it] = false
+			has[it], blocked[it] = false, false
 		}
 		mine = mine[:0]
 	}
@@ -328,7 +330,8 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 	for rows.Next() {
 		var id string
 		var it int32
-		if err := rows.Scan(&id, &it); err != nil {
+		var basis, block bool
+		if err := rows.Scan(&id, &it, &basis, &block); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("recommend: %w", err)
 		}
@@ -336,10 +339,9 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 			flush(cur)
 		}
 		cur, started = id, true
-		if !has[it] {
-			has[it] = true
-			mine = append(mine, it)
-		}
+		// One row per (customer, item): mine lists each item once.
+		has[it], blocked[it] = basis, block
+		mine = append(mine, it)
 	}
 	if started {
 		flush(cur)

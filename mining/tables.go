@@ -14,7 +14,7 @@ var Temp = struct {
 	Tx              string // the value methods' input: customer_id, txn_id, ts, amount, margin
 	AssocItems      string // item_id (dense from 0), item and label of the baskets' items
 	AssocBaskets    string // (basket_id dense from 1, item_id) pairs
-	AssocOwned      string // (customer_id, item_id) a customer already has, for recommendations
+	AssocOwned      string // (customer_id, item_id, basis, blocked): what a customer bought or returned, for recommendations
 	RulesRaw        string // the mined rules with item ids, before labels are joined
 	ClusterAssigned string // the clustered rows with cluster_id and cluster_label, in input order
 	KMeansInput     string // `crmwh mine kmeans`'s query rows

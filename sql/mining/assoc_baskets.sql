@@ -26,12 +26,19 @@ SELECT DISTINCT dense_rank() OVER (ORDER BY {{if eq .Basket "order"}}l.order_id{
 FROM assoc_lines AS l
 JOIN {{$.T.AssocItems}} AS i ON i.item = {{if eq .Level "product"}}l.product_id{{else}}l.category{{end}};
 
--- Each customer's distinct products to date, for recommendations (what they have bought).
+-- Per customer and item to date, for recommendations: basis when they bought it (the rules whose
+-- antecedent they have apply); blocked when it must not be offered: bought {{if .ExcludeDays}}in the last
+-- {{.ExcludeDays}} days{{else}}at any time{{end}}, or returned (a product sent back is no recommendation).
 CREATE OR REPLACE TEMP TABLE {{$.T.AssocOwned}} AS
-SELECT DISTINCT l.customer_id, i.item_id
+SELECT l.customer_id, i.item_id,
+    bool_or(f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})) AS basis,
+    bool_or(f.order_status = 'returned'
+        OR (f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
+            {{- if .ExcludeDays}} AND f.order_ts >= CAST({{quote .AsOf}} AS DATE) - {{.ExcludeDays}} + 1{{end}})) AS blocked
 FROM fact_sales AS f
 JOIN dim_customer AS l USING (customer_key)
 JOIN dim_product AS p USING (product_key)
 JOIN {{$.T.AssocItems}} AS i ON i.item = {{if eq .Level "product"}}p.product_id{{else}}p.category{{end}}
 WHERE f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-    AND f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}});
+    AND (f.order_status = 'returned' OR f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}}))
+GROUP BY ALL;
