@@ -292,7 +292,7 @@ func (r *runState) attempt(ctx context.Context, j Job) (read, written, rejected 
 		if timedOut {
 			err = fmt.Errorf("timed out after %s: %w", timeout, err)
 		}
-		if err == nil || attempts > retries || ctx.Err() != nil {
+		if err == nil || attempts > retries || ctx.Err() != nil || permanent(err) {
 			return read, written, rejected, attempts, err
 		}
 		wait := backoff << (attempts - 1)
@@ -303,6 +303,13 @@ func (r *runState) attempt(ctx context.Context, j Job) (read, written, rejected 
 		case <-time.After(wait):
 		}
 	}
+}
+
+// permanent says whether err is about the data, which another attempt would find the same (a
+// model-input guard, a failed data check): such a job is not retried.
+func permanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
 }
 
 // markInterrupted fails the jobs a dead process left running: the caller holds the run lock, so

@@ -33,6 +33,9 @@ func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model
 		return 0, err
 	}
 	r.env.Log.Info("model saved", "run_id", r.sum.RunID, "method", m.Method, "customers", m.Customers)
+	for _, note := range m.Notes {
+		r.env.Log.Warn("model input", "method", m.Method, "note", note)
+	}
 	return n, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // AssocSpec configures the mining of association rules.
@@ -35,6 +36,9 @@ type AssocFit struct {
 	Spec            AssocSpec
 	Items           int   // distinct items in the baskets
 	Recommendations int64 // rows of recommendations_result; 0 without recommending
+	// TopPairs are the supports of the most frequent item pairs, best first; measured only
+	// when no rule was found, to say what min_support would give some.
+	TopPairs []float64
 }
 
 // MineBaskets streams (basket_id, item_id) pairs, basket ids dense from 1 and item ids dense in
@@ -103,10 +107,52 @@ func (f *AssocFit) Model(extra map[string]any) *Model {
 	for k, v := range extra {
 		params[k] = v
 	}
-	return &Model{Method: "assoc", Customers: 0, Parameters: params,
+	m := &Model{Method: "assoc", Customers: 0, Parameters: params,
 		Metrics: map[string]any{"baskets": f.Baskets, "itemsets": f.Sets.Len(), "rules": len(f.Rules),
 			"fit_seconds": f.FitSeconds, "read_seconds": f.ReadSeconds,
 			"items": f.Items, "recommendations": f.Recommendations}}
+	if len(f.Rules) == 0 {
+		m.Notes = append(m.Notes, f.noRules())
+		m.Metrics["top_pair_supports"] = f.TopPairs
+	}
+	return m
+}
+
+// topPairs measures the supports of the most frequent item pairs in the prepared baskets.
+func topPairs(ctx context.Context, conn *sql.Conn, baskets int64) ([]float64, error) {
+	q, err := render("mining/assoc_top_pairs.sql", nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []float64
+	err = warehouse.EachRow(ctx, conn, q, nil, func(rows *sql.Rows) error {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		out = append(out, float64(n)/float64(baskets))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assoc: top pairs: %w", err)
+	}
+	return out, nil
+}
+
+// noRules says why no rule came out and what support would give some.
+func (f *AssocFit) noRules() string {
+	s := f.Spec
+	if len(f.TopPairs) == 0 {
+		return fmt.Sprintf("no rule: no two items were ever bought together in the %d baskets", f.Baskets)
+	}
+	last := f.TopPairs[len(f.TopPairs)-1]
+	if f.TopPairs[0] < s.MinSupport {
+		return fmt.Sprintf("no rule: no pair of items reaches min_support %g; the most frequent pair is in %.4g of the baskets "+
+			"and the %d most frequent pairs in at least %.4g: set mining.assoc.min_support to %.2g to find rules among them",
+			s.MinSupport, f.TopPairs[0], len(f.TopPairs), last, last)
+	}
+	return fmt.Sprintf("no rule: itemsets reach min_support %g (the most frequent pair is in %.4g of the baskets) but no rule "+
+		"reaches min_confidence %g and min_lift %g; lower them to find rules", s.MinSupport, f.TopPairs[0], s.MinConfidence, s.MinLift)
 }
 
 // Recommending asks Associate for product recommendations: the TopN best by Score.
@@ -152,6 +198,11 @@ func Associate(ctx context.Context, conn *sql.Conn, spec AssocSpec, rec *Recomme
 	fit.Items = items
 	if err := fit.WriteRules(ctx, conn); err != nil {
 		return nil, err
+	}
+	if len(fit.Rules) == 0 && fit.Baskets > 0 {
+		if fit.TopPairs, err = topPairs(ctx, conn, fit.Baskets); err != nil {
+			return nil, err
+		}
 	}
 	if rec != nil {
 		if fit.Recommendations, err = fit.Recommend(ctx, conn, Temp.AssocOwned, items, rec.TopN, rec.Score); err != nil {

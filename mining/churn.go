@@ -36,6 +36,7 @@ func (f *ChurnFit) Model() *Model {
 	m.Metrics["logistic_auc"], m.Metrics["logistic_precision"], m.Metrics["logistic_recall"] = l.AUC, l.Precision, l.Recall
 	m.Metrics["logistic_lift_top_decile"], m.Metrics["logistic_iterations"] = l.LiftTopDecile, f.Logit.Model.Iterations
 	m.Metrics["logistic_coefficients"] = logitCoefficients(f.TreeFit, f.Logit.Model)
+	m.Notes = churnNotes(f.Metrics.Positives, f.Test)
 	if f.Chosen == "logistic" { // the record's headline figures are those of the model in use
 		m.Metrics["auc"], m.Metrics["accuracy"], m.Metrics["precision"] = l.AUC, l.Accuracy, l.Precision
 		m.Metrics["recall"], m.Metrics["f1"], m.Metrics["lift_top_decile"] = l.Recall, l.F1, l.LiftTopDecile

@@ -74,6 +74,9 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 		if err := conn.QueryRowContext(ctx, "SELECT sum(clv_historical) / nullif(sum(revenue), 0) FROM clv_summary").Scan(&rate); err != nil {
 			return nil, fmt.Errorf("measure the margin rate: %w", err)
 		}
+		if err := marginGuard(rate); err != nil {
+			return nil, err
+		}
 		fit.MarginRate = rate.Float64
 	}
 	unit := 1.0
@@ -191,6 +194,7 @@ func CLV(ctx context.Context, conn *sql.Conn, cfg configs.CLV, calibrationEnd ti
 			"fit_check_observed": fit.FitObserved, "fit_check_expected": fit.FitExpected,
 		},
 	}
+	fit.Model.Notes = clvNotes(int64(fit.RepeatCustomers), int64(n), cal, fit.StdErrNote)
 	return fit, nil
 }
 

@@ -20,6 +20,9 @@ type Model struct {
 	Customers  int64
 	Parameters map[string]any
 	Metrics    map[string]any
+	// Notes are the model-input guards' sentences about a result to take with care (status
+	// warning in scores.model_runs); none means ok.
+	Notes []string
 }
 
 // PrepareWarehouse builds mining_tx from fact_sales: the purchases (orders with one of statuses)

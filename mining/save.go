@@ -32,7 +32,7 @@ func Save(ctx context.Context, conn *sql.Conn, runID string, asOf time.Time, m *
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if err := script(ctx, tx, "mining/save.sql", map[string]any{
 		"Method": m.Method, "RunID": runID, "AsOf": asOf.Format(time.DateOnly),
-		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics), "Tables": tables,
+		"Customers": m.Customers, "Parameters": string(params), "Metrics": string(metrics), "Tables": tables, "Notes": m.Notes,
 	}); err != nil {
 		return 0, fmt.Errorf("save %s: %w", m.Method, err)
 	}

@@ -103,6 +103,10 @@ COMMENT ON COLUMN scores.model_runs.fitted_at IS 'When the method finished (UTC)
 COMMENT ON COLUMN scores.model_runs.customers IS 'Customers scored.';
 COMMENT ON COLUMN scores.model_runs.parameters IS 'Settings used and, for fitted models, the estimates (JSON).';
 COMMENT ON COLUMN scores.model_runs.metrics IS 'Fit statistics and counts per class or segment (JSON).';
+ALTER TABLE scores.model_runs ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE scores.model_runs ADD COLUMN IF NOT EXISTS notes VARCHAR[];
+COMMENT ON COLUMN scores.model_runs.status IS 'ok, or warning when a model-input guard found the result needs care (see notes).';
+COMMENT ON COLUMN scores.model_runs.notes IS 'The model-input guards'' sentences: too few repeat buyers, a fit at the boundary, no rule and the support that would give some, a churn class too rare to learn.';
 
 CREATE TABLE IF NOT EXISTS scores.rfm_segments AS
 SELECT * FROM (VALUES

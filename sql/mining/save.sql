@@ -9,6 +9,8 @@ SELECT {{quote $.RunID}} AS run_id, CAST({{quote $.AsOf}} AS DATE) AS as_of, *
 FROM {{.}}_result;
 {{- end}}
 
-INSERT INTO scores.model_runs
-VALUES ({{quote .RunID}}, CAST({{quote .AsOf}} AS DATE), {{quote .Method}}, now()::TIMESTAMP,
-    {{.Customers}}, {{quote .Parameters}}, {{quote .Metrics}});
+INSERT INTO scores.model_runs BY NAME
+SELECT {{quote .RunID}} AS run_id, CAST({{quote .AsOf}} AS DATE) AS as_of, {{quote .Method}} AS method,
+    now()::TIMESTAMP AS fitted_at, {{.Customers}} AS customers, {{quote .Parameters}}::JSON AS parameters,
+    {{quote .Metrics}}::JSON AS metrics, {{if .Notes}}'warning'{{else}}'ok'{{end}} AS status,
+    [{{range $i, $n := .Notes}}{{if $i}}, {{end}}{{quote $n}}{{end}}]::VARCHAR[] AS notes;
