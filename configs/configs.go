@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -33,9 +34,44 @@ type Config struct {
 	Mining    Mining     `yaml:"mining"`
 	Jobs      Jobs       `yaml:"jobs"`
 	Alerts    Alerts     `yaml:"alerts"`
+	Checks    Checks     `yaml:"checks"`
 	Schedules []Schedule `yaml:"schedules"`
 	Generate  Generate   `yaml:"generate"`
 	Serve     Serve      `yaml:"serve"`
+}
+
+// Checks configures the data checks run after the load and before mining.
+type Checks struct {
+	// Builtin runs the built-in checks of the star schema and the marts.
+	Builtin bool `yaml:"builtin"`
+	// Custom are the user's own checks.
+	Custom []Check `yaml:"custom"`
+}
+
+// Check is one assertion on a table of the warehouse.
+type Check struct {
+	Name     string `yaml:"name"`
+	Kind     string `yaml:"kind"` // unique, not_null, relationships, accepted_values, range, expression, freshness, volume
+	Table    string `yaml:"table"`
+	Severity string `yaml:"severity"` // error (default: fails the run before mining) or warn (alerts)
+	// Where restricts the rows checked (SQL); Key is what the sample of failing rows lists
+	// (SQL; default the checked columns).
+	Where string `yaml:"where"`
+	Key   string `yaml:"key"`
+	// unique, not_null: Columns; relationships, accepted_values, range, freshness: Column.
+	Columns []string `yaml:"columns"`
+	Column  string   `yaml:"column"`
+	To      string   `yaml:"to"`     // relationships: table.column every value must name
+	Values  []string `yaml:"values"` // accepted_values
+	Min     *float64 `yaml:"min"`    // range
+	Max     *float64 `yaml:"max"`
+	// expression: a SQL predicate every row must satisfy.
+	Expression string `yaml:"expression"`
+	MaxAgeDays int    `yaml:"max_age_days"` // freshness: the latest value at most this many days before the as-of date
+	// volume: rows read from this source table, against the previous load, may differ by at most
+	// Tolerance (a share).
+	Source    string  `yaml:"source"`
+	Tolerance float64 `yaml:"tolerance"`
 }
 
 // Serve configures `crmwh serve` and `crmwh export`.
@@ -397,6 +433,9 @@ func (c *Config) Validate() error {
 	if err := c.Mining.Validate(); err != nil {
 		return err
 	}
+	if err := c.Checks.Validate(); err != nil {
+		return err
+	}
 	for _, sc := range c.Schedules {
 		if sc.Cron == "" {
 			return fmt.Errorf("config: schedule %q has no cron", sc.Name)
@@ -544,4 +583,68 @@ func (m *Mining) Validate() error {
 		errs = append(errs, errors.New("config: mining.lifecycle.growth_rise must be above 0"))
 	}
 	return errors.Join(errs...)
+}
+
+// identifier is a column, or a table with an optional schema: checks splice them into SQL.
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$`)
+
+// Validate says what is wrong with the custom checks, naming the check.
+func (c Checks) Validate() error {
+	names := map[string]bool{}
+	for i, k := range c.Custom {
+		where := fmt.Sprintf("config: checks.custom[%d] (%s)", i, k.Name)
+		bad := func(what string) error { return fmt.Errorf("%s: %s", where, what) }
+		if k.Name == "" || names[k.Name] {
+			return bad("needs a name of its own")
+		}
+		names[k.Name] = true
+		if k.Severity != "" && k.Severity != "error" && k.Severity != "warn" {
+			return bad(fmt.Sprintf("severity %q is not error or warn", k.Severity))
+		}
+		if k.Kind != "volume" && !identifier.MatchString(k.Table) {
+			return bad(fmt.Sprintf("table %q is not a table name", k.Table))
+		}
+		cols := k.Columns
+		if k.Column != "" {
+			cols = append(cols, k.Column)
+		}
+		for _, col := range cols {
+			if !identifier.MatchString(col) || strings.Contains(col, ".") {
+				return bad(fmt.Sprintf("column %q is not a column name", col))
+			}
+		}
+		switch k.Kind {
+		case "unique", "not_null":
+			if len(k.Columns) == 0 {
+				return bad(k.Kind + " needs columns")
+			}
+		case "relationships":
+			if k.Column == "" || !identifier.MatchString(k.To) || !strings.Contains(k.To, ".") {
+				return bad("relationships needs column and to (table.column)")
+			}
+		case "accepted_values":
+			if k.Column == "" || len(k.Values) == 0 {
+				return bad("accepted_values needs column and values")
+			}
+		case "range":
+			if k.Column == "" || (k.Min == nil && k.Max == nil) {
+				return bad("range needs column and min and/or max")
+			}
+		case "expression":
+			if strings.TrimSpace(k.Expression) == "" {
+				return bad("expression needs an expression (a SQL predicate every row must satisfy)")
+			}
+		case "freshness":
+			if k.Column == "" || k.MaxAgeDays < 0 {
+				return bad("freshness needs column and max_age_days ≥ 0")
+			}
+		case "volume":
+			if k.Source == "" || k.Tolerance <= 0 {
+				return bad("volume needs source (a source table) and tolerance > 0")
+			}
+		default:
+			return bad(fmt.Sprintf("kind %q is not unique, not_null, relationships, accepted_values, range, expression, freshness or volume", k.Kind))
+		}
+	}
+	return nil
 }

@@ -27,12 +27,12 @@ func TestPlan(t *testing.T) {
 		err     string
 	}{
 		{nil, false, nil, strings.Join(Nightly, " "), ""},
-		{[]string{"rfm"}, false, nil, "extract load rfm", ""},
+		{[]string{"rfm"}, false, nil, "extract load marts checks rfm", ""},
 		{[]string{"rfm"}, true, nil, "rfm", ""},
 		{[]string{"lake"}, false, nil, strings.Join(Nightly, " "), ""},
 		{[]string{"publish", "marts"}, true, nil, "marts publish", ""},
-		{[]string{"churn", "clv"}, false, nil, "extract load clv churn", ""},
-		{nil, false, []string{"rfm", "publish"}, "extract load rfm abc clv lifecycle cluster churn assoc publish", ""},
+		{[]string{"churn", "clv"}, false, nil, "extract load marts checks clv churn", ""},
+		{nil, false, []string{"rfm", "publish"}, "extract load marts checks rfm abc clv lifecycle cluster churn assoc publish", ""},
 		{[]string{"bogus"}, false, nil, "", `unknown job "bogus"`},
 	} {
 		got, err := Plan(c.names, c.only, c.nightly)

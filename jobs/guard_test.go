@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/crmwh/crmwh/checks"
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/etl"
 	"github.com/crmwh/crmwh/etl/demodata"
 	"github.com/crmwh/crmwh/mining"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // A mapped export whose costs exceed the prices stops the clv job with a sentence naming the
@@ -109,3 +112,74 @@ func TestAssocNoRulesSaysWhichSupport(t *testing.T) {
 		t.Errorf("note: %s", note)
 	}
 }
+
+// A failed data check of severity error stops the run before mining: nothing is mined or
+// published, the last publish stays, and the job is not retried; a failed warn check calls the
+// alert command once.
+func TestFailedCheckKeepsLastPublish(t *testing.T) {
+	env := smallEnv(t)
+	first := run(t, env, day1)
+	man, _, err := warehouse.CurrentSnapshot(env.LakeDir())
+	if err != nil || man.RunID != first.RunID {
+		t.Fatalf("first run's snapshot: %v %v", man, err)
+	}
+	alerts := filepath.Join(t.TempDir(), "alerts.txt")
+	env.Config.Alerts.Command = `printf '%s|%s\n' "$CRMWH_JOB" "$CRMWH_ERROR" >> ` + alerts
+	env.Config.Jobs.Retries = 2
+	env.Config.Checks.Custom = []configs.Check{
+		{Name: "one item per line", Kind: "expression", Table: "fact_sales", Expression: "quantity < 2", Key: "order_id"},
+		{Name: "few big lines", Kind: "range", Table: "fact_sales", Column: "quantity", Max: ptr(2.0), Severity: "warn", Key: "order_id"},
+		{Name: "also soft", Kind: "expression", Table: "fact_sales", Expression: "quantity < 3", Severity: "warn"},
+	}
+	sum, err := Run(context.Background(), env, day1.AddDate(0, 0, 1), nil)
+	var failed *checks.Failed
+	if !errors.As(err, &failed) || len(failed.Results) != 1 || failed.Results[0].Name != "one item per line" {
+		t.Fatalf("run: %v, want the failed check", err)
+	}
+	st := statuses(sum)
+	for _, j := range Nightly {
+		want := "succeeded"
+		switch j {
+		case "checks":
+			want = "failed"
+		case "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "publish", "lake":
+			want = "skipped"
+		}
+		if st[j] != want {
+			t.Errorf("%s: %s, want %s", j, st[j], want)
+		}
+	}
+	for _, j := range sum.Jobs {
+		if j.Job == "checks" && j.Attempts != 1 {
+			t.Errorf("checks ran %d times; a failed check is not retried", j.Attempts)
+		}
+	}
+	if man, _, err := warehouse.CurrentSnapshot(env.LakeDir()); err != nil || man.RunID != first.RunID {
+		t.Errorf("the published snapshot is %v (%v), want the first run's", man, err)
+	}
+	db := open(t, env)
+	if n := count(t, db, "SELECT count(*) FROM scores.customer_scores WHERE as_of <> ?", day1); n != 0 {
+		t.Errorf("%d published scores are not the first run's", n)
+	}
+	want := count(t, db, "SELECT count(*) FROM fact_sales WHERE quantity >= 2")
+	if n := count(t, db, "SELECT failing_rows FROM ops.data_checks WHERE run_id = ? AND check_name = 'one item per line' AND status = 'fail'", sum.RunID); n != want {
+		t.Errorf("ops.data_checks counts %d failing rows, fact_sales has %d", n, want)
+	}
+	db.Close()
+	b, err := os.ReadFile(alerts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	var checkAlerts []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "checks|data checks warn") {
+			checkAlerts = append(checkAlerts, l)
+		}
+	}
+	if len(checkAlerts) != 1 || !strings.Contains(checkAlerts[0], "few big lines") || !strings.Contains(checkAlerts[0], "also soft") {
+		t.Errorf("alerts for the warn checks: %q, want one naming both", checkAlerts)
+	}
+}
+
+func ptr(v float64) *float64 { return &v }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmwh/crmwh/checks"
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/etl"
 	"github.com/crmwh/crmwh/marts"
@@ -84,6 +85,7 @@ type Summary struct {
 	Jobs      []JobResult
 	Extracted []etl.Extracted
 	Loaded    []etl.LoadStats
+	Checks    []checks.Result
 }
 
 // Job is a node of the DAG: a job and the jobs whose results it needs.
@@ -98,13 +100,14 @@ var DAG = []Job{
 	{"extract", nil, extractJob},
 	{"load", []string{"extract"}, loadJob},
 	{"marts", []string{"load"}, martsJob},
-	{"rfm", []string{"load"}, rfmJob},
-	{"abc", []string{"load"}, abcJob},
-	{"clv", []string{"load"}, clvJob},
-	{"lifecycle", []string{"load"}, lifecycleJob},
-	{"cluster", []string{"load"}, clusterJob},
-	{"churn", []string{"load"}, churnJob},
-	{"assoc", []string{"load"}, assocJob},
+	{"checks", []string{"load", "marts"}, checksJob},
+	{"rfm", []string{"checks"}, rfmJob},
+	{"abc", []string{"checks"}, abcJob},
+	{"clv", []string{"checks"}, clvJob},
+	{"lifecycle", []string{"checks"}, lifecycleJob},
+	{"cluster", []string{"checks"}, clusterJob},
+	{"churn", []string{"checks"}, churnJob},
+	{"assoc", []string{"checks"}, assocJob},
 	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc"}, publishJob},
 	{"lake", []string{"marts", "publish"}, lakeJob},
 }

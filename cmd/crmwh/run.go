@@ -30,18 +30,20 @@ the jobs it needs:
   extract    copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
   load       validate and load it into the star schema; bad rows go to ops.etl_rejects  (extract)
   marts      rebuild fact_customer_month as of the date                                  (load)
-  rfm        recency, frequency, monetary scores and segments, mining.rfm                (load)
-  abc        Pareto classes A, B, C by revenue, mining.abc                                (load)
-  clv        BG/NBD + Gamma-Gamma lifetime value and quadrant, mining.clv                 (load)
-  lifecycle  lifecycle stage and decline warning, mining.lifecycle                        (load)
-  cluster    k-means segments with profiles and labels, mining.cluster                    (load)
-  churn      decision tree of who is lost, trained on history, mining.churn               (load)
-  assoc      FP-growth association rules and recommendations                              (load)
+  checks     data checks on the star schema and marts, ops.data_checks; config checks (marts)
+  rfm        recency, frequency, monetary scores and segments, mining.rfm              (checks)
+  abc        Pareto classes A, B, C by revenue, mining.abc                              (checks)
+  clv        BG/NBD + Gamma-Gamma lifetime value and quadrant, mining.clv               (checks)
+  lifecycle  lifecycle stage and decline warning, mining.lifecycle                      (checks)
+  cluster    k-means segments with profiles and labels, mining.cluster                  (checks)
+  churn      decision tree of who is lost, trained on history, mining.churn             (checks)
+  assoc      FP-growth association rules and recommendations                            (checks)
   publish    replace the scores tables with the results, in one transaction      (the mining jobs)
   lake       publish the star schema and the scores as a Parquet snapshot   (marts, publish)
 
 Named jobs run with every job they need unless --only is given. A failed job is retried as the
-config says; if it still fails, the jobs that need it are skipped and the others go on. One run
+config says (not a failed data check or model-input guard: the data must change first); if
+it still fails, the jobs that need it are skipped and the others go on. One run
 at a time: a second run says who holds the lock and exits non-zero, or waits with --wait.
 Re-running a date changes nothing; a failed job leaves the warehouse as it was.`,
 		RunE: func(cmd *cobra.Command, names []string) error {

@@ -2,13 +2,16 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/crmwh/crmwh/checks"
 	"github.com/crmwh/crmwh/etl"
 	"github.com/crmwh/crmwh/jobs"
 	"github.com/crmwh/crmwh/warehouse"
@@ -90,6 +93,13 @@ watermarks are used when the warehouse can be read.`,
 					return err
 				}
 			}
+			// The data checks of the tables a trial load builds (the marts are not built here).
+			results, err := checks.Run(cmd.Context(), db, checks.List(env.Config.Checks), date, checks.Options{SkipMissing: true})
+			if err != nil {
+				return fmt.Errorf("sources check: %w", err)
+			}
+			fmt.Fprintln(w, "\nData checks:")
+			printChecks(w, results)
 			var read int64
 			for _, s := range stats {
 				read += s.Read
@@ -123,4 +133,26 @@ func redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "***")
 	}
 	return u.String()
+}
+
+// printChecks prints data check results as a table, the failed and warned first.
+func printChecks(w io.Writer, results []checks.Result) {
+	t := &table{header: []string{"check", "table", "severity", "status", "failing", "detail"}, numeric: []bool{false, false, false, false, true, false}}
+	for _, pass := range []bool{false, true} {
+		for _, r := range results {
+			if (r.Status == checks.Pass) != pass {
+				continue
+			}
+			detail := r.Detail
+			if len(r.Sample) > 0 {
+				detail = strings.TrimSpace(detail + " e.g. " + strings.Join(r.Sample, ", "))
+			}
+			table := r.Table
+			if r.Kind == "volume" {
+				table = r.Source
+			}
+			t.add(r.Name, table, r.Severity, r.Status, num(r.Failing), detail)
+		}
+	}
+	t.print(w)
 }

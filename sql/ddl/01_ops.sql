@@ -99,3 +99,29 @@ COMMENT ON COLUMN ops.replaced_exports.source_table IS 'Source table whose expor
 COMMENT ON COLUMN ops.replaced_exports.previous_sha256 IS 'SHA-256 of the export the partition held before.';
 COMMENT ON COLUMN ops.replaced_exports.new_sha256 IS 'SHA-256 of the export that replaced it.';
 COMMENT ON COLUMN ops.replaced_exports.replaced_at IS 'When the partition was replaced (UTC).';
+
+CREATE TABLE IF NOT EXISTS ops.data_checks (
+    run_id       VARCHAR NOT NULL,
+    as_of        DATE NOT NULL,
+    check_name   VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    table_name   VARCHAR NOT NULL,
+    severity     VARCHAR NOT NULL,
+    status       VARCHAR NOT NULL,
+    failing_rows BIGINT NOT NULL,
+    sample       VARCHAR[] NOT NULL,
+    detail       VARCHAR NOT NULL,
+    checked_at   TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.data_checks IS 'Every data check of every run (job checks, after the load and the marts, before mining): its status, failing rows and a sample of them.';
+COMMENT ON COLUMN ops.data_checks.run_id IS 'Run that made the check.';
+COMMENT ON COLUMN ops.data_checks.as_of IS 'As-of date of the run.';
+COMMENT ON COLUMN ops.data_checks.check_name IS 'Name of the check (built-in or from checks.custom of the config).';
+COMMENT ON COLUMN ops.data_checks.kind IS 'unique, not_null, relationships, accepted_values, range, expression, freshness or volume.';
+COMMENT ON COLUMN ops.data_checks.table_name IS 'Table checked (for volume: the source table).';
+COMMENT ON COLUMN ops.data_checks.severity IS 'error (a failure stops the run before mining) or warn (a failure calls the alert hooks).';
+COMMENT ON COLUMN ops.data_checks.status IS 'pass, warn (failed, severity warn) or fail (failed, severity error, or the check could not run).';
+COMMENT ON COLUMN ops.data_checks.failing_rows IS 'Rows that break the check (freshness: 1 when stale; volume: the difference in rows).';
+COMMENT ON COLUMN ops.data_checks.sample IS 'Up to five keys of failing rows, sorted.';
+COMMENT ON COLUMN ops.data_checks.detail IS 'What was measured, in words; for a check that could not run, why.';
+COMMENT ON COLUMN ops.data_checks.checked_at IS 'When the check ran (UTC).';
