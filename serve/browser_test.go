@@ -77,6 +77,16 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("dashboard shows %s customers, the snapshot has %d", customers, n)
 	}
 	t.Logf("dashboard load: %s", loadTime(t, ctx))
+	// The data checks of the published run, as the snapshot has them.
+	checks := run(t, ctx, chromedp.Text(css("#data-checks p")))
+	var passed, checked int64
+	if err := inProcess(t).QueryRow(`SELECT count(*) FILTER (WHERE status = 'pass'), count(*) FROM ops.data_checks
+		WHERE run_id = (SELECT arg_max(run_id, checked_at) FROM ops.data_checks)`).Scan(&passed, &checked); err != nil {
+		t.Fatal(err)
+	}
+	if checked == 0 || !strings.HasPrefix(checks, fmt.Sprintf("%d data checks passed", passed)) {
+		t.Errorf("dashboard says %q; the snapshot has %d of %d checks passed", checks, passed, checked)
+	}
 
 	// The list builder: a named list in one click, then a filter changed in place.
 	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/lists"), chromedp.WaitVisible(css("#filters")),

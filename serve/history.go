@@ -65,11 +65,54 @@ type health struct {
 	AUC, Fit lineChart
 	Findings []string // past the alert thresholds, as the alerts say them
 	FitCheck []fitBucket
+	// The published run's data checks that did not pass, how many did, and the model-input
+	// guards' warnings.
+	Checks       []checkRow
+	ChecksPassed int
+	Notes        []modelNote
 }
 
 type fitBucket struct {
 	Label              string
 	Observed, Expected float64
+}
+
+// checkRow is a data check of the published run, for the dashboard.
+type checkRow struct {
+	Name, Kind, Table, Severity, Status string
+	Failing                             int64
+	Sample, Detail                      string
+}
+
+// modelNote is a model-input guard's warning on a method's latest fit.
+type modelNote struct{ Method, Note string }
+
+// readInputs reads the data checks of the published run and the model-input warnings.
+func readInputs(ctx context.Context, db warehouse.Querier) (checks []checkRow, passed int, notes []modelNote, err error) {
+	err = warehouse.ForEachRow(ctx, db, "checks/latest.sql", nil, nil, func(rows *sql.Rows) error {
+		var c checkRow
+		if err := rows.Scan(&c.Name, &c.Kind, &c.Table, &c.Severity, &c.Status, &c.Failing, &c.Sample, &c.Detail); err != nil {
+			return err
+		}
+		if c.Status == "pass" {
+			passed++
+		} else {
+			checks = append(checks, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	err = warehouse.ForEachRow(ctx, db, "serve/model_notes.sql", nil, nil, func(rows *sql.Rows) error {
+		var n modelNote
+		if err := rows.Scan(&n.Method, &n.Note); err != nil {
+			return err
+		}
+		notes = append(notes, n)
+		return nil
+	})
+	return checks, passed, notes, err
 }
 
 // readHealth reads the model-health panel: the churn model's AUC over time (hold-out and
@@ -97,6 +140,9 @@ func readHealth(ctx context.Context, db warehouse.Querier, asOf time.Time, t con
 	slices.Reverse(aucs[1])
 	h.AUC = chartLines("Churn model ROC AUC", dates, []string{"hold-out", "back-test"}, aucs, func(v float64) string { return fmt.Sprintf("%.3f", v) })
 	if h.Findings, err = publish.ModelHealth(ctx, db, asOf, t.MinBacktestAUC, t.MaxPSI, t.MaxCalibrationError); err != nil {
+		return h, err
+	}
+	if h.Checks, h.ChecksPassed, h.Notes, err = readInputs(ctx, db); err != nil {
 		return h, err
 	}
 	err = warehouse.ForEachRow(ctx, db, "serve/fit_check.sql", nil, nil, func(rows *sql.Rows) error {

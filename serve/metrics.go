@@ -114,14 +114,16 @@ var (
 		[]string{"job"}, nil)
 	descPublished = prometheus.NewDesc("crmwh_snapshot_published_timestamp_seconds", "When the snapshot being served was published.",
 		nil, nil)
-	descTable = prometheus.NewDesc("crmwh_table_rows", "Rows of each published table.", []string{"table"}, nil)
+	descTable  = prometheus.NewDesc("crmwh_table_rows", "Rows of each published table.", []string{"table"}, nil)
+	descChecks = prometheus.NewDesc("crmwh_data_check_failing_rows", "Failing rows of each data check of the published run, with its status (pass, warn, fail).",
+		[]string{"check", "status"}, nil)
 )
 
 // runCollector reads the served snapshot's ops.job_runs at scrape time.
 type runCollector struct{ readers *Readers }
 
 func (c *runCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descRuns, descDuration, descRows, descSuccess, descPublished, descTable} {
+	for _, d := range []*prometheus.Desc{descRuns, descDuration, descRows, descSuccess, descPublished, descTable, descChecks} {
 		ch <- d
 	}
 }
@@ -168,5 +170,17 @@ func (c *runCollector) Collect(ch chan<- prometheus.Metric) {
 	})
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descDuration, err)
+	}
+	err = warehouse.ForEachRow(ctx, db, "checks/latest.sql", nil, nil, func(rows *sql.Rows) error {
+		var name, kind, table, severity, status, sample, detail string
+		var failing int64
+		if err := rows.Scan(&name, &kind, &table, &severity, &status, &failing, &sample, &detail); err != nil {
+			return err
+		}
+		ch <- prometheus.MustNewConstMetric(descChecks, prometheus.GaugeValue, float64(failing), name, status)
+		return nil
+	})
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descChecks, err)
 	}
 }

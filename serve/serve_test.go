@@ -900,7 +900,7 @@ func TestWebPages(t *testing.T) {
 	}
 	for _, want := range []string{`crmwh_job_runs_total{job="load",status="succeeded"}`, "crmwh_job_last_duration_seconds{job=",
 		"crmwh_job_last_success_timestamp_seconds{job=", `crmwh_table_rows{table="fact_sales"}`, "crmwh_sql_queries_total",
-		"crmwh_snapshot_published_timestamp_seconds"} {
+		"crmwh_snapshot_published_timestamp_seconds", `crmwh_data_check_failing_rows{check="sales lines are unique",status="pass"} 0`} {
 		if !bytes.Contains(body, []byte(want)) {
 			t.Errorf("metrics lack %q", want)
 		}

@@ -37,9 +37,9 @@ var HistoryTables = []struct {
 	{"segment_migration", ""}, {"customer_base_trend", ""}, {"cohort_retention", ""}, {"model_monitoring", ""}, {"feature_drift", ""},
 }
 
-// OpsTables are the operational tables a snapshot carries, so that run history can be read
-// while a run holds the warehouse.
-var OpsTables = []string{"job_runs", "load_audit"}
+// OpsTables are the operational tables a snapshot carries, so that run history (and the data
+// checks the dashboard shows) can be read while a run holds the warehouse.
+var OpsTables = []string{"job_runs", "load_audit", "data_checks"}
 
 const (
 	// SnapshotLink is the lake's name for the current published snapshot: a symbolic link that
