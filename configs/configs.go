@@ -313,7 +313,7 @@ type SourceLimits struct {
 
 // FileTable maps foreign files onto one table of the source contract. Expressions are DuckDB
 // SQL over the file's columns (read as text); to_ts(x) and to_date(x) parse with the table's
-// formats.
+// formats, clean_id(x) drops the ".0" a spreadsheet export adds to numeric ids.
 type FileTable struct {
 	Files           string            `yaml:"files"` // glob, relative to source.dir
 	Delimiter       string            `yaml:"delimiter"`

@@ -3,6 +3,8 @@
 -- partition's Parquet file, every column text, _malformed empty (the files' shape is DuckDB's
 -- to read; the values are validated by the load as for any source).
 CREATE OR REPLACE TEMP MACRO to_ts(x) AS {{if .TimestampFormat}}try_strptime(x, {{quote .TimestampFormat}}){{else}}TRY_CAST(x AS TIMESTAMP){{end}};
+-- clean_id(x): an id as text without the ".0" a spreadsheet or pandas export adds to numbers.
+CREATE OR REPLACE TEMP MACRO clean_id(x) AS nullif(regexp_replace(trim(x), '\.0+$', ''), '');
 CREATE OR REPLACE TEMP MACRO to_date(x) AS {{if .DateFormat}}CAST(try_strptime(x, {{quote .DateFormat}}) AS DATE){{else}}TRY_CAST(x AS DATE){{end}};
 
 CREATE OR REPLACE TEMP TABLE mapped_source AS
