@@ -136,6 +136,9 @@ type PartitionConflict struct {
 	Was, Now  string // SHA-256 of the landed export and of the new one
 }
 
+// Permanent tells the scheduler not to retry: the export must change, or be replaced explicitly.
+func (e *PartitionConflict) Permanent() bool { return true }
+
 func (e *PartitionConflict) Error() string {
 	return fmt.Sprintf("landing partition %s already holds a different export of %s (sha256 %.12s, now %.12s); "+
 		"landing partitions are immutable: load the new export under another --as-of date, or replace the partition "+

@@ -58,13 +58,24 @@ func clvNotes(repeat, n int64, cal, stdErrNote string) []string {
 	return notes
 }
 
-// churnNotes warn when the lost or the kept are too few in the hold-out (pos of n lost).
+// churnNotes warn when the lost or the kept are too few in the hold-out (pos of n lost): a rare
+// class is hardly learnt, and an AUC on a handful of cases is noise.
 func churnNotes(pos, n int) []string {
-	if n == 0 || (float64(pos) >= minChurnShare*float64(n) && float64(n-pos) >= minChurnShare*float64(n) &&
-		pos >= minChurnTestCases && n-pos >= minChurnTestCases) {
+	if n == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("%d of the %d hold-out customers were lost (%.1f%%): a class this rare is hardly "+
-		"learnt, and the AUC on it is noise; lengthen mining.churn.horizon_days or wait for more history",
-		pos, n, 100*float64(pos)/float64(n))}
+	minority, which := pos, "lost"
+	if n-pos < pos {
+		minority, which = n-pos, "stayed"
+	}
+	share := float64(minority) / float64(n)
+	switch {
+	case share < minChurnShare:
+		return []string{fmt.Sprintf("only %d of the %d hold-out customers %s (%.1f%%): a class this rare is hardly learnt "+
+			"and the AUC on it is noise; lengthen mining.churn.horizon_days or wait for more history", minority, n, which, 100*share)}
+	case minority < minChurnTestCases:
+		return []string{fmt.Sprintf("only %d of the %d hold-out customers %s: too few to measure the model on (its AUC is "+
+			"noise); the churn model needs more customers", minority, n, which)}
+	}
+	return nil
 }

@@ -43,9 +43,10 @@ func TestGuardNotes(t *testing.T) {
 		{"boundary fit", clvNotes(500, 2000, "2026-06-30", "a = 0 at the boundary"), []string{"boundary of its parameter space (a = 0"}},
 		{"both", clvNotes(10, 20, "2026-06-30", "x"), []string{"only 10 of 20", "boundary"}},
 		{"balanced churn", churnNotes(300, 1000), nil},
-		{"rare churn", churnNotes(15, 1000), []string{"15 of the 1000 hold-out customers were lost (1.5%)"}},
-		{"few lost", churnNotes(19, 100), []string{"19 of the 100"}},
-		{"few kept", churnNotes(990, 1000), []string{"990 of the 1000"}},
+		{"rare churn", churnNotes(15, 1000), []string{"only 15 of the 1000 hold-out customers lost (1.5%): a class this rare"}},
+		{"few lost", churnNotes(19, 100), []string{"only 19 of the 100 hold-out customers lost: too few"}},
+		{"rarely kept", churnNotes(990, 1000), []string{"only 10 of the 1000 hold-out customers stayed (1.0%)"}},
+		{"enough of both", churnNotes(20, 100), nil},
 		{"no hold-out", churnNotes(0, 0), nil},
 	}
 	for _, tc := range cases {

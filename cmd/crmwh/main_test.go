@@ -118,9 +118,11 @@ func TestCLI(t *testing.T) {
 	if out, err := crmwh(t, "--config", zh, "--data", data, "mine", "rfm", "--query", sales); err != nil || !strings.Contains(out, "重要价值客户") {
 		t.Errorf("mine rfm with language zh: %v\n%s", err, out)
 	}
-	// k-means on any query: three planted groups, a constant column left out, NULLs imputed.
+	// k-means on any query: three planted groups, a constant column left out, NULLs imputed. The
+	// groups are sharp, so the best silhouette is asked for (tolerance 0); the default picks the
+	// largest k within 0.02 of it.
 	points := "SELECT i AS id, (i % 3) * 10 + (i * 7919 % 13) / 13.0 AS a, CASE WHEN i % 17 = 0 THEN NULL ELSE (i % 3) * 5.0 + (i * 104729 % 11) / 11.0 END AS b, 7 AS c, 'x' AS tag FROM range(300) t(i)"
-	out, err = crmwh(t, "--data", data, "mine", "kmeans", "--query", points, "--features", "a,b,c", "--out", "scratch.points")
+	out, err = crmwh(t, "--data", data, "mine", "kmeans", "--query", points, "--features", "a,b,c", "--silhouette-tolerance", "0", "--out", "scratch.points")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}

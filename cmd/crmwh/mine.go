@@ -334,12 +334,14 @@ func newMineKMeans(g *globals) *cobra.Command {
 	var seed uint64
 	var features, logFeatures []string
 	var standardize bool
+	var tolerance float64
 	cmd := &cobra.Command{
 		Use:   "kmeans --query SQL",
 		Short: "k-means clusters of any query's rows, with k chosen by silhouette unless --k is given",
 		Long: `Clusters the rows of the query on its numeric columns (or --features) with k-means: k-means++
 seeding, Lloyd iterations, the best of n_init restarts (mining.cluster in the config sets n_init,
-max_iter, tol and the k range). Features are used as given unless --standardize z-scores them;
+max_iter, tol and the k range: k is the largest whose silhouette is within --silhouette-tolerance of
+the best). Features are used as given unless --standardize z-scores them;
 --log takes log(1 + x) of the named ones first. A NULL becomes the feature's mean; a constant or
 entirely NULL feature is left out. --out writes the query's rows with cluster_id and
 cluster_label, in the query's order.`,
@@ -353,6 +355,12 @@ cluster_label, in the query's order.`,
 			c := env.Config.Mining.Cluster
 			if cmd.Flags().Changed("seed") {
 				c.Seed = seed
+			}
+			if cmd.Flags().Changed("silhouette-tolerance") {
+				c.SilhouetteTolerance = tolerance
+			}
+			if c.SilhouetteTolerance < 0 {
+				return fmt.Errorf("--silhouette-tolerance must be 0 or more")
 			}
 			if k < 0 || k == 1 {
 				return fmt.Errorf("--k must be at least 2 (or 0 to choose by silhouette)")
@@ -377,11 +385,12 @@ cluster_label, in the query's order.`,
 			if err != nil {
 				return err
 			}
-			return printKMeans(ctx, cmd.OutOrStdout(), s, &f, fit, features, standardize)
+			return printKMeans(ctx, cmd.OutOrStdout(), s, &f, fit, features, standardize, spec.SilhouetteTolerance)
 		},
 	}
 	f.register(cmd, "the rows to cluster")
 	cmd.Flags().IntVar(&k, "k", 0, "number of clusters (0: choose in the config's k_min..k_max by silhouette)")
+	cmd.Flags().Float64Var(&tolerance, "silhouette-tolerance", 0.02, "with k chosen: the largest k whose silhouette is within this of the best (default from the config; 0: the best)")
 	cmd.Flags().Uint64Var(&seed, "seed", 42, "random seed (default from the config)")
 	cmd.Flags().StringSliceVar(&features, "features", nil, "columns to cluster on (default: every numeric column)")
 	cmd.Flags().StringSliceVar(&logFeatures, "log", nil, "columns to take log(1 + x) of first")
@@ -390,7 +399,7 @@ cluster_label, in the query's order.`,
 	return cmd
 }
 
-func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *mining.ClusterFit, features []string, standardize bool) error {
+func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit *mining.ClusterFit, features []string, standardize bool, tolerance float64) error {
 	r := fit.Result
 	how := "as given"
 	if standardize {
@@ -415,7 +424,7 @@ func printKMeans(ctx context.Context, w io.Writer, s *session, f *mineFlags, fit
 		for _, k := range ks {
 			parts = append(parts, fmt.Sprintf("%d: %.4f", k, fit.Silhouette[k]))
 		}
-		fmt.Fprintf(w, "  k chosen by silhouette: %s\n", strings.Join(parts, ", "))
+		fmt.Fprintf(w, "  k chosen by silhouette (the largest k within %g of the best): %s\n", tolerance, strings.Join(parts, ", "))
 	}
 	converged := "converged"
 	if !r.Converged {
