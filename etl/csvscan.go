@@ -61,11 +61,15 @@ type csvScanner struct {
 	blank   int64      // blank lines skipped after the header
 	pending []physLine // lines read ahead, given out again after an unterminated quote
 	fields  []string
-	field   []byte
+	rec     []byte // the row's field values, back to back
+	ends    []int  // where each field ends in rec
+	lineBuf []byte
+	lines   []physLine
 }
 
 type physLine struct {
-	text    []byte
+	text    []byte // until owned, valid only until the next readLine
+	owned   bool
 	n       int64 // line number in the file, 1 = first line
 	size    int   // bytes on the line, including those dropped past the limit
 	tooLong bool
@@ -93,12 +97,18 @@ func (s *csvScanner) readLine() (physLine, error) {
 		return l, nil
 	}
 	var (
-		buf   []byte
-		total int
-		ended bool // a line feed ends the line (not the end of the file)
+		buf     = s.lineBuf[:0] // the text is valid until the next readLine (own() keeps it)
+		total   int
+		ended   bool // a line feed ends the line (not the end of the file)
+		aliased bool // buf is the reader's own buffer
 	)
 	for {
 		chunk, err := s.r.ReadSlice('\n')
+		if total == 0 && (err == nil || (err == io.EOF && len(chunk) > 0)) && len(chunk) <= s.lim.MaxLineBytes+2 {
+			// The whole line is in the reader's buffer: use it there, as encoding/csv does.
+			buf, total, ended, aliased = chunk, len(chunk), err == nil, true
+			break
+		}
 		total += len(chunk)
 		if room := s.lim.MaxLineBytes + 2 - len(buf); room > 0 {
 			buf = append(buf, chunk[:min(len(chunk), room)]...)
@@ -128,11 +138,22 @@ func (s *csvScanner) readLine() (physLine, error) {
 		buf = buf[:len(buf)-1]
 		l.size--
 	}
+	if !aliased {
+		s.lineBuf = buf[:0] // a long line's buffer, kept for the next one
+	}
 	if l.size > s.lim.MaxLineBytes {
 		l.tooLong, buf = true, buf[:min(len(buf), excerptBytes)]
 	}
 	l.text = buf
 	return l, nil
+}
+
+// own copies a line's text out of the read buffer, for a line kept while more are read.
+func own(l physLine) physLine {
+	if !l.owned {
+		l.text, l.owned = bytes.Clone(l.text), true
+	}
+	return l
 }
 
 // header reads the header row; it fixes the number of fields every row must have.
@@ -180,12 +201,21 @@ func (s *csvScanner) Row() (csvRow, error) {
 		row.reason, row.detail = ReasonFieldTooLong, fmt.Sprintf("the line is %d bytes, over the limit of %d", first.size, s.lim.MaxLineBytes)
 		return row, nil
 	}
-	lines := []physLine{first}
+	lines := append(s.lines[:0], first)
+	defer func() { s.lines = lines[:0] }()
 	size := len(first.text)
 	for {
 		fields, quoteErr, err := s.parse(lines)
 		if errors.Is(err, errOpenQuote) {
+			// The lines so far are kept while the next is read.
+			for i := range lines {
+				lines[i] = own(lines[i])
+			}
+			first = lines[0]
 			l, rerr := s.readLine()
+			if rerr == nil {
+				l = own(l)
+			}
 			if rerr == nil && !l.tooLong && size+1+len(l.text) <= s.lim.MaxLineBytes && len(lines) < s.lim.MaxRowLines {
 				lines = append(lines, l)
 				size += 1 + len(l.text)
@@ -233,6 +263,9 @@ func (s *csvScanner) unterminated(first physLine, lines []physLine) csvRow {
 
 // checkFields finds the first field that is too long or not UTF-8 text.
 func (s *csvScanner) checkFields(fields []string) (reason, detail string) {
+	if len(s.rec) <= s.lim.MaxFieldBytes && plainASCII(s.rec) {
+		return "", "" // the whole row is short ASCII text: no field can fail (UTF-8 is checked per field)
+	}
 	for i, f := range fields {
 		if len(f) > s.lim.MaxFieldBytes {
 			return ReasonFieldTooLong, fmt.Sprintf("field %d is %d bytes, over the limit of %d: %s", i+1, len(f), s.lim.MaxFieldBytes, excerpt([]byte(f)))
@@ -255,34 +288,44 @@ func (s *csvScanner) checkFields(fields []string) (reason, detail string) {
 	return "", ""
 }
 
+// plainASCII says whether b is ASCII without NUL bytes.
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf || c == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // parse splits the lines (joined by line breaks) into fields. errOpenQuote means the last field's
 // quote is still open; quoteErr describes text after a closing quote (a row that is not CSV).
-// The fields are valid until the next call.
+// The fields share one string per row (one allocation, as encoding/csv does); the slice is
+// valid until the next call.
 func (s *csvScanner) parse(lines []physLine) (fields []string, quoteErr string, err error) {
-	s.fields = s.fields[:0]
+	s.rec, s.ends = s.rec[:0], s.ends[:0]
 	li, text := 0, lines[0].text
 	i := 0
 	for {
 		// At the start of a field.
-		s.field = s.field[:0]
 		if i < len(text) && text[i] == '"' {
 			i++
 			for {
 				j := bytes.IndexByte(text[i:], '"')
 				if j < 0 {
-					s.field = append(s.field, text[i:]...)
+					s.rec = append(s.rec, text[i:]...)
 					if li+1 >= len(lines) {
 						return nil, "", errOpenQuote
 					}
 					li++
 					text, i = lines[li].text, 0
-					s.field = append(s.field, '\n')
+					s.rec = append(s.rec, '\n')
 					continue
 				}
-				s.field = append(s.field, text[i:i+j]...)
+				s.rec = append(s.rec, text[i:i+j]...)
 				i += j + 1
 				if i < len(text) && text[i] == '"' {
-					s.field = append(s.field, '"')
+					s.rec = append(s.rec, '"')
 					i++
 					continue
 				}
@@ -290,14 +333,14 @@ func (s *csvScanner) parse(lines []physLine) (fields []string, quoteErr string, 
 			}
 			if i < len(text) && text[i] != ',' {
 				if quoteErr == "" {
-					quoteErr = fmt.Sprintf("field %d has text after its closing quote: %s", len(s.fields)+1, excerpt(text[i:]))
+					quoteErr = fmt.Sprintf("field %d has text after its closing quote: %s", len(s.ends)+1, excerpt(text[i:]))
 				}
 				// Keep the rest of the field as text, as far as the next comma.
 				j := bytes.IndexByte(text[i:], ',')
 				if j < 0 {
 					j = len(text) - i
 				}
-				s.field = append(s.field, text[i:i+j]...)
+				s.rec = append(s.rec, text[i:i+j]...)
 				i += j
 			}
 		} else {
@@ -305,15 +348,23 @@ func (s *csvScanner) parse(lines []physLine) (fields []string, quoteErr string, 
 			if j < 0 {
 				j = len(text) - i
 			}
-			s.field = append(s.field, text[i:i+j]...)
+			s.rec = append(s.rec, text[i:i+j]...)
 			i += j
 		}
-		s.fields = append(s.fields, string(s.field))
+		s.ends = append(s.ends, len(s.rec))
 		if i >= len(text) {
-			return s.fields, quoteErr, nil
+			break
 		}
 		i++ // the comma
 	}
+	str := string(s.rec)
+	s.fields = s.fields[:0]
+	from := 0
+	for _, to := range s.ends {
+		s.fields = append(s.fields, str[from:to])
+		from = to
+	}
+	return s.fields, quoteErr, nil
 }
 
 // clean makes a rejected row's fields storable: valid UTF-8 without NUL bytes, each cut to an

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -244,10 +243,12 @@ func writePartition(ctx context.Context, t *Table, src, dst string, lim Limits) 
 // a row group at a time, counting rows into info.
 func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, dst string, lim Limits, info *SourceInfo) error {
 	cols := append(append([]string(nil), t.Columns...), MalformedColumn, LineColumn)
+	// Values are views of the rows' strings, which stay untouched until the batch is written.
 	group := parquet.Group{}
 	for _, c := range cols {
 		group[c] = parquet.String()
 	}
+	group[LineColumn] = parquet.Int(64) // a number: cheaper to write than text
 	schema := parquet.NewSchema(t.Name, group)
 	// The schema orders columns by name; byLeaf[k] is the column (of cols) stored k-th.
 	byLeaf := make([]int, len(cols))
@@ -296,8 +297,6 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 		if rec.reason != "" {
 			malformed = rec.reason + ": " + rec.detail
 		}
-		// Values must stay untouched until the batch is written: a fresh string per row.
-		line := bytesOf(strconv.FormatInt(rec.line, 10))
 		row := rows[n][:0]
 		for k, i := range byLeaf {
 			var v []byte
@@ -309,7 +308,8 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 			case cols[i] == MalformedColumn:
 				v = bytesOf(malformed)
 			default: // LineColumn
-				v = line
+				row = append(row, parquet.Int64Value(rec.line).Level(0, 0, k))
+				continue
 			}
 			row = append(row, parquet.ByteArrayValue(v).Level(0, 0, k))
 		}

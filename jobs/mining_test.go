@@ -23,6 +23,7 @@ func TestMiningOnDemoData(t *testing.T) {
 	env := newEnv(t, src)
 	env.Config.Warehouse.ParquetCopy = false
 	env.Config.Mining.Churn.MinLeaf = 50
+	env.Config.Mining.Cluster.K = 0 // as the default config: chosen by silhouette
 	sum := run(t, env, day1)
 	db := open(t, env)
 	truth := filepath.Join(src, "truth_customers.csv")
@@ -56,6 +57,21 @@ func TestMiningOnDemoData(t *testing.T) {
 		}
 		if share["loyal"] < 0.6 || share["one_timer"] < 0.4 {
 			t.Errorf("types' shares in their most common cluster are too low")
+		}
+	})
+
+	t.Run("automatic k gives at least three segments marketing can tell apart", func(t *testing.T) {
+		var k int64
+		var sil string
+		if err := db.QueryRow(`SELECT CAST(metrics->>'k' AS BIGINT), CAST(metrics->'silhouette' AS VARCHAR) FROM scores.model_runs
+			WHERE run_id = ? AND method = 'cluster'`, sum.RunID).Scan(&k, &sil); err != nil {
+			t.Fatal(err)
+		}
+		labels := count(t, db, "SELECT count(DISTINCT cluster_label) FROM scores.cluster_profiles")
+		numbered := count(t, db, `SELECT count(*) FROM scores.cluster_profiles WHERE regexp_matches(cluster_label, '\(\d+\)$')`)
+		t.Logf("k = %d, silhouettes %s", k, sil)
+		if k < 3 || labels != k || numbered != 0 {
+			t.Errorf("k = %d with %d distinct labels (%d told apart by a number only)", k, labels, numbered)
 		}
 	})
 

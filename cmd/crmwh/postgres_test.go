@@ -85,6 +85,10 @@ func TestInvoiceExample(t *testing.T) {
 	if err != nil || !strings.Contains(check, "rows_read=60\nrows_rejected=3\n") || !strings.Contains(check, "unparsable_date") {
 		t.Errorf("sources check: %v\n%s", err, check)
 	}
+	// ... and the data checks of the trial load.
+	if !regexp.MustCompile(`(?m)^sales lines are unique +fact_sales +error +pass +0`).MatchString(check) {
+		t.Errorf("sources check lacks the data checks of the trial load:\n%s", check)
+	}
 	out, err = crmwh(t, "--data", data, "sql", "--format", "csv",
 		"SELECT source_table, reason, detail FROM ops.etl_rejects ORDER BY ALL")
 	if err != nil {

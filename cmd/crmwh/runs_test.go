@@ -7,11 +7,12 @@ import (
 	"testing"
 )
 
-// A corrected export replaces a landing partition only when asked, and the run says so.
+// A corrected export replaces a landing partition only when asked, and the run says so (with
+// its data checks that warned).
 func TestReplaceExport(t *testing.T) {
-	data, cfg := smallData(t, 60, "")
+	data, cfg := smallData(t, 60, "checks:\n  custom:\n    - {name: single items, kind: range, table: fact_sales, column: quantity, max: 1, severity: warn, key: order_id}\n")
 	run := func(args ...string) (string, error) {
-		return crmwh(t, append([]string{"--config", cfg, "--data", data, "run", "load", "--as-of", "2026-06-30"}, args...)...)
+		return crmwh(t, append([]string{"--config", cfg, "--data", data, "run", "checks", "--as-of", "2026-06-30"}, args...)...)
 	}
 	if out, err := run(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -42,7 +43,7 @@ func TestReplaceExport(t *testing.T) {
 	}
 	runID := strings.Split(rows[1], ",")[0]
 	out, err = crmwh(t, "--data", data, "runs", runID)
-	if err != nil || !strings.Contains(out, "export replaced") {
+	if err != nil || !strings.Contains(out, "export replaced") || !strings.Contains(out, "check warn: single items") {
 		t.Errorf("crmwh runs %s does not tell of the replaced export (%v):\n%s", runID, err, out)
 	}
 }
