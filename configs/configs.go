@@ -186,6 +186,14 @@ type Mining struct {
 	Cluster          Cluster   `yaml:"cluster"`
 	Churn            Churn     `yaml:"churn"`
 	Assoc            Assoc     `yaml:"assoc"`
+	Campaigns        Campaigns `yaml:"campaigns"`
+}
+
+// Campaigns configures the campaign evaluation.
+type Campaigns struct {
+	// WindowDays: orders in this many days after a contact are attributed to it (unless the
+	// contact names its own order).
+	WindowDays int `yaml:"window_days"`
 }
 
 // Assoc configures association rules and recommendations.
@@ -526,6 +534,9 @@ func (m *Mining) Validate() error {
 	}
 	if cl.KMin < 2 || cl.KMax < cl.KMin {
 		errs = append(errs, errors.New("config: mining.cluster needs 2 <= k_min <= k_max"))
+	}
+	if m.Campaigns.WindowDays < 1 {
+		errs = append(errs, errors.New("config: mining.campaigns.window_days must be at least 1"))
 	}
 	if m.Assoc.ExcludeBoughtDays < 0 {
 		errs = append(errs, errors.New("config: mining.assoc.exclude_bought_days must be 0 (ever bought) or more"))

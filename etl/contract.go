@@ -3,6 +3,8 @@
 // schema, with every rejected row kept with its reason.
 package etl
 
+import "slices"
+
 // Table is one table of the operational source contract (see DESIGN.md).
 type Table struct {
 	Name    string
@@ -15,7 +17,13 @@ type Table struct {
 	Target string
 	// Refs are the columns that must name a row of another table.
 	Refs []Ref
+	// Optional are the columns (of Columns) an export may lack: they load as NULL, so exports
+	// made before a column joined the contract load as they always did.
+	Optional []string
 }
+
+// IsOptional says whether column c may be absent from an export.
+func (t *Table) IsOptional(c string) bool { return slices.Contains(t.Optional, c) }
 
 // Ref says that Column must name a valid row of source table Table.
 type Ref struct {
@@ -51,9 +59,9 @@ var Contract = []Table{
 		Refs: []Ref{{"customer_id", "customers"}, {"employee_id", "employees"}}},
 	{Name: "surveys", Columns: []string{"survey_id", "customer_id", "survey_ts", "expected_score", "perceived_score"},
 		Key: []string{"survey_id"}, Target: "fact_survey", Refs: []Ref{{"customer_id", "customers"}}},
-	{Name: "campaign_contacts", Columns: []string{"campaign_id", "customer_id", "contacted_at", "responded", "order_id"},
+	{Name: "campaign_contacts", Columns: []string{"campaign_id", "customer_id", "contacted_at", "responded", "order_id", "group"},
 		Key: []string{"campaign_id", "customer_id"}, Target: "fact_campaign_contact",
-		Refs: []Ref{{"campaign_id", "campaigns"}, {"customer_id", "customers"}}},
+		Refs: []Ref{{"campaign_id", "campaigns"}, {"customer_id", "customers"}}, Optional: []string{"group"}},
 }
 
 // TableByName returns the contract table called name, or nil.

@@ -302,7 +302,7 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 			var v []byte
 			switch {
 			case i < len(pos):
-				if pos[i] < len(rec.fields) {
+				if pos[i] >= 0 && pos[i] < len(rec.fields) {
 					v = bytesOf(rec.fields[pos[i]])
 				}
 			case cols[i] == MalformedColumn:
@@ -332,7 +332,8 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 	return out.Sync()
 }
 
-// mapHeader finds each contract column in the file's header (case and spaces ignored).
+// mapHeader finds each contract column in the file's header (case and spaces ignored); an
+// optional column the header lacks gets position -1.
 func mapHeader(t *Table, header []string) (pos []int, ignored []string, err error) {
 	idx := map[string]int{}
 	for i, h := range header {
@@ -341,7 +342,10 @@ func mapHeader(t *Table, header []string) (pos []int, ignored []string, err erro
 	}
 	for _, c := range t.Columns {
 		i, ok := idx[c]
-		if !ok {
+		switch {
+		case !ok && t.IsOptional(c):
+			i = -1 // loads as NULL
+		case !ok:
 			return nil, nil, fmt.Errorf("column %q of the source contract is missing from the header", c)
 		}
 		pos = append(pos, i)

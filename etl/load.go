@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,12 +98,24 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	for _, t := range Contract {
 		stage := "stg_" + t.Name
 		path := PartitionFile(lakeDir, t.Name, loadDate)
-		var hasLine bool
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) > 0 FROM parquet_schema(?) WHERE name = ?", path, LineColumn).Scan(&hasLine); err != nil {
+		// Partitions landed earlier may lack _line and the optional columns that joined the contract since.
+		var names []any
+		if err := tx.QueryRowContext(ctx, "SELECT list(name) FROM parquet_schema(?)", path).Scan(&names); err != nil {
 			return nil, fmt.Errorf("load %s: %w", t.Name, err)
 		}
+		present := make([]string, len(names))
+		for i, n := range names {
+			present[i] = fmt.Sprint(n)
+		}
+		var absent []string
+		for _, c := range t.Columns {
+			if !slices.Contains(present, c) {
+				absent = append(absent, c)
+			}
+		}
 		steps := []step{
-			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": path, "HasLine": hasLine}},
+			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": path,
+				"HasLine": slices.Contains(present, LineColumn), "Absent": absent}},
 			{"load/stage_" + t.Name + ".sql", nil},
 		}
 		for _, r := range t.Refs {

@@ -66,7 +66,7 @@ func extractMappedTable(ctx context.Context, conn *sql.Conn, t *Table, m configs
 		}
 		slices.Sort(files)
 		for _, c := range t.Columns {
-			if _, ok := m.Columns[c]; !ok {
+			if _, ok := m.Columns[c]; !ok && !t.IsOptional(c) {
 				return Extracted{}, fmt.Errorf("the mapping has no expression for column %s of the source contract (a constant such as NULL will do)", c)
 			}
 		}
@@ -107,7 +107,11 @@ func runMapping(ctx context.Context, conn *sql.Conn, t *Table, m configs.FileTab
 	}
 	cols := make([]mappedColumn, len(t.Columns))
 	for i, c := range t.Columns {
-		cols[i] = mappedColumn{c, m.Columns[c]}
+		expr, ok := m.Columns[c]
+		if !ok {
+			expr = "NULL" // an optional column the mapping leaves out
+		}
+		cols[i] = mappedColumn{c, expr}
 	}
 	header := true
 	if m.Header != nil {

@@ -183,7 +183,7 @@ func extractPostgresTable(ctx context.Context, tx pgx.Tx, conv *sql.DB, src Post
 	}
 	if len(cols) > 0 {
 		for _, c := range t.Columns {
-			if !slices.Contains(cols, c) {
+			if !slices.Contains(cols, c) && !t.IsOptional(c) {
 				return Extracted{}, fmt.Errorf("table %s.%s has no column %s, which the source contract requires", src.schema(), t.Name, c)
 			}
 		}
@@ -206,6 +206,9 @@ func extractPostgresTable(ctx context.Context, tx pgx.Tx, conv *sql.DB, src Post
 		sel := make([]string, len(t.Columns))
 		for i, c := range t.Columns {
 			sel[i] = pgx.Identifier{c}.Sanitize() + "::text"
+			if !slices.Contains(cols, c) {
+				sel[i] = "NULL::text" // an optional column the source does not have
+			}
 		}
 		query = "SELECT " + strings.Join(sel, ", ") + " FROM " + table
 		var conds []string

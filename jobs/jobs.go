@@ -108,7 +108,8 @@ var DAG = []Job{
 	{"cluster", []string{"checks"}, clusterJob},
 	{"churn", []string{"checks"}, churnJob},
 	{"assoc", []string{"checks"}, assocJob},
-	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc"}, publishJob},
+	{"campaigns", []string{"checks"}, campaignsJob},
+	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns"}, publishJob},
 	{"lake", []string{"marts", "publish"}, lakeJob},
 }
 

@@ -162,3 +162,22 @@ func assocJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	}
 	return fit.Baskets, int64(len(fit.Rules)) + fit.Recommendations, 0, nil
 }
+
+// campaignsJob evaluates the campaigns: what their contacts brought and, against a control group,
+// what they changed (mining.Campaigns).
+func campaignsJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	m := r.env.Config.Mining
+	fit, err := mining.Campaigns(ctx, conn, m.Campaigns, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	n, err := saveModel(ctx, conn, r, fit.Model(), "campaign_effectiveness", "campaign_breakdown")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return fit.Contacts, n, 0, nil
+}

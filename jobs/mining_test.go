@@ -1,9 +1,15 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"math"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,6 +162,127 @@ func TestMiningOnDemoData(t *testing.T) {
 		t.Logf("%d returned products a planted affinity would offer; %d recommended", exposed, offered)
 		if exposed == 0 || offered != 0 {
 			t.Errorf("%d returned products exposed to a planted rule, %d of all returned products recommended; want some and none", exposed, offered)
+		}
+	})
+
+	t.Run("the planted campaign effects come out of the evaluation", func(t *testing.T) {
+		m, err := demodata.ReadManifest(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := m.Campaigns
+		t.Logf("planted: %s with true response uplift %.4f and revenue uplift %.2f per treated customer (%d treated, %d control); null: %v",
+			p.Effective, p.TrueResponseUplift, p.TrueRevenueUplift, p.Treated, p.Control, p.Null)
+		type row struct {
+			id                         string
+			hasControl                 bool
+			contacts, control          int64
+			uplift, low, high, p       sql.NullFloat64
+			revUplift, revLow, revHigh sql.NullFloat64
+			revenue                    float64
+			evaluation                 string
+		}
+		rows, err := db.Query(`SELECT campaign_id, has_control, contacts, control_customers, response_uplift, response_uplift_low,
+			response_uplift_high, response_p_value, revenue_uplift, revenue_uplift_low, revenue_uplift_high, revenue, evaluation
+			FROM scores.campaign_effectiveness ORDER BY campaign_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]row{}
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.id, &r.hasControl, &r.contacts, &r.control, &r.uplift, &r.low, &r.high, &r.p, &r.revUplift, &r.revLow, &r.revHigh, &r.revenue, &r.evaluation); err != nil {
+				t.Fatal(err)
+			}
+			got[r.id] = r
+		}
+		rows.Close()
+		e := got[p.Effective]
+		t.Logf("%s: response uplift %.4f [%.4f, %.4f] p %.3g; revenue uplift %.2f [%.2f, %.2f]", e.id, e.uplift.Float64, e.low.Float64, e.high.Float64, e.p.Float64, e.revUplift.Float64, e.revLow.Float64, e.revHigh.Float64)
+		if !e.hasControl || e.low.Float64 <= 0 || e.low.Float64 > p.TrueResponseUplift || e.high.Float64 < p.TrueResponseUplift {
+			t.Errorf("the effective campaign's response uplift interval [%.4f, %.4f] should exclude 0 and cover the planted %.4f", e.low.Float64, e.high.Float64, p.TrueResponseUplift)
+		}
+		// Revenue per customer is heavy-tailed (a few big baskets): its interval is wide, and need
+		// only cover the planted effect.
+		if e.revLow.Float64 > p.TrueRevenueUplift || e.revHigh.Float64 < p.TrueRevenueUplift {
+			t.Errorf("the effective campaign's revenue uplift interval [%.2f, %.2f] should cover the planted %.2f", e.revLow.Float64, e.revHigh.Float64, p.TrueRevenueUplift)
+		}
+		if e.contacts+e.control != p.Treated+p.Control {
+			t.Errorf("%d + %d customers evaluated, the generator wrote %d + %d", e.contacts, e.control, p.Treated, p.Control)
+		}
+		for _, id := range p.Null {
+			n := got[id]
+			t.Logf("%s: response uplift %.4f [%.4f, %.4f]", id, n.uplift.Float64, n.low.Float64, n.high.Float64)
+			if !n.hasControl || n.low.Float64 > 0 || n.high.Float64 < 0 {
+				t.Errorf("null campaign %s: interval [%.4f, %.4f] should cover 0", id, n.low.Float64, n.high.Float64)
+			}
+		}
+		var without int
+		for id, r := range got {
+			if !slices.Contains(p.WithControl, id) {
+				without++
+				if r.hasControl || r.uplift.Valid || !strings.Contains(r.evaluation, "no control group") {
+					t.Errorf("%s has no control group but reads %v, %v, %q", id, r.hasControl, r.uplift, r.evaluation)
+				}
+			}
+		}
+		if without == 0 {
+			t.Error("no campaign without a control group to check")
+		}
+		// The attributed revenue, counted here independently: per contact its own completed order
+		// when it names one, else every completed order in the 30 days after it.
+		brute := count(t, db, `WITH k AS (SELECT c.campaign_id, d.customer_id, f.contacted_at, f.order_id
+				FROM fact_campaign_contact f JOIN dim_campaign c USING (campaign_key) JOIN dim_customer d USING (customer_key)
+				WHERE c.campaign_id = ? AND f.contact_group = 'treatment'),
+			s AS (SELECT f.order_id, d.customer_id, f.order_ts, f.net_amount FROM fact_sales f JOIN dim_customer d USING (customer_key)
+				WHERE f.order_status = 'completed')
+			SELECT CAST(round(100 * sum(s.net_amount)) AS BIGINT) FROM k JOIN s ON s.customer_id = k.customer_id AND (
+				(k.order_id IS NOT NULL AND s.order_id = k.order_id) OR
+				(NOT EXISTS (SELECT 1 FROM s s2 WHERE s2.order_id = k.order_id) AND s.order_ts >= k.contacted_at AND s.order_ts < k.contacted_at + INTERVAL 30 DAY))`, p.Effective)
+		if math.Round(100*e.revenue) != float64(brute) {
+			t.Errorf("attributed revenue %.2f, counted independently %.2f", e.revenue, float64(brute)/100)
+		}
+		// The intervals and p-values equal scipy's (Welch's t-test; the two-proportion z-test) on
+		// each customer's purchases in the window, read here independently of the job.
+		arrays := map[string][]float64{}
+		rows, err = db.Query(`WITH k AS (SELECT d.customer_id, f.contacted_at, f.responded, f.contact_group
+				FROM fact_campaign_contact f JOIN dim_campaign c USING (campaign_key) JOIN dim_customer d USING (customer_key)
+				WHERE c.campaign_id = ?),
+			s AS (SELECT d.customer_id, f.order_ts, f.net_amount FROM fact_sales f JOIN dim_customer d USING (customer_key)
+				WHERE f.order_status = 'completed')
+			SELECT k.contact_group, CAST(coalesce(sum(s.net_amount), 0) AS DOUBLE), (bool_or(k.responded) OR count(s.order_ts) > 0)::INTEGER
+			FROM k LEFT JOIN s ON s.customer_id = k.customer_id AND s.order_ts >= k.contacted_at AND s.order_ts < k.contacted_at + INTERVAL 30 DAY
+			GROUP BY k.customer_id, k.contact_group, k.contacted_at`, p.Effective)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var g string
+			var rev, resp float64
+			if err := rows.Scan(&g, &rev, &resp); err != nil {
+				t.Fatal(err)
+			}
+			prefix := map[string]string{"treatment": "t_", "control": "c_"}[g]
+			arrays[prefix+"revenue"] = append(arrays[prefix+"revenue"], rev)
+			arrays[prefix+"response"] = append(arrays[prefix+"response"], resp)
+		}
+		rows.Close()
+		in, _ := json.Marshal(arrays)
+		cmd := exec.Command("/usr/bin/python3", "../mining/uplift/testdata/reference.py")
+		cmd.Stdin = bytes.NewReader(in)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("scipy reference: %v", err)
+		}
+		var want map[string]float64
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
+		}
+		for k, got := range map[string]float64{"resp_diff": e.uplift.Float64, "resp_low": e.low.Float64, "resp_high": e.high.Float64, "resp_p": e.p.Float64,
+			"rev_diff": e.revUplift.Float64, "rev_low": e.revLow.Float64, "rev_high": e.revHigh.Float64} {
+			if math.Abs(got-want[k]) > 1e-7*math.Max(1, math.Abs(want[k])) {
+				t.Errorf("%s: %.10g, scipy %.10g", k, got, want[k])
+			}
 		}
 	})
 

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"text/template"
@@ -70,7 +71,7 @@ func Render(name string, data any) (string, error) {
 			tmplMu.Unlock()
 			return "", fmt.Errorf("sql file %s: %w", name, err)
 		}
-		t, err = template.New(name).Funcs(template.FuncMap{"join": strings.Join, "quote": Quote, "ident": Ident}).Parse(string(b))
+		t, err = template.New(name).Funcs(template.FuncMap{"join": strings.Join, "quote": Quote, "ident": Ident, "has": slices.Contains[[]string]}).Parse(string(b))
 		if err != nil {
 			tmplMu.Unlock()
 			return "", fmt.Errorf("sql file %s: %w", name, err)

@@ -38,6 +38,7 @@ the jobs it needs:
   cluster    k-means segments with profiles and labels, mining.cluster                  (checks)
   churn      decision tree of who is lost, trained on history, mining.churn             (checks)
   assoc      FP-growth association rules and recommendations                            (checks)
+  campaigns  campaign response, ROI and uplift against a control group                  (checks)
   publish    replace the scores tables with the results, in one transaction      (the mining jobs)
   lake       publish the star schema and the scores as a Parquet snapshot   (marts, publish)
 

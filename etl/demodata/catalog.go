@@ -229,7 +229,7 @@ func buildCatalog(seed uint64, start time.Time) *catalog {
 	for k := 0; k < 60; k++ {
 		st := start.Add(time.Duration(30+k*37) * 24 * time.Hour)
 		c.campaigns = append(c.campaigns, campaign{
-			id:      fmt.Sprintf("CMP%03d", k+1),
+			id:      campaignID(k),
 			name:    fmt.Sprintf("%s Offer %d", themes[k%len(themes)], st.Year()),
 			channel: channels[k%len(channels)],
 			start:   st,

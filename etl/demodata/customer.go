@@ -381,24 +381,58 @@ func (g *generator) interaction(rng *rand.Rand, c *customerState, at time.Time, 
 // campaignContacts contacts a quarter of the consenting customers of each campaign; a response is
 // a completed order within 14 days. A contact is written once its response window has closed, so
 // it never changes in a later export. It has its own random stream, as the event loop's length
-// depends on the end date.
+// depends on the end date. Campaigns with a planted control group (campaigns.go) hold out some of
+// the chosen customers (group control: not contacted, but written with the day they would have
+// been); the effective one gives a contacted customer an extra purchase.
 func (g *generator) campaignContacts(c *customerState, consent bool, flipAt time.Time) {
 	rng := rand.New(rand.NewPCG(g.opt.Seed^0xc0ffee, uint64(c.id)))
-	for _, cp := range g.cat.campaigns {
+	for k, cp := range g.cat.campaigns {
 		u, off := rng.Float64(), rng.Float64()
 		contactAt := cp.start.Add(days(5 * off)).Add(10 * time.Hour).Truncate(time.Second)
 		consentThen := consent != (!flipAt.IsZero() && !flipAt.After(contactAt))
 		if cp.start.Before(c.acq) || !consentThen || u >= 0.25 {
 			continue
 		}
-		responded, oid := false, ""
-		for _, o := range c.orders {
-			if o.status == "completed" && !o.at.Before(contactAt) && o.at.Before(contactAt.Add(14*day)) {
-				responded, oid = true, o.id
-				break
+		control, effect := plant(k)
+		group := ""
+		if control > 0 {
+			group = "treatment"
+			if rng.Float64() < control {
+				group = "control"
 			}
 		}
-		rec := []string{cp.id, c.sid, ts(contactAt), strconv.FormatBool(responded), oid}
+		written := contactAt.Add(14 * day).Before(g.endExcl)
+		if effect > 0 && written {
+			// The counterfactual: did the customer buy in the window anyway?
+			natural := false
+			for _, o := range c.orders {
+				if o.status == "completed" && !o.at.Before(contactAt) && o.at.Before(contactAt.Add(UpliftWindowDays*day)) {
+					natural = true
+					break
+				}
+			}
+			if group == "control" {
+				g.uplift.control++
+			} else {
+				g.uplift.treated++
+			}
+			if group == "treatment" && rng.Float64() < effect {
+				g.uplift.revenue += g.plantedOrder(rng, c, contactAt.Add(days(1+12*rng.Float64())).Truncate(time.Second), k)
+				if !natural {
+					g.uplift.created++
+				}
+			}
+		}
+		responded, oid := false, ""
+		if group != "control" { // the held-out were not contacted: no response is recorded
+			for _, o := range c.orders {
+				if o.status == "completed" && !o.at.Before(contactAt) && o.at.Before(contactAt.Add(14*day)) {
+					responded, oid = true, o.id
+					break
+				}
+			}
+		}
+		rec := []string{cp.id, c.sid, ts(contactAt), strconv.FormatBool(responded), oid, group}
 		g.emit(rng, g.contacts, contactAt.Add(14*day), rec, func(d dirt, r []string) []string {
 			if d.kind == UnknownReference {
 				r[0] = "CMP999"

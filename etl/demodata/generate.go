@@ -52,6 +52,8 @@ type Manifest struct {
 	ChannelDropout ChannelDropout `json:"channel_dropout"`
 	// SatisfactionDropFrom is the planted drift's first day, when one was asked for.
 	SatisfactionDropFrom string `json:"satisfaction_drop_from,omitempty"`
+	// Campaigns are the planted control groups and campaign effect.
+	Campaigns CampaignPlant `json:"campaigns"`
 }
 
 // ChannelDropout is a planted change in the customer base: the customers acquired through Channel
@@ -99,6 +101,7 @@ type generator struct {
 	plantFrom                                                 time.Time
 	truth                                                     *csv.Writer
 	customers, orders, items, interactions, surveys, contacts *sink
+	uplift                                                    upliftTruth
 }
 
 // Generate writes the data set into opt.Dir (via a temporary directory, renamed at the end).
@@ -195,7 +198,8 @@ func (g *generator) write(ctx context.Context, dir string) (*Manifest, error) {
 	m := &Manifest{Seed: g.opt.Seed, Customers: g.opt.Customers, Start: g.start.Format(time.DateOnly),
 		End: g.endExcl.Add(-day).Format(time.DateOnly), DirtyRate: g.opt.DirtyRate,
 		Tables: map[string]TableCounts{}, CustomerTypes: g.types,
-		ChannelDropout: ChannelDropout{Channel: plantedDropout.Channel, From: g.plantFrom.Format(time.DateOnly), Factor: plantedDropout.Factor}}
+		ChannelDropout: ChannelDropout{Channel: plantedDropout.Channel, From: g.plantFrom.Format(time.DateOnly), Factor: plantedDropout.Factor},
+		Campaigns:      g.campaignPlant()}
 	if !g.opt.SatisfactionDropFrom.IsZero() {
 		m.SatisfactionDropFrom = g.opt.SatisfactionDropFrom.Format(time.DateOnly)
 	}

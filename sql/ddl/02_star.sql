@@ -249,7 +249,7 @@ CREATE TABLE IF NOT EXISTS fact_campaign_contact (
     order_id      VARCHAR,
     load_run_id   VARCHAR NOT NULL
 );
-COMMENT ON TABLE fact_campaign_contact IS 'One row per campaign and contacted customer.';
+COMMENT ON TABLE fact_campaign_contact IS 'One row per campaign and contacted (or held-out control) customer.';
 COMMENT ON COLUMN fact_campaign_contact.campaign_key IS 'Campaign (dim_campaign).';
 COMMENT ON COLUMN fact_campaign_contact.customer_key IS 'Customer version at the contact time (dim_customer).';
 COMMENT ON COLUMN fact_campaign_contact.date_key IS 'Date of the contact (dim_date).';
@@ -257,6 +257,8 @@ COMMENT ON COLUMN fact_campaign_contact.contacted_at IS 'When the customer was c
 COMMENT ON COLUMN fact_campaign_contact.responded IS 'Whether the customer responded.';
 COMMENT ON COLUMN fact_campaign_contact.order_id IS 'The order attributed to the response, if any.';
 COMMENT ON COLUMN fact_campaign_contact.load_run_id IS 'Run that loaded the row.';
+ALTER TABLE fact_campaign_contact ADD COLUMN IF NOT EXISTS contact_group VARCHAR DEFAULT 'treatment';
+COMMENT ON COLUMN fact_campaign_contact.contact_group IS 'treatment (contacted) or control (held out at random and not contacted; contacted_at is when they would have been), for measuring the uplift.';
 
 CREATE TABLE IF NOT EXISTS fact_customer_month (
     month                  DATE NOT NULL,

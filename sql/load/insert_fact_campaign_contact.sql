@@ -15,6 +15,6 @@ WHERE s.reason IS NULL;
 
 INSERT INTO fact_campaign_contact
 SELECT x.campaign_key, c.customer_key, CAST(year(x.contacted_at) * 10000 + month(x.contacted_at) * 100 + day(x.contacted_at) AS INTEGER),
-    x.contacted_at, x.responded, x.order_id, getvariable('run_id')
+    x.contacted_at, x.responded, x.order_id, getvariable('run_id'), x.contact_group
 FROM new_contacts AS x
 JOIN dim_customer AS c ON c.customer_id = x.customer_id AND x.contacted_at >= c.valid_from AND x.contacted_at < c.valid_to;

@@ -37,4 +37,6 @@ CREATE TABLE IF NOT EXISTS interactions (interaction_id text, customer_id text, 
 CREATE TABLE IF NOT EXISTS surveys (survey_id text, customer_id text, survey_ts timestamp, expected_score numeric(6,3),
     perceived_score numeric(6,3), updated_at timestamp NOT NULL);
 CREATE TABLE IF NOT EXISTS campaign_contacts (campaign_id text, customer_id text, contacted_at timestamp,
-    responded boolean, order_id text, updated_at timestamp NOT NULL);
+    responded boolean, order_id text, "group" text, updated_at timestamp NOT NULL);
+-- A database made before campaign contacts had a group (treatment or control) gains the column.
+ALTER TABLE campaign_contacts ADD COLUMN IF NOT EXISTS "group" text;

@@ -82,6 +82,16 @@ DELETE FROM scores.association_rules;
 INSERT INTO scores.association_rules BY NAME
 SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.association_rules WHERE as_of = {{quote .AsOf}};
 
+DELETE FROM scores.campaign_effectiveness;
+
+INSERT INTO scores.campaign_effectiveness BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.campaign_effectiveness WHERE as_of = {{quote .AsOf}};
+
+DELETE FROM scores.campaign_breakdown;
+
+INSERT INTO scores.campaign_breakdown BY NAME
+SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.campaign_breakdown WHERE as_of = {{quote .AsOf}};
+
 DELETE FROM scores.recommendations;
 
 INSERT INTO scores.recommendations BY NAME

@@ -1,0 +1,62 @@
+-- Every campaign contact up to the as-of date, with what the {{.WindowDays}} days after it brought:
+-- the attributed orders (the contact's own order when it names one that is a purchase, else
+-- every purchase in the window) with their revenue and margin, for the campaign's own figures;
+-- every purchase in the window, whether the customer responded (a recorded response or a
+-- purchase in the window) and the window's revenue and margin, for the comparison with the
+-- control group, whose members were not contacted and name no order (the same rule for both, or
+-- the comparison would be biased); and the customer's RFM segment, CLV quadrant and churn risk at
+-- contact time from the score history.
+CREATE OR REPLACE TEMP TABLE campaign_outcomes AS
+WITH contacts AS (
+    SELECT k.campaign_id, c.customer_id, f.contacted_at, f.responded, f.order_id,
+        coalesce(f.contact_group, 'treatment') AS contact_group
+    FROM fact_campaign_contact AS f
+    JOIN dim_campaign AS k USING (campaign_key)
+    JOIN dim_customer AS c USING (customer_key)
+    WHERE f.contacted_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+), purchases AS (
+    SELECT c.customer_id, s.order_id, min(s.order_ts) AS order_ts,
+        sum(s.net_amount) AS revenue, sum(s.margin_amount) AS margin
+    FROM fact_sales AS s
+    JOIN dim_customer AS c USING (customer_key)
+    WHERE s.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
+        AND s.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    GROUP BY ALL
+), own AS (
+    SELECT x.campaign_id, x.customer_id, p.order_id, p.revenue, p.margin
+    FROM contacts AS x
+    JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_id = x.order_id
+), window_orders AS (
+    SELECT x.campaign_id, x.customer_id, p.order_id, p.revenue, p.margin
+    FROM contacts AS x
+    JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_ts >= x.contacted_at
+        AND p.order_ts < x.contacted_at + INTERVAL {{.WindowDays}} DAY
+    ANTI JOIN own AS o ON o.campaign_id = x.campaign_id AND o.customer_id = x.customer_id
+), attributed AS (
+    SELECT campaign_id, customer_id, count(*) AS orders, sum(revenue) AS revenue, sum(margin) AS margin
+    FROM (SELECT * FROM own UNION ALL SELECT * FROM window_orders)
+    GROUP BY ALL
+), in_window AS (
+    SELECT x.campaign_id, x.customer_id, count(*) AS orders, sum(p.revenue) AS revenue, sum(p.margin) AS margin
+    FROM contacts AS x
+    JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_ts >= x.contacted_at
+        AND p.order_ts < x.contacted_at + INTERVAL {{.WindowDays}} DAY
+    GROUP BY ALL
+), segments AS (
+    SELECT x.campaign_id, x.customer_id, h.score, h.value
+    FROM contacts AS x
+    JOIN scores.customer_score_history AS h ON h.customer_id = x.customer_id
+        AND h.score IN ('rfm_segment', 'clv_quadrant', 'churn_risk')
+        AND h.valid_from <= CAST(x.contacted_at AS DATE)
+        AND (h.valid_to IS NULL OR h.valid_to > CAST(x.contacted_at AS DATE))
+)
+SELECT x.campaign_id, x.customer_id, x.contact_group,
+    x.responded OR coalesce(w.orders, 0) > 0 AS response,
+    coalesce(a.orders, 0) AS orders, coalesce(a.revenue, 0) AS revenue, coalesce(a.margin, 0) AS margin,
+    coalesce(w.revenue, 0) AS window_revenue, coalesce(w.margin, 0) AS window_margin,
+    coalesce((SELECT any_value(value) FROM segments AS s WHERE s.campaign_id = x.campaign_id AND s.customer_id = x.customer_id AND s.score = 'rfm_segment'), 'unknown') AS rfm_segment,
+    coalesce((SELECT any_value(value) FROM segments AS s WHERE s.campaign_id = x.campaign_id AND s.customer_id = x.customer_id AND s.score = 'clv_quadrant'), 'unknown') AS clv_quadrant,
+    coalesce((SELECT any_value(value) FROM segments AS s WHERE s.campaign_id = x.campaign_id AND s.customer_id = x.customer_id AND s.score = 'churn_risk'), 'unknown') AS churn_risk
+FROM contacts AS x
+LEFT JOIN attributed AS a USING (campaign_id, customer_id)
+LEFT JOIN in_window AS w USING (campaign_id, customer_id);
