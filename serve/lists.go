@@ -28,6 +28,13 @@ type Filter struct {
 
 func one(v string) ([]any, error) { return []any{v}, nil }
 
+// campaignContact is the predicate "the customer has a contact of campaign ? that also meets cond"
+// (a recorded response: responded; the held-out: the control group).
+func campaignContact(cond string) string {
+	return "EXISTS (SELECT 1 FROM fact_campaign_contact AS f JOIN dim_campaign AS k USING (campaign_key) " +
+		"JOIN dim_customer AS d USING (customer_key) WHERE d.customer_id = s.customer_id AND k.campaign_id = ? AND " + cond + ")"
+}
+
 // Filters are the list builder's criteria, in the order the UI shows them.
 var Filters = []Filter{
 	{"rfm_segment", "RFM segment", "s.rfm_segment = ?", one},
@@ -46,6 +53,9 @@ var Filters = []Filter{
 	{"recommended_product", "Recommended product",
 		"EXISTS (SELECT 1 FROM scores.recommendations AS r WHERE r.customer_id = s.customer_id AND (r.product_id = ? OR r.product_name = ?))",
 		func(v string) ([]any, error) { return []any{v, v}, nil }},
+	{"contacted_in", "Contacted in campaign", campaignContact("f.contact_group = 'treatment'"), one},
+	{"responded_to", "Responded to campaign", campaignContact("f.contact_group = 'treatment' AND f.responded"), one},
+	{"control_of", "Control group of campaign", campaignContact("f.contact_group = 'control'"), one},
 	{"decline_warning", "Declining spend", "s.decline_warning = ?", func(v string) ([]any, error) {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

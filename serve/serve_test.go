@@ -762,6 +762,10 @@ func TestWebDownloads(t *testing.T) {
 		{"named list", "list=vip-churn-risk", "s.clv_quadrant = 'vip' AND s.churn_risk = 'high'"},
 		{"filters", "churn_risk=high&region=East", "s.churn_risk = 'high' AND c.region = 'East'"},
 		{"product", "recommended_product=P0011", "EXISTS (SELECT 1 FROM scores.recommendations r WHERE r.customer_id = s.customer_id AND r.product_id = 'P0011')"},
+		{"contacted in a campaign", "contacted_in=CMP021", `s.customer_id IN (SELECT d.customer_id FROM fact_campaign_contact f JOIN dim_campaign k USING (campaign_key)
+			JOIN dim_customer d USING (customer_key) WHERE k.campaign_id = 'CMP021' AND f.contact_group = 'treatment')`},
+		{"control group of a campaign", "control_of=CMP021", `s.customer_id IN (SELECT d.customer_id FROM fact_campaign_contact f JOIN dim_campaign k USING (campaign_key)
+			JOIN dim_customer d USING (customer_key) WHERE k.campaign_id = 'CMP021' AND f.contact_group = 'control')`},
 		{"everyone", "", "true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -804,14 +808,14 @@ func TestWebDownloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(after)-len(before) != 8 {
-		t.Fatalf("%d downloads recorded, want 8", len(after)-len(before))
+	if len(after)-len(before) != 12 {
+		t.Fatalf("%d downloads recorded, want 12", len(after)-len(before))
 	}
 	last := after[0]
 	if last.User != "mia" || last.Via != "web" || last.Format != "xlsx" || last.Filters != "{}" || last.RunID == "" {
 		t.Errorf("last download recorded as %+v", last)
 	}
-	named := after[7]
+	named := after[11]
 	if named.List != "vip-churn-risk" || named.Format != "csv" || !strings.Contains(named.Filters, `"churn_risk":"high"`) {
 		t.Errorf("the named list's download recorded as %+v", named)
 	}

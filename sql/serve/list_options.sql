@@ -8,4 +8,10 @@ UNION ALL SELECT 'lifecycle_stage', lifecycle_stage, lifecycle_stage, count(*) F
 UNION ALL SELECT 'abc_class', abc_class, abc_class, count(*) FROM scores.customer_scores WHERE abc_class IS NOT NULL GROUP BY ALL
 UNION ALL SELECT 'region', region, region, count(*) FROM dim_customer WHERE is_current AND region IS NOT NULL GROUP BY ALL
 UNION ALL SELECT 'recommended_product', product_id, any_value(product_name), count(DISTINCT customer_id) FROM scores.recommendations GROUP BY ALL
+UNION ALL SELECT CASE WHEN f.contact_group = 'control' THEN 'control_of' ELSE 'contacted_in' END, k.campaign_id,
+        any_value(k.campaign_id || ': ' || k.name), count(DISTINCT f.customer_key)
+    FROM fact_campaign_contact AS f JOIN dim_campaign AS k USING (campaign_key) GROUP BY ALL
+UNION ALL SELECT 'responded_to', k.campaign_id, any_value(k.campaign_id || ': ' || k.name), count(DISTINCT f.customer_key)
+    FROM fact_campaign_contact AS f JOIN dim_campaign AS k USING (campaign_key)
+    WHERE f.responded AND f.contact_group = 'treatment' GROUP BY ALL
 ORDER BY filter, customers DESC, value
