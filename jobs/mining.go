@@ -3,9 +3,11 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 
 	"github.com/crmwh/crmwh/mining"
 	"github.com/crmwh/crmwh/publish"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // miningConn returns the run's connection holding the mining input for its as-of date, built on
@@ -171,7 +173,8 @@ func campaignsJob(ctx context.Context, r *runState) (int64, int64, int64, error)
 		return 0, 0, 0, err
 	}
 	m := r.env.Config.Mining
-	fit, err := mining.Campaigns(ctx, conn, m.Campaigns, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+	fit, err := mining.Campaigns(ctx, conn, m.Campaigns, m.PurchaseStatuses, m.Language, r.sum.AsOf,
+		filepath.Join(r.env.DataDir, warehouse.AccessFile))
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"os"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -46,9 +47,14 @@ type groupPair struct {
 // Campaigns evaluates every campaign with contacts up to asOf: what its contacts brought
 // (responses, attributed orders, revenue, cost, ROI) and, when a control group was held out, the
 // uplift in response rate and revenue per customer with 95% intervals and p-values (package
-// uplift), overall and by the customers' segments at contact time. It leaves
+// uplift), overall and by the customers' segments at contact time. The control group is the
+// source's (campaign_contacts.group) or the one held out of the campaign's list at export, read
+// from the access store at path access. It leaves
 // campaign_effectiveness_result and campaign_breakdown_result for Save.
-func Campaigns(ctx context.Context, conn *sql.Conn, c configs.Campaigns, statuses []string, language string, asOf time.Time) (*CampaignFit, error) {
+func Campaigns(ctx context.Context, conn *sql.Conn, c configs.Campaigns, statuses []string, language string, asOf time.Time, access string) (*CampaignFit, error) {
+	if err := readHoldouts(ctx, conn, access); err != nil {
+		return nil, fmt.Errorf("campaigns: control groups held out at export: %w", err)
+	}
 	if err := script(ctx, conn, "mining/campaign_outcomes.sql", map[string]any{
 		"AsOf": asOf.Format(time.DateOnly), "WindowDays": c.WindowDays, "Statuses": statuses,
 	}); err != nil {
@@ -169,6 +175,25 @@ func Campaigns(ctx context.Context, conn *sql.Conn, c configs.Campaigns, statuse
 		return nil, fmt.Errorf("campaigns: %w", err)
 	}
 	return fit, nil
+}
+
+// readHoldouts reads the held-out control groups into campaign_holdouts; the access store is
+// opened read-only, waiting (up to 10 s) while crmwh serve or export briefly holds it.
+func readHoldouts(ctx context.Context, conn *sql.Conn, access string) error {
+	_, statErr := os.Stat(access)
+	data := map[string]any{"Access": access, "Exists": access != "" && statErr == nil}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := script(ctx, conn, "mining/campaign_holdouts.sql", data)
+		if err == nil || !warehouse.IsLocked(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 type campaignText struct{ measured, noControl, tooSmall string }

@@ -23,7 +23,7 @@ import (
 )
 
 // AccessFile is the DuckDB file in the data directory holding users and the download record.
-const AccessFile = "access.duckdb"
+const AccessFile = warehouse.AccessFile
 
 // Roles a user can have.
 const (
@@ -298,18 +298,47 @@ type Export struct {
 	Format  string
 	Rows    int64
 	RunID   string
+	// For a campaign list with a control group: the campaign, the share held out and who.
+	Campaign     string
+	ControlShare float64
+	HeldOut      []string
 }
 
-// RecordExport appends a download to ops.exports.
+// RecordExport appends a download to ops.exports, with its held-out control group, in one
+// transaction.
 func (a *Access) RecordExport(ctx context.Context, e Export) error {
 	return a.with(ctx, false, func(db *sql.DB) error {
-		_, err := db.ExecContext(ctx, `INSERT INTO ops.exports (user_name, exported_at, via, list_name, filters, format, "rows", run_id)
-			VALUES (?, ?, ?, nullif(?, ''), ?, ?, ?, ?)`, e.User, time.Now().UTC(), e.Via, e.List, e.Filters, e.Format, e.Rows, e.RunID)
+		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
+			return fmt.Errorf("record export: %w", err)
+		}
+		defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+		at := time.Now().UTC()
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO ops.exports (user_name, exported_at, via, list_name, filters, format, "rows", run_id,
+			campaign_id, control_share, held_out)
+			VALUES (?, ?, ?, nullif(?, ''), ?, ?, ?, ?, nullif(?, ''), ?, ?) RETURNING export_id`, e.User, at, e.Via, e.List, e.Filters,
+			e.Format, e.Rows, e.RunID, e.Campaign, nullZero(e.ControlShare), int64(len(e.HeldOut))).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("record export: %w", err)
+		}
+		for _, c := range e.HeldOut {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO ops.export_holdouts VALUES (?, ?, ?, ?)`, id, e.Campaign, c, at); err != nil {
+				return fmt.Errorf("record export: %w", err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("record export: %w", err)
 		}
 		return nil
 	})
+}
+
+func nullZero(v float64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
 }
 
 // RecentExports returns the last n downloads, newest first.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -66,10 +67,34 @@ var Filters = []Filter{
 }
 
 // Selection is a list: filter key to value (empty values are ignored) and, if it came from
-// one, the named list.
+// one, the named list; with Holdout, a campaign list that holds out a control group.
 type Selection struct {
 	List    string
 	Filters map[string]string
+	Holdout *Holdout
+	// heldOut selects the held-out customers instead of the list (HeldOutQuery).
+	heldOut bool
+}
+
+// Holdout holds out Share of a campaign list's customers at random as the campaign's control
+// group: the round(Share × n) customers whose md5(seed|campaign|customer id), as a number, is
+// smallest, so the share is exact and the same seed and campaign hold out the same customers.
+type Holdout struct {
+	Campaign string
+	Share    float64
+	Seed     int64
+	cutoff   string // the largest held-out hash, set by HeldOut; the list keeps those above it
+}
+
+// NewHoldout checks a holdout's settings.
+func NewHoldout(campaign string, share float64, seed int64) (*Holdout, error) {
+	if strings.TrimSpace(campaign) == "" {
+		return nil, fmt.Errorf("a control group needs the campaign it is for (--campaign)")
+	}
+	if share <= 0 || share >= 1 {
+		return nil, fmt.Errorf("control share %g: more than 0 and less than 1 (0.1 holds out a tenth)", share)
+	}
+	return &Holdout{Campaign: strings.TrimSpace(campaign), Share: share, Seed: seed}, nil
 }
 
 // SelectionOf parses "key=value" pairs, or a named list of the config with extra filters.
@@ -186,7 +211,48 @@ func (s Selection) where() ([]string, []any, error) {
 		preds = append(preds, f.where)
 		args = append(args, a...)
 	}
+	if h := s.Holdout; h != nil && !s.heldOut {
+		if h.cutoff == "" {
+			return nil, nil, errors.New("list: the control group is drawn first (HeldOut)")
+		}
+		preds = append(preds, "md5_number(concat_ws('|', ?, ?, s.customer_id)) > CAST(? AS UHUGEINT)")
+		args = append(args, strconv.FormatInt(h.Seed, 10), h.Campaign, h.cutoff)
+	}
 	return preds, args, nil
+}
+
+// HeldOut draws the control group of a selection with a Holdout: the customer ids left out of
+// its file (the list's filters, then the smallest hashes); it must run before the list is
+// written, which then keeps the others. Without a Holdout it returns nothing.
+func HeldOut(ctx context.Context, db warehouse.Querier, sel Selection) ([]string, error) {
+	h := sel.Holdout
+	if h == nil {
+		return nil, nil
+	}
+	sel.heldOut = true
+	q, args, err := ListQuery(sel)
+	if err != nil {
+		return nil, err
+	}
+	outer, err := warehouse.Render("serve/holdout.sql", map[string]any{"List": q})
+	if err != nil {
+		return nil, err
+	}
+	args = append(append([]any{strconv.FormatInt(h.Seed, 10), h.Campaign}, args...), h.Share)
+	var ids []string
+	h.cutoff = "-1" // no one held out: every hash is above it
+	err = warehouse.EachRow(ctx, db, outer, args, func(rows *sql.Rows) error {
+		var id string
+		if err := rows.Scan(&id, &h.cutoff); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	})
+	if h.cutoff == "-1" {
+		h.cutoff = "0"
+	}
+	return ids, err
 }
 
 // JSON is the selection as recorded in ops.exports.

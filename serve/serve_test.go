@@ -823,7 +823,8 @@ func TestWebDownloads(t *testing.T) {
 	// query string, a filter given twice, and for every filter a value the snapshot does not hold.
 	bad := []string{"format=pdf", "format=csv&colour=red", "format=csv&list=nope", "format=csv&cluster=x",
 		"format=csv&cluster=1;DROP", "format=csv&churn_risk=high;x=1", "format=csv&region=%zz",
-		"format=csv&churn_risk=high&churn_risk=low", "format=csv&decline_warning=maybe"}
+		"format=csv&churn_risk=high&churn_risk=low", "format=csv&decline_warning=maybe",
+		"format=csv&control=0.1", "format=csv&campaign=CMP9&control=abc", "format=csv&campaign=CMP9&control=1.5", "format=csv&campaign=CMP9&control=0.1&seed=x"}
 	for _, f := range serve.Filters {
 		if f.Key != "decline_warning" {
 			bad = append(bad, "format=csv&"+f.Key+"=no-such-value", "format=csv&list=vip-churn-risk&"+f.Key+"=no-such-value")
@@ -831,13 +832,35 @@ func TestWebDownloads(t *testing.T) {
 	}
 	for _, q := range bad {
 		for _, path := range []string{"/export?", "/lists/summary?", "/lists?"} {
-			if q == "format=pdf" && path == "/lists?" {
-				continue // the page has no format
+			if (q == "format=pdf" || strings.Contains(q, "control=")) && path != "/export?" {
+				continue // the page has no format, and only a download holds out a control group
 			}
 			if res, body := get(t, c, path+q); res.StatusCode != http.StatusBadRequest || len(body) == 0 {
 				t.Errorf("%s%s: %s %.200s", path, q, res.Status, body)
 			}
 		}
+	}
+	// A campaign list holding out a control group: the file lacks a fifth of the list, the same
+	// fifth for the same seed.
+	want := expectedList(t, "s.churn_risk = 'high'")
+	var files [2][][]string
+	for i := range files {
+		res, body := get(t, c, "/export?format=csv&churn_risk=high&campaign=CMP950&control=0.2&seed=3")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %s", res.Status, body)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = idsEmails(recs)
+	}
+	if held := len(want) - len(files[0]); held != int(float64(len(want))*0.2+0.5) || fmt.Sprint(files[0]) != fmt.Sprint(files[1]) {
+		t.Errorf("control 0.2 of %d customers: %d and %d in the files", len(want), len(files[0]), len(files[1]))
+	}
+	after, err = serve.NewAccess(fx.env.DataDir).RecentExports(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
 	}
 	final, err := serve.NewAccess(fx.env.DataDir).RecentExports(context.Background(), 1000)
 	if err != nil {

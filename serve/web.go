@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -306,7 +307,7 @@ func (w *Web) kpis(ctx context.Context, snap *Snapshot) (kpis, error) {
 // selection reads the request's list and filters: an unparsable query string, an unknown filter
 // or a value the snapshot does not hold is refused, never widened to "no filter".
 func (w *Web) selection(r *http.Request, snap *Snapshot) (Selection, error) {
-	pairs, err := ParsePairs(r.URL.RawQuery, "list", "format")
+	pairs, err := ParsePairs(r.URL.RawQuery, "list", "format", "campaign", "control", "seed")
 	if err != nil {
 		return Selection{}, err
 	}
@@ -430,8 +431,16 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, s webSession) {
 	}
 	defer release()
 	sel, err := w.selection(r, snap)
+	if err == nil {
+		sel.Holdout, err = holdoutOf(r.URL.Query())
+	}
 	if err != nil {
 		http.Error(rw, err.Error(), http.StatusBadRequest)
+		return
+	}
+	heldOut, err := HeldOut(r.Context(), snap.DB(ReaderClear), sel)
+	if err != nil {
+		w.fail(rw, err)
 		return
 	}
 	name := "customers"
@@ -452,10 +461,31 @@ func (w *Web) export(rw http.ResponseWriter, r *http.Request, s webSession) {
 		return
 	}
 	w.Metrics.export(format, n)
-	if err := w.Access.RecordExport(context.WithoutCancel(r.Context()), Export{User: s.user, Via: "web", List: sel.List,
-		Filters: sel.JSON(), Format: format, Rows: n, RunID: snap.Manifest.RunID}); err != nil {
+	e := Export{User: s.user, Via: "web", List: sel.List, Filters: sel.JSON(), Format: format, Rows: n, RunID: snap.Manifest.RunID}
+	if h := sel.Holdout; h != nil {
+		e.Campaign, e.ControlShare, e.HeldOut = h.Campaign, h.Share, heldOut
+	}
+	if err := w.Access.RecordExport(context.WithoutCancel(r.Context()), e); err != nil {
 		w.logger().Error("download not recorded", "user", s.user, "rows", n, "err", err)
 	}
+}
+
+// holdoutOf reads a download's control group (campaign=ID&control=0.1&seed=N), if it asks for one.
+func holdoutOf(q url.Values) (*Holdout, error) {
+	if q.Get("control") == "" && q.Get("campaign") == "" {
+		return nil, nil
+	}
+	share, err := strconv.ParseFloat(q.Get("control"), 64)
+	if err != nil {
+		return nil, fmt.Errorf("control %q: the share to hold out, such as 0.1", excerpt(q.Get("control")))
+	}
+	var seed int64 = 1
+	if v := q.Get("seed"); v != "" {
+		if seed, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, fmt.Errorf("seed %q: a whole number", excerpt(v))
+		}
+	}
+	return NewHoldout(q.Get("campaign"), share, seed)
 }
 
 // acquire returns the current snapshot, or answers the request with the error.

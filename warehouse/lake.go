@@ -42,6 +42,10 @@ var HistoryTables = []struct {
 var OpsTables = []string{"job_runs", "load_audit", "data_checks"}
 
 const (
+	// AccessFile is the DuckDB file in the data directory holding the users of crmwh serve and
+	// the record of every download (with the control groups held out of campaign lists, which
+	// the campaigns job reads).
+	AccessFile = "access.duckdb"
 	// SnapshotLink is the lake's name for the current published snapshot: a symbolic link that
 	// one rename switches to the next snapshot.
 	SnapshotLink = "warehouse"

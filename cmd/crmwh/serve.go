@@ -169,7 +169,9 @@ func readPassword(cmd *cobra.Command, stdin bool) (string, error) {
 
 func newExport(g *globals) *cobra.Command {
 	var filters map[string]string
-	var format, out string
+	var format, out, campaign string
+	var control float64
+	var seed int64
 	cmd := &cobra.Command{
 		Use:   "export [LIST]",
 		Short: "Write a scored customer list (a named list of the config and/or filters) as csv, xlsx or parquet",
@@ -177,8 +179,10 @@ func newExport(g *globals) *cobra.Command {
 marketing, with their contact details and scores, best CLV first; the same list the web UI
 downloads. LIST is a name from serve.lists of the config; --filter adds or overrides filters
 (rfm_segment, clv_quadrant, cluster, churn_risk, lifecycle_stage, abc_class, region,
-recommended_product, decline_warning). Every export is recorded in ops.exports of
-data/access.duckdb.`,
+recommended_product, contacted_in, responded_to, control_of, decline_warning). Every export is
+recorded in ops.exports of data/access.duckdb. For a new campaign, --campaign ID --control 0.1
+holds out a tenth of the list at random (the same for the same --seed) as its control group: they
+are not in the file, and the campaigns job measures the campaign's uplift against them.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env(cmd)
@@ -195,6 +199,11 @@ data/access.duckdb.`,
 			sel, err := serve.SelectionOf(env.Config.Serve.Lists, name, filters)
 			if err != nil {
 				return err
+			}
+			if control != 0 || campaign != "" {
+				if sel.Holdout, err = serve.NewHoldout(campaign, control, seed); err != nil {
+					return err
+				}
 			}
 			if format == "" && out == "-" {
 				format = "csv"
@@ -217,6 +226,10 @@ data/access.duckdb.`,
 			if err := serve.CheckValues(opts, filters); err != nil {
 				return err
 			}
+			heldOut, err := serve.HeldOut(cmd.Context(), db, sel)
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
 			n, err := exportList(cmd.Context(), db.DB, sel, format, out, cmd.OutOrStdout())
 			if err != nil {
 				return fmt.Errorf("export: %w", err)
@@ -226,16 +239,22 @@ data/access.duckdb.`,
 				who = u.Username
 			}
 			if err := serve.NewAccess(env.DataDir).RecordExport(cmd.Context(), serve.Export{User: who, Via: "cli", List: sel.List,
-				Filters: sel.JSON(), Format: format, Rows: n, RunID: man.RunID}); err != nil {
+				Filters: sel.JSON(), Format: format, Rows: n, RunID: man.RunID, Campaign: campaign, ControlShare: control, HeldOut: heldOut}); err != nil {
 				return err
 			}
 			if out != "-" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%d customers written to %s (scores as of %s)\n", n, out, man.AsOf)
+				if sel.Holdout != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%d customers held out as the control group of %s (ops.export_holdouts): do not contact them\n", len(heldOut), campaign)
+				}
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringToStringVar(&filters, "filter", nil, "filter KEY=VALUE (repeatable)")
+	cmd.Flags().StringVar(&campaign, "campaign", "", "the campaign the list is for (with --control)")
+	cmd.Flags().Float64Var(&control, "control", 0, "hold out this share of the list at random as the campaign's control group (0.1: a tenth); they are left out of the file and recorded for the evaluation")
+	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the control group's draw (the same seed and campaign hold out the same customers)")
 	cmd.Flags().StringVar(&format, "format", "", "csv, xlsx or parquet (default: from --out's extension)")
 	cmd.Flags().StringVar(&out, "out", "", "output file; - writes csv to standard output")
 	_ = cmd.MarkFlagRequired("out")

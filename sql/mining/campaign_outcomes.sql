@@ -7,13 +7,22 @@
 -- the comparison would be biased); and the customer's RFM segment, CLV quadrant and churn risk at
 -- contact time from the score history.
 CREATE OR REPLACE TEMP TABLE campaign_outcomes AS
-WITH contacts AS (
+WITH recorded AS (
     SELECT k.campaign_id, c.customer_id, f.contacted_at, f.responded, f.order_id,
         coalesce(f.contact_group, 'treatment') AS contact_group
     FROM fact_campaign_contact AS f
     JOIN dim_campaign AS k USING (campaign_key)
     JOIN dim_customer AS c USING (customer_key)
     WHERE f.contacted_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+), contacts AS (
+    -- The source's contacts, and the customers held out of the campaign's list at export (from
+    -- the moment they were held out), unless the source names them itself.
+    SELECT * FROM recorded
+    UNION ALL
+    SELECT h.campaign_id, h.customer_id, h.held_out_at, false, NULL, 'control'
+    FROM campaign_holdouts AS h
+    ANTI JOIN recorded AS r ON r.campaign_id = h.campaign_id AND r.customer_id = h.customer_id
+    WHERE h.held_out_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
 ), purchases AS (
     SELECT c.customer_id, s.order_id, min(s.order_ts) AS order_ts,
         sum(s.net_amount) AS revenue, sum(s.margin_amount) AS margin

@@ -26,3 +26,20 @@ CREATE TABLE IF NOT EXISTS ops.exports (
     run_id       VARCHAR NOT NULL
 );
 COMMENT ON TABLE ops.exports IS 'Every download of a customer list: who, when, through what (web or cli), which list and filters (JSON), the format, the rows and the published run it came from.';
+
+-- A list exported for a new campaign may hold out a random share of its customers as the
+-- campaign's control group: the download leaves them out, and they are kept here for the
+-- campaigns job to evaluate the campaign against (sql/mining/campaign_holdouts.sql reads it).
+ALTER TABLE ops.exports ADD COLUMN IF NOT EXISTS campaign_id VARCHAR;
+ALTER TABLE ops.exports ADD COLUMN IF NOT EXISTS control_share DOUBLE;
+ALTER TABLE ops.exports ADD COLUMN IF NOT EXISTS held_out BIGINT;
+COMMENT ON COLUMN ops.exports.campaign_id IS 'The campaign the list was exported for, when it held out a control group.';
+COMMENT ON COLUMN ops.exports.control_share IS 'Share of the list held out as the control group (--control).';
+COMMENT ON COLUMN ops.exports.held_out IS 'Customers held out (in ops.export_holdouts), not in the file.';
+CREATE TABLE IF NOT EXISTS ops.export_holdouts (
+    export_id    BIGINT NOT NULL,
+    campaign_id  VARCHAR NOT NULL,
+    customer_id  VARCHAR NOT NULL,
+    held_out_at  TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.export_holdouts IS 'Customers held out of a campaign list as its control group (not contacted): the campaigns job evaluates the campaign against them.';
