@@ -88,6 +88,38 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("dashboard says %q; the snapshot has %d of %d checks passed", checks, passed, checked)
 	}
 
+	// The Campaigns page: the table and the chart equal the snapshot's evaluation; a campaign's
+	// breakdown is one click away.
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/campaigns"), chromedp.WaitVisible(css("#campaigns"))); err != nil {
+		t.Fatal(err)
+	}
+	var measured, evaluated int
+	var uplift, chosen string
+	if err := inProcess(t).QueryRow(`SELECT count(*) FILTER (WHERE response_uplift IS NOT NULL), count(*),
+		arg_max(printf('%.1f%%', 100 * response_uplift), start_date) FILTER (WHERE response_uplift IS NOT NULL),
+		arg_max(campaign_id, start_date) FILTER (WHERE has_control) FROM scores.campaign_effectiveness`).Scan(&measured, &evaluated, &uplift, &chosen); err != nil {
+		t.Fatal(err)
+	}
+	if measured == 0 {
+		t.Fatal("no campaign with a control group in the fixture: the page test would prove little")
+	}
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#campaigns tbody tr").length`)); n != evaluated {
+		t.Errorf("the page lists %d campaigns, the snapshot %d", n, evaluated)
+	}
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#uplift-chart circle").length`)); n != measured {
+		t.Errorf("the chart shows %d uplifts, the snapshot has %d", n, measured)
+	}
+	if got := run(t, ctx, chromedp.Text(css(`tr[data-campaign="`+chosen+`"] td.uplift`))); !strings.HasPrefix(got, uplift) {
+		t.Errorf("%s's uplift reads %q, the snapshot %s", chosen, got, uplift)
+	}
+	var segments int
+	if err := inProcess(t).QueryRow("SELECT count(*) FROM scores.campaign_breakdown WHERE campaign_id = ?", chosen).Scan(&segments); err != nil {
+		t.Fatal(err)
+	}
+	if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#breakdown tbody tr").length`)); n != segments || segments == 0 {
+		t.Errorf("the breakdown of %s shows %d segments, the snapshot %d", chosen, n, segments)
+	}
+
 	// The list builder: a named list in one click, then a filter changed in place.
 	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/lists"), chromedp.WaitVisible(css("#filters")),
 		chromedp.Click(css(`a.button[href="/lists?list=vip-churn-risk"]`)), chromedp.WaitVisible(css("#download-csv"))); err != nil {

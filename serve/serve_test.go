@@ -862,6 +862,14 @@ func TestWebDownloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, q := range []string{"campaign=NOPE", "campaign=CMP021;x", "colour=red"} {
+		if res, body := get(t, c, "/campaigns?"+q); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("/campaigns?%s: %s %.200s", q, res.Status, body)
+		}
+	}
+	if res, body := get(t, c, "/campaigns?campaign=CMP021"); res.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("Who CMP021 moved")) {
+		t.Errorf("/campaigns?campaign=CMP021: %s", res.Status)
+	}
 	final, err := serve.NewAccess(fx.env.DataDir).RecentExports(context.Background(), 1000)
 	if err != nil {
 		t.Fatal(err)

@@ -90,6 +90,7 @@ func (w *Web) Handler() http.Handler {
 	mux.HandleFunc("GET /lists", w.page("lists", w.lists))
 	mux.HandleFunc("GET /lists/summary", w.page("summary", w.summary))
 	mux.HandleFunc("GET /export", w.page("export", w.export))
+	mux.HandleFunc("GET /campaigns", w.page("campaigns", w.campaigns))
 	return mux
 }
 
