@@ -242,6 +242,12 @@ func TestMiningOnDemoData(t *testing.T) {
 		if math.Round(100*e.revenue) != float64(brute) {
 			t.Errorf("attributed revenue %.2f, counted independently %.2f", e.revenue, float64(brute)/100)
 		}
+		// The breakdown partitions each group: by every dimension the members add up to the campaign.
+		if n := count(t, db, `SELECT count(*) FROM (SELECT b.campaign_id, b.dimension, sum(b.contacts) AS c, sum(b.control_customers) AS k
+				FROM scores.campaign_breakdown b GROUP BY ALL) x JOIN scores.campaign_effectiveness e USING (campaign_id)
+				WHERE x.c <> e.contacts OR x.k <> e.control_customers`); n != 0 {
+			t.Errorf("%d campaign dimensions whose members do not add up to the campaign", n)
+		}
 		// The intervals and p-values equal scipy's (Welch's t-test; the two-proportion z-test) on
 		// each customer's purchases in the window, read here independently of the job.
 		arrays := map[string][]float64{}

@@ -109,4 +109,18 @@ func TestCampaignControlGroup(t *testing.T) {
 	if len(r) != 1 || r[0][0] != fmt.Sprint(len(b)) || r[0][1] != fmt.Sprint(len(hb)) || r[0][2] != "true" {
 		t.Errorf("CMP900 evaluated as %v; want %d contacts against the %d held out", r, len(b), len(hb))
 	}
+	// By segment at contact time: the RFM segments the June run published for those customers
+	// (unknown for those it gave none), counted here from the score history.
+	got := sqlCSV("SELECT member, contacts, control_customers FROM scores.campaign_breakdown WHERE campaign_id = 'CMP900' AND dimension = 'rfm_segment' ORDER BY member")
+	bySegment := sqlCSV(`SELECT coalesce(h.value, 'unknown'), count(*) FILTER (WHERE NOT held), count(*) FILTER (WHERE held)
+		FROM (SELECT customer_id, customer_id IN (SELECT customer_id FROM access.ops.export_holdouts WHERE export_id = (SELECT max(export_id) FROM access.ops.exports)) AS held
+			FROM access.ops.export_holdouts WHERE export_id = (SELECT max(export_id) FROM access.ops.exports)
+			UNION ALL SELECT d.customer_id, false FROM fact_campaign_contact f JOIN dim_campaign k USING (campaign_key) JOIN dim_customer d USING (customer_key)
+			WHERE k.campaign_id = 'CMP900') x
+		LEFT JOIN scores.customer_score_history h ON h.customer_id = x.customer_id AND h.score = 'rfm_segment'
+			AND h.valid_from <= DATE '2026-06-30' AND (h.valid_to IS NULL OR h.valid_to > DATE '2026-06-30')
+		GROUP BY 1 ORDER BY 1`)
+	if fmt.Sprint(got) != fmt.Sprint(bySegment) || len(got) < 2 {
+		t.Errorf("CMP900 by RFM segment at contact time: %v; the score history gives %v", got, bySegment)
+	}
 }
