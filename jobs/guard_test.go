@@ -31,10 +31,10 @@ func TestMarginGuard(t *testing.T) {
 	for _, tb := range etl.Contract {
 		cols := map[string]string{}
 		for _, c := range tb.Columns {
-			cols[c] = c
+			cols[c] = `"` + c + `"` // group is a keyword
 		}
 		if tb.Name == "products" {
-			cols["unit_cost"] = "CAST(list_price AS DECIMAL(12, 2)) * 1.5"
+			cols["unit_cost"] = `CAST("list_price" AS DECIMAL(12, 2)) * 1.5`
 		}
 		tables[tb.Name] = configs.FileTable{Files: tb.Name + ".csv", Delimiter: ",", Encoding: "utf-8", Columns: cols}
 	}
