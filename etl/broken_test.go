@@ -82,15 +82,7 @@ func TestBrokenLineCostsThatLine(t *testing.T) {
 						t.Errorf("%s: extracted %d rows from %d lines; the file has %d data lines", x.Table, x.Rows, x.Lines, want)
 					}
 				}
-				db, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer db.Close()
-				stats, err := etl.Load(ctx, db, lake, pgDay1, "run-broken")
-				if err != nil {
-					t.Fatal(err)
-				}
+				db, stats := loadLake(t, lake)
 				for _, s := range stats {
 					want := lost[s.Source]
 					if s.Source == tb.Name {
@@ -208,15 +200,7 @@ func TestCSVDialectLoads(t *testing.T) {
 			t.Errorf("customers: %d rows from %d lines, want %d more lines than rows", x.Rows, x.Lines, extra)
 		}
 	}
-	db, err := warehouse.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	stats, err := etl.Load(ctx, db, lake, pgDay1, "run-dialect")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, stats := loadLake(t, lake)
 	for _, s := range stats {
 		if s.Rejected != 0 {
 			t.Errorf("%s: %d rejected", s.Source, s.Rejected)
@@ -227,4 +211,19 @@ func TestCSVDialectLoads(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE NOT ends_with(name, e'\nline two') OR contains(name, e'\r')), any_value(name) FROM dim_customer`).Scan(&bad, &sample); err != nil || bad != 0 {
 		t.Errorf("%d customer names lost their line break or kept a CR, e.g. %q (%v)", bad, sample, err)
 	}
+}
+
+// loadLake loads the landing zone's partitions of pgDay1 into a new warehouse.
+func loadLake(t *testing.T, lake string) (*warehouse.DB, []etl.LoadStats) {
+	t.Helper()
+	db, err := warehouse.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	stats, err := etl.Load(context.Background(), db, lake, pgDay1, "run-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, stats
 }

@@ -9,8 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
-
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/mining/uplift"
 	"github.com/crmwh/crmwh/warehouse"
@@ -219,24 +217,10 @@ func writeCampaignResults(ctx context.Context, conn *sql.Conn, eff, brk [][]driv
 			return err
 		}
 	}
-	return conn.Raw(func(dc any) error {
-		for table, rows := range map[string][][]driver.Value{"campaign_effectiveness_result": eff, "campaign_breakdown_result": brk} {
-			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
-			if err != nil {
-				return err
-			}
-			for _, r := range rows {
-				if err := a.AppendRow(r...); err != nil {
-					a.Close()
-					return err
-				}
-			}
-			if err := a.Close(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if err := appendRows(conn, "campaign_effectiveness_result", eff); err != nil {
+		return err
+	}
+	return appendRows(conn, "campaign_breakdown_result", brk)
 }
 
 // ratio is a / b, NULL when b is 0.

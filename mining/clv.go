@@ -8,8 +8,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
-
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/mining/btyd"
 	"github.com/crmwh/crmwh/warehouse"
@@ -288,17 +286,5 @@ func (s *scorer) batch(ctx context.Context, conn *sql.Conn, lo, hi int) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "clv_predictions")
-		if err != nil {
-			return err
-		}
-		for _, r := range out {
-			if err := a.AppendRow(r...); err != nil {
-				a.Close()
-				return err
-			}
-		}
-		return a.Close()
-	})
+	return appendRows(conn, "clv_predictions", out)
 }

@@ -2,7 +2,11 @@ package mining
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"fmt"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -55,4 +59,22 @@ func render(name string, data map[string]any) (string, error) {
 		return "", fmt.Errorf("render %s: %w", name, err)
 	}
 	return q, nil
+}
+
+// appendRows appends rows to the temp table through DuckDB's appender (much faster than
+// INSERT for many rows).
+func appendRows(conn *sql.Conn, table string, rows [][]driver.Value) error {
+	return conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := a.AppendRow(r...); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
 }

@@ -16,6 +16,11 @@ import (
 	"github.com/crmwh/crmwh/warehouse"
 )
 
+// Replaced are the methods' published tables besides customer_scores: each publish replaces them
+// whole with the run's results (mining.<table> to scores.<table>).
+var Replaced = []string{"cluster_profiles", "cluster_features", "churn_tree", "association_rules", "recommendations",
+	"campaign_effectiveness", "campaign_breakdown"}
+
 // Methods are the mining methods whose results customer_scores joins.
 var Methods = []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "association_rules"}
 
@@ -67,7 +72,7 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if _, err := warehouse.RunScript(ctx, tx, "publish/customer_scores.sql", map[string]any{
-		"RunID": opt.RunID, "AsOf": day, "Language": opt.Language, "Horizon": opt.HorizonDays,
+		"RunID": opt.RunID, "AsOf": day, "Language": opt.Language, "Horizon": opt.HorizonDays, "Replaced": Replaced,
 	}); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}

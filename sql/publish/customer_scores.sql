@@ -62,40 +62,14 @@ LEFT JOIN rec USING (customer_id)
 LEFT JOIN visits AS v USING (customer_id)
 ORDER BY c.customer_id;
 
-DELETE FROM scores.cluster_profiles;
+-- The methods' other published tables (publish.Replaced): replaced whole by this run's results.
+{{- range .Replaced}}
 
-INSERT INTO scores.cluster_profiles BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.cluster_profiles WHERE as_of = {{quote .AsOf}};
+DELETE FROM scores.{{.}};
 
-DELETE FROM scores.cluster_features;
-
-INSERT INTO scores.cluster_features BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.cluster_features WHERE as_of = {{quote .AsOf}};
-
-DELETE FROM scores.churn_tree;
-
-INSERT INTO scores.churn_tree BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.churn_tree WHERE as_of = {{quote .AsOf}};
-
-DELETE FROM scores.association_rules;
-
-INSERT INTO scores.association_rules BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.association_rules WHERE as_of = {{quote .AsOf}};
-
-DELETE FROM scores.campaign_effectiveness;
-
-INSERT INTO scores.campaign_effectiveness BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.campaign_effectiveness WHERE as_of = {{quote .AsOf}};
-
-DELETE FROM scores.campaign_breakdown;
-
-INSERT INTO scores.campaign_breakdown BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.campaign_breakdown WHERE as_of = {{quote .AsOf}};
-
-DELETE FROM scores.recommendations;
-
-INSERT INTO scores.recommendations BY NAME
-SELECT * REPLACE ({{quote .RunID}} AS run_id) FROM mining.recommendations WHERE as_of = {{quote .AsOf}};
+INSERT INTO scores.{{.}} BY NAME
+SELECT * REPLACE ({{quote $.RunID}} AS run_id) FROM mining.{{.}} WHERE as_of = {{quote $.AsOf}};
+{{- end}}
 
 -- Drift is kept across runs (a trend), replaced for the same as-of date.
 DELETE FROM scores.feature_drift WHERE as_of = CAST({{quote .AsOf}} AS DATE);
