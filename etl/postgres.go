@@ -375,11 +375,13 @@ func fillTable(ctx context.Context, tx pgx.Tx, t *Table, csvPath, stamp string, 
 	}
 	// A day's changes: the rows of the later export that are new or differ, by key. Rows of
 	// the export that repeat a key (planted duplicates) are compared one by one by their full text.
+	// Keys are compared with = on both sides' text, NULL as a byte no key holds: PostgreSQL hashes
+	// an equality, but can only run IS NOT DISTINCT FROM as a nested loop (quadratic in the rows).
 	key := make([]string, len(t.Key))
 	on := make([]string, len(t.Key))
 	for i, k := range t.Key {
 		key[i] = pgx.Identifier{k}.Sanitize()
-		on[i] = fmt.Sprintf("o.%s::text IS NOT DISTINCT FROM s.%s", key[i], key[i])
+		on[i] = fmt.Sprintf("coalesce(o.%s::text, chr(1)) = coalesce(s.%s, chr(1))", key[i], key[i])
 	}
 	sameRow := make([]string, len(t.Columns))
 	for i, c := range cols {
