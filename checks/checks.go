@@ -39,9 +39,14 @@ type Failed struct{ Results []Result }
 func (e *Failed) Error() string {
 	var parts []string
 	for _, r := range e.Results {
-		parts = append(parts, fmt.Sprintf("%s (%d failing rows%s)", r.Name, r.Failing, strings.TrimSuffix(": "+r.Detail, ": ")))
+		parts = append(parts, r.String())
 	}
 	return "data checks failed: " + strings.Join(parts, "; ")
+}
+
+// String is the result in words, as errors and alerts say it.
+func (r Result) String() string {
+	return fmt.Sprintf("%s (%d failing rows%s)", r.Name, r.Failing, strings.TrimSuffix(": "+r.Detail, ": "))
 }
 
 // Permanent tells the scheduler not to retry.
@@ -85,20 +90,26 @@ type Options struct {
 // does not parse) fails with the reason; only a cancelled context is an error.
 func Run(ctx context.Context, db Querier, list []configs.Check, asOf time.Time, opt Options) ([]Result, error) {
 	var out []Result
+	var tables map[string]bool // the warehouse's tables, by schema.name and (main) by name
+	if opt.SkipMissing {
+		var names []any
+		if err := db.QueryRowContext(ctx, "SELECT list(schema_name || '.' || table_name) FROM duckdb_tables()").Scan(&names); err != nil {
+			return nil, fmt.Errorf("checks: %w", err)
+		}
+		tables = map[string]bool{}
+		for _, n := range names {
+			name := fmt.Sprint(n)
+			tables[name] = true
+			tables[strings.TrimPrefix(name, "main.")] = true
+		}
+	}
 	for _, c := range list {
 		if c.Severity == "" {
 			c.Severity = "error"
 		}
 		r := Result{Check: c}
-		if opt.SkipMissing && c.Kind != "volume" {
-			var n int
-			if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE (schema_name || '.' || table_name = ? OR (schema_name = 'main' AND table_name = ?))",
-				c.Table, c.Table).Scan(&n); err != nil {
-				return nil, fmt.Errorf("check %s: %w", c.Name, err)
-			}
-			if n == 0 {
-				continue
-			}
+		if tables != nil && c.Kind != "volume" && !tables[c.Table] {
+			continue
 		}
 		file, data := query(c, asOf)
 		q, err := warehouse.Render(file, data)
@@ -114,7 +125,7 @@ func Run(ctx context.Context, db Querier, list []configs.Check, asOf time.Time, 
 			return nil, ctx.Err()
 		case err != nil:
 			r.Status, r.Failing = Fail, 0
-			r.Detail = "the check could not run: " + excerpt(err.Error(), 200)
+			r.Detail = "the check could not run: " + warehouse.Excerpt(err.Error(), 200)
 		case r.Failing == 0:
 			r.Status = Pass
 		case c.Severity == "warn":
@@ -209,14 +220,6 @@ func Record(ctx context.Context, db warehouse.Execer, runID string, asOf time.Ti
 		}
 	}
 	return nil
-}
-
-// excerpt cuts an error to a readable length.
-func excerpt(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }
 
 // Querier runs the checks' one-row queries (*sql.DB, *sql.Conn, *sql.Tx).

@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/crmwh/crmwh/checks"
@@ -28,7 +27,7 @@ func checksJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 			failed = append(failed, c)
 		case checks.Warn:
 			r.env.Log.Warn("data check", "check", c.Name, "failing_rows", c.Failing, "detail", c.Detail)
-			warned = append(warned, fmt.Sprintf("%s (%d failing rows%s)", c.Name, c.Failing, strings.TrimSuffix(": "+c.Detail, ": ")))
+			warned = append(warned, c.String())
 		}
 	}
 	if len(warned) > 0 {

@@ -176,22 +176,11 @@ func Campaigns(ctx context.Context, conn *sql.Conn, c configs.Campaigns, statuse
 }
 
 // readHoldouts reads the held-out control groups into campaign_holdouts; the access store is
-// opened read-only, waiting (up to 10 s) while crmwh serve or export briefly holds it.
+// opened read-only, waiting while crmwh serve or export briefly holds it.
 func readHoldouts(ctx context.Context, conn *sql.Conn, access string) error {
 	_, statErr := os.Stat(access)
 	data := map[string]any{"Access": access, "Exists": access != "" && statErr == nil}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := script(ctx, conn, "mining/campaign_holdouts.sql", data)
-		if err == nil || !warehouse.IsLocked(err) || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	return warehouse.RetryLocked(ctx, func() error { return script(ctx, conn, "mining/campaign_holdouts.sql", data) })
 }
 
 type campaignText struct{ measured, noControl, tooSmall string }

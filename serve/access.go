@@ -82,29 +82,7 @@ var userName = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,63}$`)
 // with opens the file (creating its tables unless readOnly) and calls fn, waiting while another
 // process has it open.
 func (a *Access) with(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {
-	return retryLocked(ctx, func() error { return a.once(ctx, readOnly, fn) })
-}
-
-// retryLocked calls fn again while it fails on DuckDB's file lock, for up to 10 seconds: the
-// other process (the CLI or a server) only ever holds the store briefly.
-func retryLocked(ctx context.Context, fn func() error) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := fn()
-		if err == nil || !locked(err) || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// locked reports whether err is DuckDB refusing a file another process holds.
-func locked(err error) bool {
-	return warehouse.IsLocked(err)
+	return warehouse.RetryLocked(ctx, func() error { return a.once(ctx, readOnly, fn) })
 }
 
 func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) error) error {
@@ -120,7 +98,7 @@ func (a *Access) once(ctx context.Context, readOnly bool, fn func(db *sql.DB) er
 		if db != nil {
 			db.Close()
 		}
-		if locked(err) {
+		if warehouse.IsLocked(err) {
 			return fmt.Errorf("open %s: %w", a.Path, warehouse.ErrLocked)
 		}
 		if readOnly && strings.Contains(err.Error(), "does not exist") {
@@ -148,7 +126,7 @@ func (a *Access) Attach(ctx context.Context, db *sql.DB, name string) error {
 		return nil
 	}
 	stmt := "ATTACH " + warehouse.Quote(a.Path) + " AS " + warehouse.Ident(name) + " (READ_ONLY)"
-	err := retryLocked(ctx, func() error {
+	err := warehouse.RetryLocked(ctx, func() error {
 		_, err := db.ExecContext(ctx, stmt)
 		return err
 	})

@@ -44,7 +44,7 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, s webSession) {
 	if err == nil {
 		for k := range pairs {
 			if k != "campaign" {
-				err = fmt.Errorf("unknown parameter %q (campaign)", excerpt(k))
+				err = fmt.Errorf("unknown parameter %q (campaign)", warehouse.Excerpt(k, shownRunes))
 			}
 		}
 	}
@@ -81,7 +81,7 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, s webSession) {
 		}
 		if !known {
 			rw.WriteHeader(http.StatusBadRequest)
-			w.render(rw, "error.html", map[string]any{"User": s.user, "Error": fmt.Sprintf("no campaign %q in the published run", excerpt(chosen))})
+			w.render(rw, "error.html", map[string]any{"User": s.user, "Error": fmt.Sprintf("no campaign %q in the published run", warehouse.Excerpt(chosen, shownRunes))})
 			return
 		}
 		if breakdown, err = readBreakdown(r.Context(), db, chosen); err != nil {

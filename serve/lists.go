@@ -161,18 +161,13 @@ func CheckValues(opts map[string][]Option, pairs map[string]string) error {
 		if len(known) > 12 {
 			values = append(values, "…")
 		}
-		return fmt.Errorf("%s %q is not a value of the published scores (values: %s)", k, excerpt(v), strings.Join(values, ", "))
+		return fmt.Errorf("%s %q is not a value of the published scores (values: %s)", k, warehouse.Excerpt(v, shownRunes), strings.Join(values, ", "))
 	}
 	return nil
 }
 
-// excerpt cuts a value quoted back to the user to a readable length.
-func excerpt(v string) string {
-	if r := []rune(v); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return v
-}
+// shownRunes is how much of a bad value a refusal quotes back.
+const shownRunes = 40
 
 // FindList returns the named list of the config.
 func FindList(lists []configs.List, name string) (configs.List, error) {

@@ -369,7 +369,7 @@ func (w *Web) summary(rw http.ResponseWriter, r *http.Request, s webSession) {
 	defer release()
 	sel, err := w.selection(r, snap)
 	if f := r.URL.Query().Get("format"); err == nil && f != "" && f != "json" {
-		err = fmt.Errorf("format %q: json, or none for the page's fragment", excerpt(f))
+		err = fmt.Errorf("format %q: json, or none for the page's fragment", warehouse.Excerpt(f, shownRunes))
 	}
 	if err != nil {
 		http.Error(rw, err.Error(), http.StatusBadRequest)
@@ -478,12 +478,12 @@ func holdoutOf(q url.Values) (*Holdout, error) {
 	}
 	share, err := strconv.ParseFloat(q.Get("control"), 64)
 	if err != nil {
-		return nil, fmt.Errorf("control %q: the share to hold out, such as 0.1", excerpt(q.Get("control")))
+		return nil, fmt.Errorf("control %q: the share to hold out, such as 0.1", warehouse.Excerpt(q.Get("control"), shownRunes))
 	}
 	var seed int64 = 1
 	if v := q.Get("seed"); v != "" {
 		if seed, err = strconv.ParseInt(v, 10, 64); err != nil {
-			return nil, fmt.Errorf("seed %q: a whole number", excerpt(v))
+			return nil, fmt.Errorf("seed %q: a whole number", warehouse.Excerpt(v, shownRunes))
 		}
 	}
 	return NewHoldout(q.Get("campaign"), share, seed)

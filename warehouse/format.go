@@ -101,3 +101,12 @@ func Thousands(n int64) string {
 	}
 	return s
 }
+
+// Excerpt cuts s to n characters (runes), marking the cut with …: what a message quotes of a
+// value, never megabytes of it.
+func Excerpt(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

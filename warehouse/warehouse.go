@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2" // also registers the "duckdb" driver
 
@@ -91,6 +92,23 @@ func IsLocked(err error) bool {
 	}
 	var de *duckdb.Error
 	return errors.As(err, &de) && de.Type == duckdb.ErrorTypeIO && strings.Contains(de.Msg, "lock")
+}
+
+// RetryLocked calls fn again while it fails on DuckDB's file lock, for up to 10 seconds: the
+// other process (the CLI or a server using the access store) only ever holds the file briefly.
+func RetryLocked(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := fn()
+		if err == nil || !IsLocked(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // openError explains the common case of a lock held by another process.

@@ -32,19 +32,9 @@ WITH recorded AS (
         AND s.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
     GROUP BY ALL
 ), own AS (
-    SELECT x.campaign_id, x.customer_id, p.order_id, p.revenue, p.margin
+    SELECT x.campaign_id, x.customer_id, p.revenue, p.margin
     FROM contacts AS x
     JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_id = x.order_id
-), window_orders AS (
-    SELECT x.campaign_id, x.customer_id, p.order_id, p.revenue, p.margin
-    FROM contacts AS x
-    JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_ts >= x.contacted_at
-        AND p.order_ts < x.contacted_at + INTERVAL {{.WindowDays}} DAY
-    ANTI JOIN own AS o ON o.campaign_id = x.campaign_id AND o.customer_id = x.customer_id
-), attributed AS (
-    SELECT campaign_id, customer_id, count(*) AS orders, sum(revenue) AS revenue, sum(margin) AS margin
-    FROM (SELECT * FROM own UNION ALL SELECT * FROM window_orders)
-    GROUP BY ALL
 ), in_window AS (
     SELECT x.campaign_id, x.customer_id, count(*) AS orders, sum(p.revenue) AS revenue, sum(p.margin) AS margin
     FROM contacts AS x
@@ -52,20 +42,25 @@ WITH recorded AS (
         AND p.order_ts < x.contacted_at + INTERVAL {{.WindowDays}} DAY
     GROUP BY ALL
 ), segments AS (
-    SELECT x.campaign_id, x.customer_id, h.score, h.value
+    SELECT x.campaign_id, x.customer_id,
+        any_value(h.value) FILTER (WHERE h.score = 'rfm_segment') AS rfm_segment,
+        any_value(h.value) FILTER (WHERE h.score = 'clv_quadrant') AS clv_quadrant,
+        any_value(h.value) FILTER (WHERE h.score = 'churn_risk') AS churn_risk
     FROM contacts AS x
     JOIN scores.customer_score_history AS h ON h.customer_id = x.customer_id
         AND h.score IN ('rfm_segment', 'clv_quadrant', 'churn_risk')
         AND h.valid_from <= CAST(x.contacted_at AS DATE)
         AND (h.valid_to IS NULL OR h.valid_to > CAST(x.contacted_at AS DATE))
+    GROUP BY ALL
 )
 SELECT x.campaign_id, x.customer_id, x.contact_group,
     x.responded OR coalesce(w.orders, 0) > 0 AS response,
-    coalesce(a.orders, 0) AS orders, coalesce(a.revenue, 0) AS revenue, coalesce(a.margin, 0) AS margin,
+    CASE WHEN o.customer_id IS NOT NULL THEN 1 ELSE coalesce(w.orders, 0) END AS orders,
+    coalesce(o.revenue, w.revenue, 0) AS revenue, coalesce(o.margin, w.margin, 0) AS margin,
     coalesce(w.revenue, 0) AS window_revenue, coalesce(w.margin, 0) AS window_margin,
-    coalesce((SELECT any_value(value) FROM segments AS s WHERE s.campaign_id = x.campaign_id AND s.customer_id = x.customer_id AND s.score = 'rfm_segment'), 'unknown') AS rfm_segment,
-    coalesce((SELECT any_value(value) FROM segments AS s WHERE s.campaign_id = x.campaign_id AND s.customer_id = x.customer_id AND s.score = 'clv_quadrant'), 'unknown') AS clv_quadrant,
-    coalesce((SELECT any_value(value) FROM segments AS s WHERE s.campaign_id = x.campaign_id AND s.customer_id = x.customer_id AND s.score = 'churn_risk'), 'unknown') AS churn_risk
+    coalesce(g.rfm_segment, 'unknown') AS rfm_segment, coalesce(g.clv_quadrant, 'unknown') AS clv_quadrant,
+    coalesce(g.churn_risk, 'unknown') AS churn_risk
 FROM contacts AS x
-LEFT JOIN attributed AS a USING (campaign_id, customer_id)
-LEFT JOIN in_window AS w USING (campaign_id, customer_id);
+LEFT JOIN own AS o USING (campaign_id, customer_id)
+LEFT JOIN in_window AS w USING (campaign_id, customer_id)
+LEFT JOIN segments AS g USING (campaign_id, customer_id);
