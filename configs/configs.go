@@ -187,6 +187,77 @@ type Mining struct {
 	Churn            Churn     `yaml:"churn"`
 	Assoc            Assoc     `yaml:"assoc"`
 	Campaigns        Campaigns `yaml:"campaigns"`
+	Service          Service   `yaml:"service"`
+	Loyalty          Loyalty   `yaml:"loyalty"`
+	Tiers            Tiers     `yaml:"tiers"`
+	Care             Care      `yaml:"care"`
+}
+
+// Service configures the satisfaction and complaint measures.
+type Service struct {
+	// SatisfactionBands are the upper bounds of the satisfaction (perceived / expected) bands
+	// of the satisfaction → loyalty link, lowest first; the last band is everything above.
+	SatisfactionBands []float64 `yaml:"satisfaction_bands"`
+	// RepurchaseDays: a survey is followed by a repurchase when the customer completes an order
+	// within this many days after it.
+	RepurchaseDays int `yaml:"repurchase_days"`
+}
+
+// Loyalty configures the loyalty index and types.
+type Loyalty struct {
+	// Weights of the index's parts: repeat, tenure, referrals, recency and price.
+	Weights map[string]float64 `yaml:"weights"`
+	// Each part scores 0..1: orders in the trailing 12 months up to RepeatOrders, days since
+	// the customer was created up to TenureDays, referrals made up to Referrals, recency
+	// falling to 0 at RecencyDays, and the share of spend bought at full price.
+	RepeatOrders int `yaml:"repeat_orders"`
+	TenureDays   int `yaml:"tenure_days"`
+	Referrals    int `yaml:"referrals"`
+	RecencyDays  int `yaml:"recency_days"`
+	// The loyalty type: behaviour is repeat purchase (at least RepeatMinOrders orders in the
+	// trailing 12 months), attitude is satisfaction (mean of the customer's surveys at least
+	// AttitudeSatisfaction; without a survey, having referred someone).
+	RepeatMinOrders      int     `yaml:"repeat_min_orders"`
+	AttitudeSatisfaction float64 `yaml:"attitude_satisfaction"`
+}
+
+// LoyaltyParts are the parts of the loyalty index, in the order they are reported.
+var LoyaltyParts = []string{"repeat", "tenure", "referrals", "recency", "price"}
+
+// Tiers configures the membership tiers.
+type Tiers struct {
+	// Basis: spend (trailing-12-month net spend at least min_spend) or share (the top
+	// top_share of the customers with spend in the trailing 12 months, cumulative).
+	Basis string `yaml:"basis"`
+	// Levels, highest first; the last takes everyone else and has no threshold.
+	Levels []Tier `yaml:"levels"`
+}
+
+// Tier is one membership tier.
+type Tier struct {
+	Name     string  `yaml:"name"`
+	LabelEN  string  `yaml:"label_en"`
+	LabelZH  string  `yaml:"label_zh"`
+	MinSpend float64 `yaml:"min_spend"`
+	TopShare float64 `yaml:"top_share"`
+}
+
+// Names are the tiers' names, highest first.
+func (t Tiers) Names() []string {
+	out := make([]string, len(t.Levels))
+	for i, l := range t.Levels {
+		out[i] = l.Name
+	}
+	return out
+}
+
+// Care configures the care lists.
+type Care struct {
+	BirthdayDays          int `yaml:"birthday_days"`           // birthdays in the next this many days
+	AnniversaryDays       int `yaml:"anniversary_days"`        // first-purchase anniversaries in the next this many days
+	ServiceIntervalDays   int `yaml:"service_interval_days"`   // service due this long after the last service visit
+	MissedAppointmentDays int `yaml:"missed_appointment_days"` // no-shows of the last this many days, not seen since
+	ComplaintOpenDays     int `yaml:"complaint_open_days"`     // complaints unresolved for more than this many days
 }
 
 // Campaigns configures the campaign evaluation.
@@ -538,6 +609,7 @@ func (m *Mining) Validate() error {
 	if m.Campaigns.WindowDays < 1 {
 		errs = append(errs, errors.New("config: mining.campaigns.window_days must be at least 1"))
 	}
+	errs = append(errs, m.validateService()...)
 	if m.Assoc.ExcludeBoughtDays < 0 {
 		errs = append(errs, errors.New("config: mining.assoc.exclude_bought_days must be 0 (ever bought) or more"))
 	}
@@ -658,4 +730,73 @@ func (c Checks) Validate() error {
 		}
 	}
 	return nil
+}
+
+// validateService checks the service, loyalty, tier and care settings.
+func (m *Mining) validateService() []error {
+	var errs []error
+	b := m.Service.SatisfactionBands
+	if len(b) == 0 || !slices.IsSorted(b) || len(slices.Compact(slices.Clone(b))) != len(b) || b[0] <= 0 {
+		errs = append(errs, errors.New("config: mining.service.satisfaction_bands must be positive bounds in increasing order"))
+	}
+	if m.Service.RepurchaseDays < 1 {
+		errs = append(errs, errors.New("config: mining.service.repurchase_days must be at least 1"))
+	}
+	l := m.Loyalty
+	total := 0.0
+	for k, w := range l.Weights {
+		if !slices.Contains(LoyaltyParts, k) {
+			errs = append(errs, fmt.Errorf("config: mining.loyalty.weights: unknown part %q (parts: %s)", k, strings.Join(LoyaltyParts, ", ")))
+		}
+		if w < 0 {
+			errs = append(errs, fmt.Errorf("config: mining.loyalty.weights.%s must be 0 or more", k))
+		}
+		total += w
+	}
+	if total <= 0 {
+		errs = append(errs, errors.New("config: mining.loyalty.weights must have a positive sum"))
+	}
+	if l.RepeatOrders < 1 || l.TenureDays < 1 || l.Referrals < 1 || l.RecencyDays < 1 || l.RepeatMinOrders < 1 {
+		errs = append(errs, errors.New("config: mining.loyalty.repeat_orders, tenure_days, referrals, recency_days and repeat_min_orders must be at least 1"))
+	}
+	if l.AttitudeSatisfaction <= 0 {
+		errs = append(errs, errors.New("config: mining.loyalty.attitude_satisfaction must be above 0"))
+	}
+	t := m.Tiers
+	if t.Basis != "spend" && t.Basis != "share" {
+		errs = append(errs, fmt.Errorf("config: mining.tiers.basis %q is not spend or share", t.Basis))
+	}
+	if len(t.Levels) < 2 {
+		errs = append(errs, errors.New("config: mining.tiers.levels needs at least two tiers (the last takes everyone else)"))
+	}
+	seen := map[string]bool{}
+	for i, lv := range t.Levels {
+		if lv.Name == "" || seen[lv.Name] {
+			errs = append(errs, fmt.Errorf("config: mining.tiers.levels[%d]: a name, different from the others", i))
+		}
+		seen[lv.Name] = true
+		if i == len(t.Levels)-1 || i == 0 {
+			continue
+		}
+		prev := t.Levels[i-1]
+		if t.Basis == "spend" && !(lv.MinSpend < prev.MinSpend) {
+			errs = append(errs, fmt.Errorf("config: mining.tiers.levels: %s's min_spend must be below %s's", lv.Name, prev.Name))
+		}
+		if t.Basis == "share" && !(lv.TopShare > prev.TopShare) {
+			errs = append(errs, fmt.Errorf("config: mining.tiers.levels: %s's top_share (cumulative) must be above %s's", lv.Name, prev.Name))
+		}
+	}
+	for _, lv := range t.Levels[:max(len(t.Levels)-1, 0)] {
+		if t.Basis == "spend" && lv.MinSpend <= 0 {
+			errs = append(errs, fmt.Errorf("config: mining.tiers.levels: %s needs a min_spend above 0", lv.Name))
+		}
+		if t.Basis == "share" && !(lv.TopShare > 0 && lv.TopShare < 1) {
+			errs = append(errs, fmt.Errorf("config: mining.tiers.levels: %s needs a top_share between 0 and 1", lv.Name))
+		}
+	}
+	c := m.Care
+	if c.BirthdayDays < 1 || c.AnniversaryDays < 1 || c.ServiceIntervalDays < 1 || c.MissedAppointmentDays < 1 || c.ComplaintOpenDays < 0 {
+		errs = append(errs, errors.New("config: mining.care: birthday_days, anniversary_days, service_interval_days and missed_appointment_days must be at least 1, complaint_open_days 0 or more"))
+	}
+	return errs
 }

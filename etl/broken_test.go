@@ -138,7 +138,6 @@ func dependants(t *testing.T, files map[string][]string, table, header, line str
 	for len(queue) > 0 {
 		parent := queue[0]
 		queue = queue[1:]
-		key := etl.TableByName(parent.table).Key[0]
 		for _, child := range etl.Contract {
 			for _, ref := range child.Refs {
 				if ref.Table != parent.table {
@@ -148,7 +147,7 @@ func dependants(t *testing.T, files map[string][]string, table, header, line str
 				for i, l := range ls[1:] {
 					r := record(child.Name, ls[0], l)
 					id := fmt.Sprint(child.Name, i)
-					if r.fields[ref.Column] == parent.fields[key] && r.fields[ref.Column] != "" && !seen[id] {
+					if r.fields[ref.Column] == parent.fields[ref.TargetColumn()] && r.fields[ref.Column] != "" && !seen[id] {
 						seen[id] = true
 						out[child.Name]++
 						queue = append(queue, r)

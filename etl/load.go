@@ -46,7 +46,7 @@ var merges = []struct {
 		[]string{"category", "list_price", "unit_cost"}, []string{"name", "brand", "model", "updated_at"}}},
 	{"customers", "load/merge_scd2.sql", scd2Spec{"dim_customer", "stg_customers", "customer_key", "customer_id",
 		[]string{"region", "city", "customer_type", "marketing_consent"},
-		[]string{"name", "gender", "birth_date", "phone", "email", "acquisition_channel", "created_at", "updated_at"}}},
+		[]string{"name", "gender", "birth_date", "phone", "email", "acquisition_channel", "created_at", "updated_at", "referred_by"}}},
 	{"campaigns", "load/merge_type1.sql", type1Spec{"dim_campaign", "stg_campaigns", "campaign_key", "campaign_id", []string{"name", "channel", "start_date", "end_date", "cost"}}},
 	{"orders", "load/merge_dim_channel.sql", nil},
 	{"order_items", "load/insert_fact_sales.sql", nil},
@@ -120,17 +120,25 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		}
 		for _, r := range t.Refs {
 			target := TableByName(r.Table)
-			dim := ""
+			earlier := r.Earlier
 			if strings.HasPrefix(target.Target, "dim_") {
-				dim = target.Target
+				earlier = target.Target
 			}
 			steps = append(steps, step{"load/check_reference.sql", map[string]string{"Stage": stage, "Column": r.Column,
-				"Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "TargetDim": dim}})
+				"Key": r.TargetColumn(), "Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "Earlier": earlier}})
 		}
 		steps = append(steps, step{"load/check_duplicates.sql", map[string]any{"Stage": stage, "KeyColumns": t.Key}})
 		for _, s := range steps {
-			if _, err := run(s.file, s.data); err != nil {
+			c, err := run(s.file, s.data)
+			if err != nil {
 				return nil, fmt.Errorf("%w (table %s)", err, t.Name)
+			}
+			// A reference within the table (a customer's referrer) is checked again until no
+			// row is rejected: a rejected row takes the rows naming it along.
+			for s.file == "load/check_reference.sql" && s.data.(map[string]string)["TargetStage"] == stage && c.Updated > 0 {
+				if c, err = run(s.file, s.data); err != nil {
+					return nil, fmt.Errorf("%w (table %s)", err, t.Name)
+				}
 			}
 		}
 	}

@@ -17,7 +17,7 @@ import (
 
 // The columns scores_as_of reconstructs, categorical and numeric.
 var (
-	historyCategorical = []string{"customer_key", "rfm_segment", "abc_class", "clv_quadrant", "lifecycle_stage", "churn_risk", "cluster_label"}
+	historyCategorical = []string{"customer_key", "rfm_segment", "abc_class", "clv_quadrant", "lifecycle_stage", "churn_risk", "cluster_label", "tier", "loyalty_type"}
 	historyNumeric     = []string{"recency_days", "frequency", "monetary", "clv_historical", "p_alive", "expected_purchases",
 		"expected_spend", "clv", "decline_drop", "churn_probability"}
 )

@@ -109,7 +109,10 @@ var DAG = []Job{
 	{"churn", []string{"checks"}, churnJob},
 	{"assoc", []string{"checks"}, assocJob},
 	{"campaigns", []string{"checks"}, campaignsJob},
-	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns"}, publishJob},
+	{"service", []string{"checks"}, serviceJob},
+	{"loyalty", []string{"checks"}, loyaltyJob},
+	{"care", []string{"checks"}, careJob},
+	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns", "service", "loyalty", "care"}, publishJob},
 	{"lake", []string{"marts", "publish"}, lakeJob},
 }
 

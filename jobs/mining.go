@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 
+	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/mining"
 	"github.com/crmwh/crmwh/publish"
 	"github.com/crmwh/crmwh/warehouse"
@@ -106,7 +107,7 @@ func clusterJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 func publishJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	m := r.env.Config.Mining
 	res, err := publish.Scores(ctx, r.db, publish.Options{RunID: r.sum.RunID, AsOf: r.sum.AsOf, Language: m.Language,
-		HorizonDays: m.Churn.HorizonDays, PurchaseStatuses: m.PurchaseStatuses}, r.env.Log)
+		HorizonDays: m.Churn.HorizonDays, PurchaseStatuses: m.PurchaseStatuses, Tiers: publishTiers(m.Tiers, m.Language)}, r.env.Log)
 	if err != nil {
 		return 0, 0, 0, err
 	}
@@ -183,4 +184,66 @@ func campaignsJob(ctx context.Context, r *runState) (int64, int64, int64, error)
 		return 0, 0, 0, err
 	}
 	return fit.Contacts, n, 0, nil
+}
+
+// serviceJob measures satisfaction and complaints and links them to loyalty (mining.Service).
+func serviceJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	m := r.env.Config.Mining
+	fit, err := mining.Service(ctx, conn, m.Service, m.Churn.HorizonDays, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	n, err := saveModel(ctx, conn, r, fit.Model(), mining.ServiceTables...)
+	return fit.Surveys + fit.Complaints, n, 0, err
+}
+
+// loyaltyJob scores every customer's loyalty, referrals and tier (mining.Loyalty).
+func loyaltyJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	m := r.env.Config.Mining
+	fit, err := mining.Loyalty(ctx, conn, m.Loyalty, m.Tiers, m.PurchaseStatuses, r.sum.AsOf)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	n, err := saveModel(ctx, conn, r, fit.Model())
+	return fit.Customers, n, 0, err
+}
+
+// careJob builds the care lists (mining.Care).
+func careJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	conn, err := r.miningConn(ctx)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	m := r.env.Config.Mining
+	fit, err := mining.Care(ctx, conn, m.Care, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	model := fit.Model()
+	n, err := saveModel(ctx, conn, r, model, "care_lists")
+	return model.Customers, n, 0, err
+}
+
+// publishTiers are the configured tiers with their labels in language, highest first.
+func publishTiers(t configs.Tiers, language string) []publish.Tier {
+	out := make([]publish.Tier, len(t.Levels))
+	for i, l := range t.Levels {
+		label := l.LabelEN
+		if language == "zh" && l.LabelZH != "" {
+			label = l.LabelZH
+		}
+		if label == "" {
+			label = l.Name
+		}
+		out[i] = publish.Tier{Name: l.Name, Label: label, Rank: i + 1}
+	}
+	return out
 }

@@ -26,10 +26,12 @@ var Temp = struct {
 	TreeScores      string // a tree's probability, class and path per scored row
 	ChurnTrain      string // churn features at as-of − horizon with the label
 	ChurnScore      string // churn features at the as-of date
+	ServiceOrders   string // orders (any status) with their store, seller, channel and main category, for the service measures
 }{
 	Tx: "mining_tx", AssocItems: "assoc_items", AssocBaskets: "assoc_baskets", AssocOwned: "assoc_owned",
 	RulesRaw: "rules_raw", ClusterAssigned: "cluster_assigned", KMeansInput: "kmeans_input",
 	TreeInput: "tree_input", TreeScores: "tree_scores", ChurnTrain: "churn_train", ChurnScore: "churn_score",
+	ServiceOrders: "service_orders",
 }
 
 // Result is the temp table a method leaves its per-row result in for the caller to save as

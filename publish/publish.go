@@ -19,15 +19,15 @@ import (
 // Replaced are the methods' published tables besides customer_scores: each publish replaces them
 // whole with the run's results (mining.<table> to scores.<table>).
 var Replaced = []string{"cluster_profiles", "cluster_features", "churn_tree", "association_rules", "recommendations",
-	"campaign_effectiveness", "campaign_breakdown"}
+	"campaign_effectiveness", "campaign_breakdown", "satisfaction_summary", "complaint_summary", "service_outcomes", "care_lists"}
 
 // Methods are the mining methods whose results customer_scores joins.
-var Methods = []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "association_rules"}
+var Methods = []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "association_rules", "loyalty"}
 
 // Categorical are the categorical scores the history keeps as intervals and migration compares
 // (customer_key records which customers were known, and their version, at each date). A new
 // categorical score is added here and to the scores_as_of macro in sql/ddl/04_history.sql.
-var Categorical = []string{"customer_key", "rfm_segment", "abc_class", "clv_quadrant", "lifecycle_stage", "churn_risk", "cluster_label"}
+var Categorical = []string{"customer_key", "rfm_segment", "abc_class", "clv_quadrant", "lifecycle_stage", "churn_risk", "cluster_label", "tier", "loyalty_type"}
 
 // Dimensions are the categorical scores migration is reported for.
 func Dimensions() []string { return Categorical[1:] }
@@ -39,6 +39,14 @@ type Options struct {
 	Language         string
 	HorizonDays      int      // the churn horizon: lost after this many days without activity
 	PurchaseStatuses []string // order statuses that count as purchases
+	Tiers            []Tier   // the membership tiers, highest first
+}
+
+// Tier is a membership tier as published: its name, its label in the configured language and its
+// rank (1 = highest).
+type Tier struct {
+	Name, Label string
+	Rank        int
 }
 
 // Result says what a publish wrote.
@@ -72,7 +80,7 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if _, err := warehouse.RunScript(ctx, tx, "publish/customer_scores.sql", map[string]any{
-		"RunID": opt.RunID, "AsOf": day, "Language": opt.Language, "Horizon": opt.HorizonDays, "Replaced": Replaced,
+		"RunID": opt.RunID, "AsOf": day, "Language": opt.Language, "Horizon": opt.HorizonDays, "Replaced": Replaced, "Tiers": opt.Tiers,
 	}); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}

@@ -26,7 +26,8 @@ var StarTables = []struct {
 
 // ScoreTables are the published mining tables, in schema scores.
 var ScoreTables = []string{"customer_scores", "model_runs", "rfm_segments", "cluster_profiles", "cluster_features",
-	"churn_tree", "association_rules", "recommendations", "campaign_effectiveness", "campaign_breakdown"}
+	"churn_tree", "association_rules", "recommendations", "campaign_effectiveness", "campaign_breakdown",
+	"satisfaction_summary", "complaint_summary", "service_outcomes", "care_lists", "loyalty_types"}
 
 // HistoryTables are the scores' memory, in schema scores: the history partitioned by month (of
 // valid_from, of the snapshot's as-of date) so that other engines read one month at a time.

@@ -66,13 +66,15 @@ type customerState struct {
 	lastSat    float64
 	lastSvc    time.Time
 	orders     []orderRef
+	svc        *rand.Rand // the service plants' stream (service.go)
 }
 
 // customer simulates one customer from acquisition to the end date and writes their rows.
 func (g *generator) customer(id int) {
 	rng := rand.New(rand.NewPCG(g.opt.Seed, uint64(id)))
 	c := &customerState{id: id, sid: strconv.Itoa(id), lastSat: 1}
-	c.acq = g.start.Add(days(rng.Float64() * acquisitionSpan.Hours() / 24)).Truncate(day).Add(days((9 + 12*rng.Float64()) / 24)).Truncate(time.Second)
+	c.acq = g.acquisition(rng)
+	c.svc = g.serviceRNG(id)
 	u := rng.Float64()
 	for i := range customerTypes {
 		c.typ = &customerTypes[i]
@@ -140,8 +142,14 @@ func (g *generator) customer(id int) {
 	if !flipAt.IsZero() && flipAt.Before(g.endExcl) {
 		curConsent, updated = !consent, maxTime(updated, flipAt)
 	}
+	referredBy := ""
+	if c.channel == "referral" {
+		if referredBy = g.referrer(c.svc, id, c.acq); referredBy != "" {
+			g.referred++
+		}
+	}
 	rec := []string{c.sid, name, gender, birth, phone, email, curCity, curRegion, ctype, c.channel,
-		strconv.FormatBool(curConsent), ts(c.acq), ts(updated)}
+		strconv.FormatBool(curConsent), ts(c.acq), ts(updated), referredBy}
 	g.emit(rng, g.customers, c.acq, rec, func(d dirt, r []string) []string {
 		switch d.kind {
 		case UnparsableDate:
@@ -169,24 +177,28 @@ func (g *generator) customer(id int) {
 		}
 		switch {
 		case now.Equal(next):
-			g.order(rng, c, now)
-			if rng.Float64() < c.dropChance(now)*g.plantedDropout(c, now) {
+			defected := g.order(rng, c, now)
+			if rng.Float64() < c.dropChance(now)*g.plantedDropout(c, now) || defected {
 				alive, dropoutAt = false, now
 			}
-			next = now.Add(days(math.Max(1, interval*rng.ExpFloat64())))
+			next = now.Add(days(math.Max(1, nextInterval(c.lastSat, interval*rng.ExpFloat64()))))
 		case now.Equal(nextSvc):
+			visit := now
 			if rng.Float64() < 0.4 && now.Add(-7*day).After(c.acq) {
 				outcome := "completed"
 				if rng.Float64() < 0.1 {
 					outcome = "no-show"
 				}
-				g.interaction(rng, c, now.Add(-days(1+6*rng.Float64())), "appointment", outcome, g.technician(rng, c))
+				g.interaction(rng, c, now.Add(-days(1+6*rng.Float64())), "appointment", outcome, g.technician(rng, c), "", time.Time{})
+				if outcome == "no-show" {
+					visit = rescheduled(c.svc, now)
+				}
 			}
-			g.interaction(rng, c, now, "service visit", "completed", g.technician(rng, c))
+			g.interaction(rng, c, visit, "service visit", "completed", g.technician(rng, c), "", time.Time{})
 			c.lastSvc = now
 			nextSvc = now.Add(days(math.Max(7, serviceInterval*rng.ExpFloat64())))
 		default:
-			g.interaction(rng, c, now, "call", "completed", "")
+			g.interaction(rng, c, now, "call", "completed", "", "", time.Time{})
 			nextCall = now.Add(days(math.Max(7, 240*rng.ExpFloat64())))
 		}
 	}
@@ -227,7 +239,9 @@ func (c *customerState) dropChance(t time.Time) float64 {
 	return math.Min(0.95, c.drop*m)
 }
 
-func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) {
+// order writes one order with its lines and what follows it (a complaint, a return visit, a
+// survey); it says whether the survey made the customer stop buying.
+func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) bool {
 	c.orderSeq++
 	oid := strconv.Itoa(c.id*10000 + c.orderSeq)
 	channel := g.orderChannel(rng, c.channel)
@@ -270,19 +284,24 @@ func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) {
 	if status != "completed" {
 		complaintP *= 2 // cancelled and returned orders go wrong more often
 	}
+	if storeID == highComplaintStore {
+		complaintP *= complaintFactor
+	}
 	complained := rng.Float64() < complaintP
 	cAt, resolved := at.Add(days(1+9*rng.Float64())), rng.Float64() < 0.7
 	if complained {
 		c.complaints = append(c.complaints, complaint{at: cAt, resolved: resolved})
+		topic, resolvedAt := complaintTopic(c.svc, cAt)
 		outcome := "resolved"
 		if !resolved {
-			outcome = "unresolved"
+			outcome, resolvedAt = "unresolved", time.Time{}
 		}
-		g.interaction(rng, c, cAt, "complaint", outcome, "")
+		g.interaction(rng, c, cAt, "complaint", outcome, "", topic, resolvedAt)
 	}
 	if employee != "" && rng.Float64() < 0.15 {
-		g.interaction(rng, c, at.Add(days(3+7*rng.Float64())), "return visit", "completed", employee)
+		g.interaction(rng, c, at.Add(days(3+7*rng.Float64())), "return visit", "completed", employee, "", time.Time{})
 	}
+	defected := false
 	if rng.Float64() < 0.25 {
 		sAt := at.Add(days(1 + 4*rng.Float64()))
 		expected := 6 + rng.IntN(5)
@@ -293,13 +312,16 @@ func (g *generator) order(rng *rand.Rand, c *customerState, at time.Time) {
 		if !g.opt.SatisfactionDropFrom.IsZero() && !sAt.Before(g.opt.SatisfactionDropFrom) {
 			perceived -= 3 // the planted drift: service got worse from that day on
 		}
+		perceived -= surveyPenalty(storeID, employee)
 		perceived = math.Round(math.Max(1, math.Min(10, perceived)))
 		c.lastSat = perceived / float64(expected)
+		defected = defects(c.svc, c.lastSat)
 		c.surveySeq++
 		sid := strconv.Itoa(c.id*10000 + c.surveySeq)
-		g.emit(rng, g.surveys, sAt, []string{sid, c.sid, ts(sAt), strconv.Itoa(expected), strconv.Itoa(int(perceived))},
+		g.emit(rng, g.surveys, sAt, []string{sid, c.sid, ts(sAt), strconv.Itoa(expected), strconv.Itoa(int(perceived)), storeID, employee, oid},
 			c.brokenEvent(&c.surveySeq, eventColumns{date: 2, required: 4}))
 	}
+	return defected
 }
 
 // eventColumns locate, in an event row (orders, interactions, surveys: id first, customer id
@@ -372,10 +394,17 @@ func (g *generator) basket(rng *rand.Rand, c *customerState) []basketItem {
 	return items
 }
 
-func (g *generator) interaction(rng *rand.Rand, c *customerState, at time.Time, typ, outcome, employee string) {
+// interaction writes one interaction; a resolved complaint (resolved not zero) is written once
+// it is resolved, so that a row never changes in a later export.
+func (g *generator) interaction(rng *rand.Rand, c *customerState, at time.Time, typ, outcome, employee, category string, resolved time.Time) {
 	c.interSeq++
 	id := strconv.Itoa(c.id*10000 + c.interSeq)
-	g.emit(rng, g.interactions, at, []string{id, c.sid, typ, ts(at), outcome, employee}, c.brokenEvent(&c.interSeq, eventColumns{date: 3, required: 2}))
+	resolvedAt, written := "", at
+	if !resolved.IsZero() {
+		resolvedAt, written = ts(resolved), resolved
+	}
+	g.emit(rng, g.interactions, written, []string{id, c.sid, typ, ts(at), outcome, employee, category, resolvedAt},
+		c.brokenEvent(&c.interSeq, eventColumns{date: 3, required: 2}))
 }
 
 // campaignContacts contacts a quarter of the consenting customers of each campaign; a response is

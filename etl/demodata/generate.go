@@ -54,6 +54,8 @@ type Manifest struct {
 	SatisfactionDropFrom string `json:"satisfaction_drop_from,omitempty"`
 	// Campaigns are the planted control groups and campaign effect.
 	Campaigns CampaignPlant `json:"campaigns"`
+	// Service are the planted satisfaction, complaint and referral findings.
+	Service ServicePlant `json:"service"`
 }
 
 // ChannelDropout is a planted change in the customer base: the customers acquired through Channel
@@ -102,6 +104,7 @@ type generator struct {
 	truth                                                     *csv.Writer
 	customers, orders, items, interactions, surveys, contacts *sink
 	uplift                                                    upliftTruth
+	referred                                                  int64
 }
 
 // Generate writes the data set into opt.Dir (via a temporary directory, renamed at the end).
@@ -199,7 +202,7 @@ func (g *generator) write(ctx context.Context, dir string) (*Manifest, error) {
 		End: g.endExcl.Add(-day).Format(time.DateOnly), DirtyRate: g.opt.DirtyRate,
 		Tables: map[string]TableCounts{}, CustomerTypes: g.types,
 		ChannelDropout: ChannelDropout{Channel: plantedDropout.Channel, From: g.plantFrom.Format(time.DateOnly), Factor: plantedDropout.Factor},
-		Campaigns:      g.campaignPlant()}
+		Campaigns:      g.campaignPlant(), Service: g.servicePlant()}
 	if !g.opt.SatisfactionDropFrom.IsZero() {
 		m.SatisfactionDropFrom = g.opt.SatisfactionDropFrom.Format(time.DateOnly)
 	}

@@ -158,6 +158,7 @@ func TestLatentTypesDiffer(t *testing.T) {
 	if !(loyal > 2*regular && regular > occasional && occasional > one) {
 		t.Errorf("mean orders by type are not ordered: loyal %.1f regular %.1f occasional %.1f one-timer %.1f", loyal, regular, occasional, one)
 	}
+	t.Logf("dropout loyal %.2f one-timer %.2f; orders %.1f %.1f %.1f %.1f", mean(dropped["loyal"]), mean(dropped["one_timer"]), loyal, regular, occasional, one)
 	if dl, d1 := mean(dropped["loyal"]), mean(dropped["one_timer"]); !(dl < 0.6 && d1 > 0.8) {
 		t.Errorf("dropout shares: loyal %.2f, one-timer %.2f", dl, d1)
 	}

@@ -305,3 +305,18 @@ COMMENT ON COLUMN fact_customer_month.is_active IS 'Whether the customer complet
 COMMENT ON COLUMN fact_customer_month.cumulative_orders IS 'Completed orders from the start up to the end of the month.';
 COMMENT ON COLUMN fact_customer_month.cumulative_revenue IS 'Net revenue from the start up to the end of the month.';
 COMMENT ON COLUMN fact_customer_month.days_since_last_order IS 'Days from the last completed order to the end of the month (or the as-of date); NULL before the first order.';
+
+-- Optional source columns (absent from older exports: NULL there) for the customer-relations
+-- measures: who referred a customer, what a survey is about, a complaint's topic and resolution.
+ALTER TABLE dim_customer ADD COLUMN IF NOT EXISTS referred_by VARCHAR;
+COMMENT ON COLUMN dim_customer.referred_by IS 'Source id of the customer who referred this one; NULL when unknown or not referred.';
+ALTER TABLE fact_survey ADD COLUMN IF NOT EXISTS store_key BIGINT;
+ALTER TABLE fact_survey ADD COLUMN IF NOT EXISTS employee_key BIGINT;
+ALTER TABLE fact_survey ADD COLUMN IF NOT EXISTS order_id VARCHAR;
+COMMENT ON COLUMN fact_survey.store_key IS 'Store the survey is about (dim_store): the source''s store_id, else the store of the order; 0 for none, NULL when unknown.';
+COMMENT ON COLUMN fact_survey.employee_key IS 'Employee the survey is about (dim_employee): the source''s employee_id, else the order''s seller; 0 for none, NULL when unknown.';
+COMMENT ON COLUMN fact_survey.order_id IS 'Order the survey is about (fact_sales.order_id); NULL when not given.';
+ALTER TABLE fact_interaction ADD COLUMN IF NOT EXISTS category VARCHAR;
+ALTER TABLE fact_interaction ADD COLUMN IF NOT EXISTS resolved_at TIMESTAMP;
+COMMENT ON COLUMN fact_interaction.category IS 'Topic of a complaint: product, service, price, delivery, staff or other; NULL when not given.';
+COMMENT ON COLUMN fact_interaction.resolved_at IS 'When a complaint was resolved; NULL while open or when not given. Updated when a later export resolves it.';

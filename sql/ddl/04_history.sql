@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS scores.customer_score_history (
 );
 COMMENT ON TABLE scores.customer_score_history IS 'Categorical scores over time: one row per customer, score and interval of as-of dates over which the value held. A customer without a row for a score at a date had none (NULL) then. score customer_key records which customers were known at each date.';
 COMMENT ON COLUMN scores.customer_score_history.customer_id IS 'Customer id in the source system.';
-COMMENT ON COLUMN scores.customer_score_history.score IS 'customer_key, rfm_segment, abc_class, clv_quadrant, lifecycle_stage, churn_risk or cluster_label.';
+COMMENT ON COLUMN scores.customer_score_history.score IS 'customer_key, rfm_segment, abc_class, clv_quadrant, lifecycle_stage, churn_risk, cluster_label, tier or loyalty_type.';
 COMMENT ON COLUMN scores.customer_score_history.value IS 'The value scores.customer_scores held, as text.';
 COMMENT ON COLUMN scores.customer_score_history.valid_from IS 'First as-of date at which the value held.';
 COMMENT ON COLUMN scores.customer_score_history.valid_to IS 'First recorded as-of date at which it no longer held (exclusive); NULL while it still holds.';
@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS scores.segment_migration (
     clv          DOUBLE
 );
 COMMENT ON TABLE scores.segment_migration IS 'Customers moving between values of each categorical score from the previous recorded as-of date to each publish. (new) and (gone) are customers who appeared or disappeared in between; (none) a customer without a value.';
-COMMENT ON COLUMN scores.segment_migration.dimension IS 'The categorical score: rfm_segment, abc_class, clv_quadrant, lifecycle_stage, churn_risk or cluster_label.';
+COMMENT ON COLUMN scores.segment_migration.dimension IS 'The categorical score: rfm_segment, abc_class, clv_quadrant, lifecycle_stage, churn_risk, cluster_label, tier or loyalty_type.';
 COMMENT ON COLUMN scores.segment_migration.from_as_of IS 'The earlier as-of date.';
 COMMENT ON COLUMN scores.segment_migration.to_as_of IS 'The later as-of date (the publish).';
 COMMENT ON COLUMN scores.segment_migration.from_value IS 'Value at from_as_of.';

@@ -15,14 +15,16 @@ WITH cat AS (
         max(value) FILTER (WHERE score = 'clv_quadrant') AS clv_quadrant,
         max(value) FILTER (WHERE score = 'lifecycle_stage') AS lifecycle_stage,
         max(value) FILTER (WHERE score = 'churn_risk') AS churn_risk,
-        max(value) FILTER (WHERE score = 'cluster_label') AS cluster_label
+        max(value) FILTER (WHERE score = 'cluster_label') AS cluster_label,
+        max(value) FILTER (WHERE score = 'tier') AS tier,
+        max(value) FILTER (WHERE score = 'loyalty_type') AS loyalty_type
     FROM cat GROUP BY customer_id
 ), snap AS (
     SELECT * FROM scores.customer_score_snapshots
     WHERE as_of = (SELECT max(as_of) FROM scores.customer_score_snapshots WHERE as_of <= CAST(d AS DATE))
 )
 SELECT CAST(d AS DATE) AS as_of, w.customer_id, w.customer_key,
-    w.rfm_segment, w.abc_class, w.clv_quadrant, w.lifecycle_stage, w.churn_risk, w.cluster_label,
+    w.rfm_segment, w.abc_class, w.clv_quadrant, w.lifecycle_stage, w.churn_risk, w.cluster_label, w.tier, w.loyalty_type,
     s.as_of AS numbers_as_of, s.recency_days, s.frequency, s.monetary, s.clv_historical, s.p_alive,
     s.expected_purchases, s.expected_spend, s.clv, s.decline_drop, s.churn_probability
 FROM wide AS w LEFT JOIN snap AS s USING (customer_id)

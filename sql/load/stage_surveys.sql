@@ -1,8 +1,10 @@
--- Types and checks one landing partition of surveys (view raw_surveys).
+-- Types and checks one landing partition of surveys (view raw_surveys). The optional store_id,
+-- employee_id and order_id say what the survey is about.
 CREATE OR REPLACE TEMP TABLE stg_surveys AS
 WITH t AS (
     SELECT _row, _malformed, txt(survey_id) AS survey_id, txt(customer_id) AS customer_id, txt(survey_ts) AS ts_raw,
-        txt(expected_score) AS expected_raw, txt(perceived_score) AS perceived_raw
+        txt(expected_score) AS expected_raw, txt(perceived_score) AS perceived_raw,
+        txt(store_id) AS store_id, txt(employee_id) AS employee_id, txt(order_id) AS order_id
     FROM raw_surveys
 ), r AS (
     SELECT *, to_ts(ts_raw) AS survey_ts, TRY_CAST(expected_raw AS DOUBLE) AS expected_score,
@@ -24,6 +26,6 @@ WITH t AS (
     END AS rj
     FROM r
 )
-SELECT _row, survey_id, customer_id, survey_ts, expected_score, perceived_score,
+SELECT _row, survey_id, customer_id, survey_ts, expected_score, perceived_score, store_id, employee_id, order_id,
     rj[1] AS reason, rj[2] AS detail
 FROM c;

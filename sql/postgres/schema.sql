@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS products (product_id text, name text, category text, 
     list_price numeric(12,2), unit_cost numeric(12,2), updated_at timestamp NOT NULL);
 CREATE TABLE IF NOT EXISTS customers (customer_id text, name text, gender text, birth_date date, phone text, email text,
     city text, region text, customer_type text, acquisition_channel text, marketing_consent boolean,
-    created_at timestamp, updated_at timestamp NOT NULL);
+    created_at timestamp, updated_at timestamp NOT NULL, referred_by text);
 CREATE TABLE IF NOT EXISTS campaigns (campaign_id text, name text, channel text, start_date date, end_date date,
     cost numeric(12,2), updated_at timestamp NOT NULL);
 CREATE TABLE IF NOT EXISTS orders (order_id text, customer_id text, store_id text, employee_id text, channel text,
@@ -33,10 +33,17 @@ CREATE TABLE IF NOT EXISTS orders (order_id text, customer_id text, store_id tex
 CREATE TABLE IF NOT EXISTS order_items (order_id text, line_number integer, product_id text, quantity integer,
     unit_price numeric(12,2), discount numeric(5,4), updated_at timestamp NOT NULL);
 CREATE TABLE IF NOT EXISTS interactions (interaction_id text, customer_id text, type text, interaction_ts timestamp,
-    outcome text, employee_id text, updated_at timestamp NOT NULL);
+    outcome text, employee_id text, updated_at timestamp NOT NULL, category text, resolved_at timestamp);
 CREATE TABLE IF NOT EXISTS surveys (survey_id text, customer_id text, survey_ts timestamp, expected_score numeric(6,3),
-    perceived_score numeric(6,3), updated_at timestamp NOT NULL);
+    perceived_score numeric(6,3), updated_at timestamp NOT NULL, store_id text, employee_id text, order_id text);
 CREATE TABLE IF NOT EXISTS campaign_contacts (campaign_id text, customer_id text, contacted_at timestamp,
     responded boolean, order_id text, "group" text, updated_at timestamp NOT NULL);
 -- A database made before campaign contacts had a group (treatment or control) gains the column.
 ALTER TABLE campaign_contacts ADD COLUMN IF NOT EXISTS "group" text;
+-- Databases made before the customer-relations columns gain them.
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS referred_by text;
+ALTER TABLE interactions ADD COLUMN IF NOT EXISTS category text;
+ALTER TABLE interactions ADD COLUMN IF NOT EXISTS resolved_at timestamp;
+ALTER TABLE surveys ADD COLUMN IF NOT EXISTS store_id text;
+ALTER TABLE surveys ADD COLUMN IF NOT EXISTS employee_id text;
+ALTER TABLE surveys ADD COLUMN IF NOT EXISTS order_id text;

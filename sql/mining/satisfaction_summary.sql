@@ -1,0 +1,55 @@
+-- Satisfaction by store, employee, product category and channel, in total and by month:
+-- CSI (mean perceived / expected score), the gap (mean perceived - expected) and surveys per
+-- order. A survey counts for the store and employee it names (else its order's, set at load)
+-- and for its order's main category and channel; (unknown) when it names no order, (none) for
+-- an order without a store or seller. Means are rounded to 9 places so that parallel sums give
+-- the same figures every run. Leaves satisfaction_summary_result.
+CREATE OR REPLACE TEMP TABLE service_survey_members AS
+WITH s AS (
+    SELECT v.survey_id, v.satisfaction, v.perceived_score - v.expected_score AS gap,
+        strftime(v.survey_ts, '%Y-%m') AS period,
+        CASE WHEN v.store_key IS NULL THEN '(unknown)' WHEN v.store_key = 0 THEN '(none)' ELSE st.store_id END AS store,
+        CASE WHEN v.store_key IS NULL THEN '(unknown)' ELSE coalesce(st.name, '(none)') END AS store_name,
+        CASE WHEN v.employee_key IS NULL THEN '(unknown)' WHEN v.employee_key = 0 THEN '(none)' ELSE e.employee_id END AS employee,
+        CASE WHEN v.employee_key IS NULL THEN '(unknown)' ELSE coalesce(e.name, '(none)') END AS employee_name,
+        coalesce(o.category, '(unknown)') AS category, coalesce(o.channel, '(unknown)') AS channel
+    FROM fact_survey AS v
+    LEFT JOIN dim_store AS st ON st.store_key = v.store_key AND v.store_key <> 0
+    LEFT JOIN dim_employee AS e ON e.employee_key = v.employee_key AND v.employee_key <> 0
+    LEFT JOIN {{.T.ServiceOrders}} AS o USING (order_id)
+    WHERE v.survey_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+)
+SELECT survey_id, satisfaction, gap, period, unnest([
+    {'dimension': 'total', 'member': 'all', 'member_name': 'All'},
+    {'dimension': 'store', 'member': store, 'member_name': store_name},
+    {'dimension': 'employee', 'member': employee, 'member_name': employee_name},
+    {'dimension': 'category', 'member': category, 'member_name': category},
+    {'dimension': 'channel', 'member': channel, 'member_name': channel}
+], recursive := true)
+FROM s;
+
+CREATE OR REPLACE TEMP TABLE service_order_members AS
+SELECT order_id, customer_id, period, unnest([
+    {'dimension': 'total', 'member': 'all'},
+    {'dimension': 'store', 'member': store},
+    {'dimension': 'employee', 'member': employee},
+    {'dimension': 'category', 'member': category},
+    {'dimension': 'channel', 'member': channel}
+], recursive := true)
+FROM {{.T.ServiceOrders}};
+
+CREATE OR REPLACE TEMP TABLE satisfaction_summary_result AS
+WITH s AS (
+    SELECT dimension, member, min(member_name) AS member_name, coalesce(period, 'all') AS period,
+        count(*) AS surveys, round(avg(satisfaction), 9) AS csi, round(avg(gap), 9) AS gap
+    FROM service_survey_members
+    GROUP BY GROUPING SETS ((dimension, member, period), (dimension, member))
+), o AS (
+    SELECT dimension, member, coalesce(period, 'all') AS period, count(*) AS orders
+    FROM service_order_members
+    GROUP BY GROUPING SETS ((dimension, member, period), (dimension, member))
+)
+SELECT s.dimension, s.member, s.member_name, s.period, s.surveys, s.csi, s.gap, o.orders,
+    s.surveys / nullif(o.orders, 0) AS response_rate
+FROM s LEFT JOIN o USING (dimension, member, period)
+ORDER BY s.dimension, s.member, s.period;
