@@ -251,6 +251,9 @@ func (t Tiers) Names() []string {
 	return out
 }
 
+// CareLists are the care lists (scores.care_lists.list), in the order they are shown.
+var CareLists = []string{"birthdays", "anniversaries", "service-due", "missed-appointments", "unresolved-complaints"}
+
 // Care configures the care lists.
 type Care struct {
 	BirthdayDays          int `yaml:"birthday_days"`           // birthdays in the next this many days

@@ -357,6 +357,7 @@ func TestMiningOnDemoData(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer rows.Close()
+		planted, others := 0.0, 0.0
 		for rows.Next() {
 			var member string
 			var after, before float64
@@ -365,13 +366,27 @@ func TestMiningOnDemoData(t *testing.T) {
 			}
 			t.Logf("%s: monthly churn %.4f before %s, %.4f from six months after", member, before, plant.From, after)
 			// The change hits only the channel's customers won from then on, so it shows diluted
-			// in the channel's whole base: +23% on this demo, against +2-3% for the others.
-			if member == plant.Channel && after < 1.15*before {
-				t.Errorf("%s (planted): churn rose from %.4f to %.4f only", member, before, after)
-			}
-			if member != plant.Channel && after > 1.08*before {
-				t.Errorf("%s (not planted): churn rose from %.4f to %.4f", member, before, after)
+			// in the channel's whole base: +20-25% on this demo (seeds 42-44), against -9% to
+			// +11% for the others: a channel's monthly churn over five months moves by about
+			// ±5% at 20,000 customers by chance alone.
+			if member == plant.Channel {
+				planted = after / before
+				if after < 1.15*before {
+					t.Errorf("%s (planted): churn rose from %.4f to %.4f only", member, before, after)
+				}
+			} else {
+				others = math.Max(others, after/before)
+				if after > 1.13*before {
+					t.Errorf("%s (not planted): churn rose from %.4f to %.4f", member, before, after)
+				}
 			}
 		}
+		if planted < others+0.05 {
+			t.Errorf("the planted channel's churn rose by a factor %.3f, another channel's by %.3f", planted, others)
+		}
+	})
+
+	t.Run("the customer-relations measures recover the planted findings", func(t *testing.T) {
+		checkServicePlants(t, db, src, env.Config.Mining, day1)
 	})
 }

@@ -165,9 +165,6 @@ type CareFit struct {
 	cfg   configs.Care
 }
 
-// CareLists are the care lists, in the order they are shown.
-var CareLists = []string{"birthdays", "anniversaries", "service-due", "missed-appointments", "unresolved-complaints"}
-
 // Model is the record for scores.model_runs.
 func (f *CareFit) Model() *Model {
 	var n int64

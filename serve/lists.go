@@ -57,6 +57,9 @@ var Filters = []Filter{
 	{"contacted_in", "Contacted in campaign", campaignContact("f.contact_group = 'treatment'"), one},
 	{"responded_to", "Responded to campaign", campaignContact("f.contact_group = 'treatment' AND f.responded"), one},
 	{"control_of", "Control group of campaign", campaignContact("f.contact_group = 'control'"), one},
+	{"tier", "Tier", "s.tier = ?", one},
+	{"loyalty_type", "Loyalty type", "s.loyalty_type = ?", one},
+	{"care", "Care list", "EXISTS (SELECT 1 FROM scores.care_lists AS k WHERE k.customer_id = s.customer_id AND k.list = ?)", one},
 	{"decline_warning", "Declining spend", "s.decline_warning = ?", func(v string) ([]any, error) {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -302,7 +305,7 @@ type Option struct {
 // Options lists the values of every filter in the snapshot.
 func Options(ctx context.Context, db warehouse.Querier) (map[string][]Option, error) {
 	out := map[string][]Option{"decline_warning": {{Value: "true", Label: "declining"}, {Value: "false", Label: "not declining"}}}
-	err := warehouse.ForEachRow(ctx, db, "serve/list_options.sql", nil, nil, func(rows *sql.Rows) error {
+	err := warehouse.ForEachRow(ctx, db, "serve/list_options.sql", map[string]any{"CareLists": configs.CareLists}, nil, func(rows *sql.Rows) error {
 		var f string
 		var o Option
 		if err := rows.Scan(&f, &o.Value, &o.Label, &o.Customers); err != nil {
@@ -320,7 +323,12 @@ func ListQuery(sel Selection) (string, []any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	q, err := warehouse.Render("serve/list.sql", map[string]any{"Where": preds})
+	// A care list says why each customer is on it: the reason comes first in the parameters.
+	care := sel.Filters["care"]
+	if care != "" {
+		args = append([]any{care}, args...)
+	}
+	q, err := warehouse.Render("serve/list.sql", map[string]any{"Where": preds, "Care": care != ""})
 	return q, args, err
 }
 

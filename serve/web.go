@@ -91,6 +91,7 @@ func (w *Web) Handler() http.Handler {
 	mux.HandleFunc("GET /lists/summary", w.page("summary", w.summary))
 	mux.HandleFunc("GET /export", w.page("export", w.export))
 	mux.HandleFunc("GET /campaigns", w.page("campaigns", w.campaigns))
+	mux.HandleFunc("GET /service", w.page("service", w.service))
 	return mux
 }
 

@@ -229,7 +229,7 @@ func (c *customerState) dropChance(t time.Time) float64 {
 			unresolved++
 		}
 	}
-	m := 1 + 2.0*float64(unresolved)
+	m := 1 + 5.0*float64(unresolved)
 	if c.lastSat < 0.8 {
 		m += 1.5
 	}

@@ -105,6 +105,7 @@ type generator struct {
 	customers, orders, items, interactions, surveys, contacts *sink
 	uplift                                                    upliftTruth
 	referred                                                  int64
+	ambassadors                                               []int
 }
 
 // Generate writes the data set into opt.Dir (via a temporary directory, renamed at the end).
@@ -129,6 +130,7 @@ func Generate(ctx context.Context, opt Options) (*Manifest, error) {
 	twoYears := start.AddDate(2, 0, 0)
 	g.plantFrom = time.Date(twoYears.Year(), twoYears.Month(), 1, 0, 0, 0, 0, time.UTC)
 	g.cat = buildCatalog(opt.Seed, start)
+	g.ambassadors = g.chooseAmbassadors()
 
 	tmp := opt.Dir + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {

@@ -3,6 +3,7 @@ package demodata
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -42,11 +43,25 @@ var complaintTopics = []struct {
 
 // defectAfterSurvey is the chance of dropping out after a survey, by satisfaction (perceived /
 // expected) below each bound, lowest first; above the last bound, none.
-var defectAfterSurvey = []SurveyDefection{{Below: 0.8, Chance: 0.25}, {Below: 0.95, Chance: 0.06}, {Below: 1.05, Chance: 0.02}}
+var defectAfterSurvey = []SurveyDefection{{Below: 0.8, Chance: 0.15}, {Below: 0.95, Chance: 0.04}, {Below: 1.05, Chance: 0.01}}
 
-// ambassadors are the customers a referred customer names with ambassadorChance (one of those
-// acquired before them), so that a few customers referred many.
-var ambassadors = []int{3, 17, 29}
+// ambassadors is how many customers (the earliest acquired of the first ambassadorPool) a
+// referred customer names with ambassadorChance (one of those acquired before them), so that a
+// few customers referred many.
+const (
+	ambassadors    = 3
+	ambassadorPool = 50
+)
+
+// chooseAmbassadors picks the planted ambassadors: the earliest acquired of the first customers.
+func (g *generator) chooseAmbassadors() []int {
+	ids := make([]int, 0, ambassadorPool)
+	for id := 1; id <= min(ambassadorPool, g.opt.Customers); id++ {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b int) int { return g.acquiredAt(a).Compare(g.acquiredAt(b)) })
+	return ids[:min(ambassadors, len(ids))]
+}
 
 // SurveyDefection is the chance of dropping out after a survey rated below Below.
 type SurveyDefection struct {
@@ -76,7 +91,7 @@ func (g *generator) servicePlant() ServicePlant {
 	for _, t := range complaintTopics {
 		p.ResolutionDays[t.topic] = t.days
 	}
-	for _, a := range ambassadors {
+	for _, a := range g.ambassadors {
 		p.Ambassadors = append(p.Ambassadors, strconv.Itoa(a))
 	}
 	return p
@@ -133,7 +148,7 @@ func (g *generator) referrer(rng *rand.Rand, id int, acq time.Time) string {
 	}
 	if rng.Float64() < ambassadorChance {
 		var earlier []int
-		for _, a := range ambassadors {
+		for _, a := range g.ambassadors {
 			if a != id && g.acquiredAt(a).Before(acq) {
 				earlier = append(earlier, a)
 			}

@@ -250,6 +250,7 @@ COMMENT ON COLUMN mining.loyalty.tier_rank IS 'Rank of the tier, 1 = highest.';
 -- The loyalty job's columns of the published scores.
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS tier VARCHAR;
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS tier_label VARCHAR;
+ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS tier_rank INTEGER;
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS tier_previous VARCHAR;
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS tier_change VARCHAR;
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS loyalty_index DOUBLE;
@@ -259,6 +260,7 @@ ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS referrals BIGINT;
 ALTER TABLE scores.customer_scores ADD COLUMN IF NOT EXISTS referred_revenue DECIMAL(18,2);
 COMMENT ON COLUMN scores.customer_scores.tier IS 'Membership tier (mining.tiers: by trailing-12-month net spend or share of customers), e.g. diamond, gold, silver, regular.';
 COMMENT ON COLUMN scores.customer_scores.tier_label IS 'The tier in the configured language.';
+COMMENT ON COLUMN scores.customer_scores.tier_rank IS 'Rank of the tier, 1 = highest.';
 COMMENT ON COLUMN scores.customer_scores.tier_previous IS 'The tier at the previous recorded as-of date (the score history); NULL when the customer had none.';
 COMMENT ON COLUMN scores.customer_scores.tier_change IS 'up, down or same against tier_previous; new when there was none.';
 COMMENT ON COLUMN scores.customer_scores.loyalty_index IS 'Loyalty index 0-100 from repeat purchase, tenure, referrals, recency and price sensitivity (mining.loyalty); NULL without a purchase.';

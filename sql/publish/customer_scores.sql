@@ -61,7 +61,7 @@ SELECT {{quote .RunID}} AS run_id,
         AND greatest(CAST({{quote .AsOf}} AS DATE) - rfm.recency_days, v.last_visit) < CAST({{quote .AsOf}} AS DATE) - {{.Horizon}}
         THEN greatest(CAST({{quote .AsOf}} AS DATE) - rfm.recency_days, v.last_visit) + {{.Horizon}} + 1 END AS lost_since,
     rec.recommended_products,
-    lo.tier, t.tier_label, pt.tier_previous,
+    lo.tier, t.tier_label, t.tier_rank, pt.tier_previous,
     CASE WHEN lo.tier IS NULL THEN NULL
         WHEN pt.tier_previous IS NULL THEN 'new'
         WHEN pt.tier_previous = lo.tier THEN 'same'
