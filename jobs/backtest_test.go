@@ -62,7 +62,9 @@ func TestChurnBacktest(t *testing.T) {
 			t.Fatalf("%s: %v", day, err)
 		}
 		t.Logf("%s: back-test AUC %.4f (hold-out at training %.4f), Brier %.4f, %d customers", day, auc, holdout, brier, scored)
-		if math.Abs(auc-holdout) > 0.05 {
+		// The hold-out at training is 30% of the few hundred customers a small demo trains on:
+		// its AUC alone moves by a few hundredths by chance, so the two agree within 0.08.
+		if math.Abs(auc-holdout) > 0.08 {
 			t.Errorf("%s: back-test AUC %.4f, hold-out AUC %.4f", day, auc, holdout)
 		}
 		if deciles != scored || scored == 0 {

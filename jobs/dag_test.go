@@ -32,7 +32,7 @@ func TestPlan(t *testing.T) {
 		{[]string{"lake"}, false, nil, strings.Join(Nightly, " "), ""},
 		{[]string{"publish", "marts"}, true, nil, "marts publish", ""},
 		{[]string{"churn", "clv"}, false, nil, "extract load marts checks clv churn", ""},
-		{nil, false, []string{"rfm", "publish"}, "extract load marts checks rfm abc clv lifecycle cluster churn assoc campaigns publish", ""},
+		{nil, false, []string{"rfm", "publish"}, "extract load marts checks rfm abc clv lifecycle cluster churn assoc campaigns service loyalty care publish", ""},
 		{[]string{"bogus"}, false, nil, "", `unknown job "bogus"`},
 	} {
 		got, err := Plan(c.names, c.only, c.nightly)

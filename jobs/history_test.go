@@ -90,13 +90,46 @@ func TestScoreHistory(t *testing.T) {
 		t.Fatalf("dates %v", dates)
 	}
 	env := newEnv(t, src)
-	type copyOf struct{ cat, num map[string]string }
+	type copyOf struct{ cat, num, tier, tierChange map[string]string }
 	copies := map[time.Time]copyOf{}
 	for _, d := range dates {
 		run(t, env, d)
 		db := open(t, env)
-		copies[d] = copyOf{rowsOf(t, db.DB, historyCategorical, "scores.customer_scores"), rowsOf(t, db.DB, historyNumeric, "scores.customer_scores")}
+		copies[d] = copyOf{rowsOf(t, db.DB, historyCategorical, "scores.customer_scores"), rowsOf(t, db.DB, historyNumeric, "scores.customer_scores"),
+			rowsOf(t, db.DB, []string{"tier"}, "scores.customer_scores"), rowsOf(t, db.DB, []string{"tier_previous", "tier_change"}, "scores.customer_scores")}
 		db.Close()
+	}
+	// Each run's tier change is against the tier the previous run published.
+	rank := map[string]int{"∅": 0}
+	for i, name := range env.Config.Mining.Tiers.Names() {
+		rank[name] = i + 1
+	}
+	changes := map[string]int{}
+	for i := 1; i < len(dates); i++ {
+		prev, cur := copies[dates[i-1]], copies[dates[i]]
+		for id, tier := range cur.tier {
+			before, ok := prev.tier[id]
+			change := "new"
+			switch {
+			case !ok || before == "∅":
+				before = "∅"
+			case before == tier:
+				change = "same"
+			case rank[before] > rank[tier]:
+				change = "up"
+			default:
+				change = "down"
+			}
+			changes[change]++
+			if got, want := cur.tierChange[id], before+"|"+change; got != want {
+				t.Errorf("%s: customer %s's tier_previous|tier_change %s, want %s", dates[i].Format(time.DateOnly), id, got, want)
+				break
+			}
+		}
+	}
+	t.Logf("tier changes over the runs: %v", changes)
+	if changes["up"] == 0 || changes["down"] == 0 {
+		t.Errorf("tier changes %v: want moves both ways", changes)
 	}
 	want := historyChecksum(t, env)
 

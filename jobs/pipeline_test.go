@@ -303,8 +303,8 @@ func TestPipeline(t *testing.T) {
 		if strings.Join(order, " ") != "loyal regular occasional one_timer" {
 			t.Errorf("latent types by mean CLV: %v", order)
 		}
-		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 8 {
-			t.Errorf("scores.model_runs has %d methods for the run, want 8 (the seven methods and the campaign evaluation)", n)
+		if n := count(t, db, "SELECT count(DISTINCT method) FROM scores.model_runs WHERE run_id = ?", sum1.RunID); n != 11 {
+			t.Errorf("scores.model_runs has %d methods for the run, want 11 (the seven methods, the campaign evaluation, service, loyalty and care)", n)
 		}
 		if n := count(t, db, "SELECT sum(customers) FROM scores.cluster_profiles"); n != buyers {
 			t.Errorf("cluster profiles cover %d customers, want %d", n, buyers)

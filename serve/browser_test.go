@@ -3,6 +3,7 @@ package serve_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -190,6 +191,8 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("%s has %d customers, the snapshot %d", filepath.Base(file), len(got), len(want))
 		}
 	}
+	checkServicePage(t, ctx)
+
 	recent, err := fx.srv.Web.Access.RecentExports(context.Background(), 2)
 	if err != nil {
 		t.Fatal(err)
@@ -247,4 +250,69 @@ func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// checkServicePage opens the Service page and compares every figure its tables show with the
+// snapshot's tables, formatted as the page formats them.
+func checkServicePage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/service"), chromedp.WaitVisible(css("#csi-stores"))); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("service page load: %s", loadTime(t, ctx))
+	page := run(t, ctx, chromedp.Evaluate[map[string][][]string](`(() => {
+		const rows = (id, cls) => Array.from(document.querySelectorAll('#' + id + ' tbody tr')).map(r =>
+			[r.dataset.member || r.dataset.group || r.dataset.tier, r.querySelector('.' + cls).textContent.trim()]);
+		return {stores: rows('csi-stores', 'csi'), employees: rows('csi-employees', 'csi'), complaints: rows('complaints-stores', 'rate'),
+			topics: rows('complaints-topics', 'median'), bands: rows('bands', 'repurchase'), churn: rows('complaint-churn', 'churn'),
+			tiers: rows('tiers', 'customers'), bars: Array.from(document.querySelectorAll('svg.chart g')).map(g => [g.textContent.trim()])};
+	})()`))
+	db := inProcess(t)
+	read := func(q string, format func(float64) string) [][]string {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out [][]string
+		for rows.Next() {
+			var k string
+			var v sql.NullFloat64
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			text := ""
+			if v.Valid {
+				text = format(v.Float64)
+			}
+			out = append(out, []string{k, text})
+		}
+		return out
+	}
+	f := func(layout string) func(float64) string { return func(v float64) string { return fmt.Sprintf(layout, v) } }
+	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
+	want := map[string][][]string{
+		"stores": read(`SELECT member, csi FROM scores.satisfaction_summary WHERE dimension = 'store' AND period = 'all' ORDER BY csi, member`, f("%.3f")),
+		"employees": read(`SELECT member, csi FROM scores.satisfaction_summary WHERE dimension = 'employee' AND period = 'all' AND surveys >= 10
+			ORDER BY csi, member LIMIT 10`, f("%.3f")),
+		"complaints": read(`SELECT member, complaint_rate_orders FROM scores.complaint_summary WHERE dimension = 'store' AND period = 'all'
+			ORDER BY complaint_rate_orders DESC NULLS LAST, complaints DESC, member`, f("%.2f")),
+		"topics": read(`SELECT member, median_resolution_days FROM scores.complaint_summary WHERE dimension = 'topic' AND period = 'all'
+			ORDER BY complaint_rate_orders DESC NULLS LAST, complaints DESC, member`, f("%.1f")),
+		"bands":  read(`SELECT grp, repurchase_rate FROM scores.service_outcomes WHERE analysis = 'satisfaction_band' ORDER BY sort`, pct),
+		"churn":  read(`SELECT grp, churn_rate FROM scores.service_outcomes WHERE analysis = 'complaints' ORDER BY sort`, pct),
+		"tiers": read(`SELECT tier, count(*) FROM scores.customer_scores WHERE tier IS NOT NULL GROUP BY tier ORDER BY min(tier_rank)`,
+			func(v float64) string { return commas(int64(v)) }),
+	}
+	for k, w := range want {
+		if len(w) == 0 {
+			t.Errorf("service page %s: the snapshot has no rows", k)
+		}
+		if fmt.Sprint(page[k]) != fmt.Sprint(w) {
+			t.Errorf("service page %s:\n%v\nthe snapshot:\n%v", k, page[k], w)
+		}
+	}
+	if len(page["bars"]) < len(want["stores"])+len(want["tiers"]) {
+		t.Errorf("service page charts: %d bars", len(page["bars"]))
+	}
 }

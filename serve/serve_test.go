@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1151,5 +1152,63 @@ func writeSelfSigned(t *testing.T, certFile, keyFile string) {
 	}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The care lists are named lists: each download holds the consenting customers on the list with
+// the reason, as the snapshot has them; the tier and loyalty-type filters select as the scores
+// say; a care list that does not exist is refused.
+func TestCareListsAndTiers(t *testing.T) {
+	c := web(t, "mia")
+	db := inProcess(t)
+	for _, list := range configs.CareLists {
+		t.Run(list, func(t *testing.T) {
+			want := expectedList(t, "EXISTS (SELECT 1 FROM scores.care_lists k WHERE k.customer_id = s.customer_id AND k.list = '"+list+"')")
+			res, body := get(t, c, "/export?format=csv&list="+list)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %s", res.Status, body)
+			}
+			recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := idsEmails(recs); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s: %d customers, the snapshot %d", list, len(got), len(want))
+			}
+			col := slices.Index(recs[0], "care_reason")
+			if col < 0 {
+				t.Fatalf("%s: no care_reason column in %v", list, recs[0])
+			}
+			for _, r := range recs[1:] {
+				var reason string
+				if err := db.QueryRow("SELECT string_agg(reason, '; ' ORDER BY due_date) FROM scores.care_lists WHERE list = ? AND customer_id = ?", list, r[0]).Scan(&reason); err != nil {
+					t.Fatal(err)
+				}
+				if r[col] != reason || reason == "" {
+					t.Errorf("%s: customer %s's reason %q, the snapshot %q", list, r[0], r[col], reason)
+				}
+			}
+			t.Logf("%s: %d consenting customers", list, len(want))
+		})
+	}
+	for _, tc := range []struct{ query, where string }{
+		{"tier=gold", "s.tier = 'gold'"},
+		{"loyalty_type=spurious&tier=regular", "s.loyalty_type = 'spurious' AND s.tier = 'regular'"},
+	} {
+		want := expectedList(t, tc.where)
+		res, body := get(t, c, "/export?format=csv&"+tc.query)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %s %s", tc.query, res.Status, body)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := idsEmails(recs); len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %d customers, the snapshot %d", tc.query, len(got), len(want))
+		}
+	}
+	if res, body := get(t, c, "/export?format=csv&care=anniversary"); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "anniversaries") {
+		t.Errorf("an unknown care list: %s %s", res.Status, body)
 	}
 }
