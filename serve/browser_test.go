@@ -289,7 +289,9 @@ func checkServicePage(t *testing.T, ctx context.Context) {
 		}
 		return out
 	}
-	f := func(layout string) func(float64) string { return func(v float64) string { return fmt.Sprintf(layout, v) } }
+	f := func(layout string) func(float64) string {
+		return func(v float64) string { return fmt.Sprintf(layout, v) }
+	}
 	pct := func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 	want := map[string][][]string{
 		"stores": read(`SELECT member, csi FROM scores.satisfaction_summary WHERE dimension = 'store' AND period = 'all' ORDER BY csi, member`, f("%.3f")),
@@ -299,8 +301,8 @@ func checkServicePage(t *testing.T, ctx context.Context) {
 			ORDER BY complaint_rate_orders DESC NULLS LAST, complaints DESC, member`, f("%.2f")),
 		"topics": read(`SELECT member, median_resolution_days FROM scores.complaint_summary WHERE dimension = 'topic' AND period = 'all'
 			ORDER BY complaint_rate_orders DESC NULLS LAST, complaints DESC, member`, f("%.1f")),
-		"bands":  read(`SELECT grp, repurchase_rate FROM scores.service_outcomes WHERE analysis = 'satisfaction_band' ORDER BY sort`, pct),
-		"churn":  read(`SELECT grp, churn_rate FROM scores.service_outcomes WHERE analysis = 'complaints' ORDER BY sort`, pct),
+		"bands": read(`SELECT grp, repurchase_rate FROM scores.service_outcomes WHERE analysis = 'satisfaction_band' ORDER BY sort`, pct),
+		"churn": read(`SELECT grp, churn_rate FROM scores.service_outcomes WHERE analysis = 'complaints' ORDER BY sort`, pct),
 		"tiers": read(`SELECT tier, count(*) FROM scores.customer_scores WHERE tier IS NOT NULL GROUP BY tier ORDER BY min(tier_rank)`,
 			func(v float64) string { return commas(int64(v)) }),
 	}
