@@ -301,7 +301,7 @@ func TestDemo(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	for _, want := range []string{"Generating demo data: 400 customers", "Rows per table", "fact_sales", "ops.etl_rejects",
-		"Rejected rows by reason", "Customer value by RFM segment", "Segments (k-means", "Finished in", "Try:", "customers=400\n", "order_lines="} {
+		"Rejected rows by reason", "Customer value by RFM segment", "Segments (k-means", "Service: the five stores", "Finished in", "Try:", "customers=400\n", "order_lines="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

@@ -244,6 +244,10 @@ func printDemoSummary(cmd *cobra.Command, env *jobs.Env, elapsed time.Duration) 
 	if err := printQuery(cmd.Context(), db, out, "demo/segments.sql", nil); err != nil {
 		return err
 	}
+	fmt.Fprintln(out, "\nService: the five stores with the lowest satisfaction (the Service page)")
+	if err := printQuery(cmd.Context(), db, out, "demo/service.sql", nil); err != nil {
+		return err
+	}
 	var customers, lines, vip, warnings int64
 	err = warehouse.ForEachRow(cmd.Context(), db, "demo/headline.sql", nil, nil, func(rows *sql.Rows) error {
 		return rows.Scan(&customers, &lines, &vip, &warnings)
