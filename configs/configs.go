@@ -38,6 +38,18 @@ type Config struct {
 	Schedules []Schedule `yaml:"schedules"`
 	Generate  Generate   `yaml:"generate"`
 	Serve     Serve      `yaml:"serve"`
+	Report    Report     `yaml:"report"`
+}
+
+// Report configures the customer value report.
+type Report struct {
+	// Currency is written before amounts (¥, $, CNY ).
+	Currency string `yaml:"currency"`
+	// BaseURL is the web UI's address, for the links of a report written to a file.
+	BaseURL string `yaml:"base_url"`
+	// Findings are the finding rules to evaluate, each with its thresholds (the rule's defaults
+	// apply to the thresholds not given); a rule not listed is off.
+	Findings map[string]map[string]float64 `yaml:"findings"`
 }
 
 // Checks configures the data checks run after the load and before mining.

@@ -142,7 +142,7 @@ func TestFailedCheckKeepsLastPublish(t *testing.T) {
 		switch j {
 		case "checks":
 			want = "failed"
-		case "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns", "service", "loyalty", "care", "publish", "lake":
+		case "rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns", "service", "loyalty", "care", "publish", "lake", "report":
 			want = "skipped"
 		}
 		if st[j] != want {

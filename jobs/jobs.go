@@ -114,6 +114,7 @@ var DAG = []Job{
 	{"care", []string{"checks"}, careJob},
 	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns", "service", "loyalty", "care"}, publishJob},
 	{"lake", []string{"marts", "publish"}, lakeJob},
+	{"report", []string{"publish"}, reportJob},
 }
 
 // Nightly is every job, in DAG order.

@@ -3,11 +3,15 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/crmwh/crmwh/configs"
 	"github.com/crmwh/crmwh/mining"
 	"github.com/crmwh/crmwh/publish"
+	"github.com/crmwh/crmwh/report"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -246,4 +250,29 @@ func publishTiers(t configs.Tiers, language string) []publish.Tier {
 		out[i] = publish.Tier{Name: l.Name, Label: label, Rank: i + 1}
 	}
 	return out
+}
+
+// reportJob writes the customer value report of the run, compared with the previous recorded
+// date, to lake/reports/<as_of>/ (report.html and report.xlsx) and tells the alert hooks.
+func reportJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
+	day := r.sum.AsOf.Format(time.DateOnly)
+	var prev sql.NullTime
+	if err := r.db.QueryRowContext(ctx, "SELECT max(as_of) FROM scores.score_history_dates WHERE as_of < CAST(? AS DATE)", day).Scan(&prev); err != nil {
+		return 0, 0, 0, fmt.Errorf("report: %w", err)
+	}
+	rep, err := report.Build(ctx, r.db, report.Options{Compare: prev.Time, Language: r.env.Config.Mining.Language, Config: r.env.Config.Report})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	dir := filepath.Join(r.env.LakeDir(), "reports", day)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, 0, 0, fmt.Errorf("report: %w", err)
+	}
+	for _, name := range []string{"report.html", "report.xlsx"} {
+		if err := report.WriteFile(filepath.Join(dir, name), rep); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	alert(ctx, r.env, r.sum, "report", fmt.Sprintf("the customer value report as of %s is ready in %s (%d findings)", day, dir, len(rep.Findings)))
+	return 0, int64(len(rep.Sections)), 0, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,6 +193,7 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	checkServicePage(t, ctx)
+	checkReportPage(t, ctx)
 
 	recent, err := fx.srv.Web.Access.RecentExports(context.Background(), 2)
 	if err != nil {
@@ -316,5 +318,125 @@ func checkServicePage(t *testing.T, ctx context.Context) {
 	}
 	if len(page["bars"]) < len(want["stores"])+len(want["tiers"]) {
 		t.Errorf("service page charts: %d bars", len(page["bars"]))
+	}
+}
+
+// checkReportPage opens the customer value report compared with the fixture's earlier date:
+// every section is there, its figures equal the snapshot's tables (the concentration worked out
+// here from the customers' revenue), the findings link to their lists; in Chinese the headings
+// are Chinese; without a comparison the migration section is left out, saying why.
+func checkReportPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	compare := fx.asOf.AddDate(0, 0, -30).Format(time.DateOnly)
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/report?compare="+compare), chromedp.WaitVisible(css("#title"))); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("report page load: %s", loadTime(t, ctx))
+	type pageData struct {
+		Sections, Omitted []string
+		Tables            map[string][][][]string
+		Findings          [][]string
+	}
+	p := run(t, ctx, chromedp.Evaluate[pageData](`(() => {
+		const tables = {};
+		for (const s of document.querySelectorAll('section[data-section]')) {
+			tables[s.dataset.section] = Array.from(s.querySelectorAll('table')).map(t =>
+				Array.from(t.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent.trim())));
+		}
+		return {
+			Sections: Array.from(document.querySelectorAll('section[data-section]')).map(s => s.dataset.section),
+			Omitted: Array.from(document.querySelectorAll('#omitted li')).map(l => l.dataset.section),
+			Tables: tables,
+			Findings: Array.from(document.querySelectorAll('#findings li')).map(l => [l.dataset.rule, l.querySelector('a').getAttribute('href'), l.textContent]),
+		};
+	})()`))
+	want := []string{"concentration", "segments", "clv", "migration", "churn", "lifecycle", "cohorts", "service", "campaigns", "model_health"}
+	if fmt.Sprint(p.Sections) != fmt.Sprint(want) || len(p.Omitted) != 0 {
+		t.Errorf("report sections %v (left out %v), want %v", p.Sections, p.Omitted, want)
+	}
+	// Concentration, worked out here: the top 1%, 5% and 20% of the buyers by revenue.
+	db := inProcess(t)
+	rows, err := db.Query("SELECT monetary FROM scores.customer_scores WHERE frequency > 0 ORDER BY monetary DESC, customer_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var revenue []float64
+	total := 0.0
+	for rows.Next() {
+		var m float64
+		if err := rows.Scan(&m); err != nil {
+			t.Fatal(err)
+		}
+		revenue = append(revenue, m)
+		total += m
+	}
+	rows.Close()
+	var shares []string
+	for _, pct := range []float64{1, 5, 20} {
+		n := int(math.Ceil(float64(len(revenue)) * pct / 100))
+		s := 0.0
+		for _, v := range revenue[:n] {
+			s += v
+		}
+		shares = append(shares, fmt.Sprintf("%.0f%% %s %.1f%%", pct, commas(int64(n)), 100*s/total))
+	}
+	var got []string
+	for _, r := range p.Tables["concentration"][0] {
+		got = append(got, r[0]+" "+r[1]+" "+r[3])
+	}
+	if fmt.Sprint(got) != fmt.Sprint(shares) {
+		t.Errorf("concentration on the page %v, worked out here %v", got, shares)
+	}
+	// Churn risk and tiers: the counts of the published scores.
+	for _, tc := range []struct {
+		section string
+		table   int
+		query   string
+	}{
+		{"churn", 0, "SELECT churn_risk, count(*) FROM scores.customer_scores WHERE churn_risk IS NOT NULL GROUP BY 1"},
+		{"segments", 2, "SELECT tier_label, count(*) FROM scores.customer_scores WHERE tier IS NOT NULL GROUP BY 1"},
+		{"clv", 0, "SELECT clv_quadrant, count(*) FROM scores.customer_scores WHERE clv_quadrant IS NOT NULL GROUP BY 1"},
+	} {
+		counts := map[string]string{}
+		rows, err := db.Query(tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k string
+			var n int64
+			if err := rows.Scan(&k, &n); err != nil {
+				t.Fatal(err)
+			}
+			counts[k] = commas(n)
+		}
+		rows.Close()
+		shown := map[string]string{}
+		for _, r := range p.Tables[tc.section][tc.table] {
+			shown[r[0]] = r[1]
+		}
+		if fmt.Sprint(shown) != fmt.Sprint(counts) {
+			t.Errorf("%s table %d on the page %v, the snapshot %v", tc.section, tc.table, shown, counts)
+		}
+	}
+	if len(p.Findings) == 0 {
+		t.Error("no finding on the demo")
+	}
+	for _, f := range p.Findings {
+		if !strings.HasPrefix(f[1], "/") {
+			t.Errorf("finding %s links to %q", f[0], f[1])
+		}
+	}
+	t.Logf("findings: %v", p.Findings)
+
+	// In Chinese, and without a comparison.
+	if err := chromedp.Do(ctx, chromedp.Navigate(fx.webURL+"/report?lang=zh"), chromedp.WaitVisible(css("#omitted"))); err != nil {
+		t.Fatal(err)
+	}
+	if h := run(t, ctx, chromedp.Text(css("#title"))); h != "客户价值分析报告" {
+		t.Errorf("the Chinese report's title is %q", h)
+	}
+	if why := run(t, ctx, chromedp.Text(css(`#omitted li[data-section="migration"]`))); !strings.Contains(why, "未指定对比日期") {
+		t.Errorf("without a comparison the report says %q", why)
 	}
 }

@@ -697,7 +697,7 @@ func get(t *testing.T, c *http.Client, path string) (*http.Response, []byte) {
 
 func TestWebRefusesStrangers(t *testing.T) {
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, path := range []string{"/", "/lists", "/lists?list=vip-churn-risk", "/lists/summary?churn_risk=high",
+	for _, path := range []string{"/", "/lists", "/lists?list=vip-churn-risk", "/lists/summary?churn_risk=high", "/customers?q=1", "/customers/1", "/customers/audit", "/report", "/service",
 		"/export?format=csv", "/export?format=xlsx&list=vip-churn-risk", "/export?format=csv&churn_risk=high"} {
 		res, body := get(t, noRedirect, path)
 		if res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusUnauthorized {

@@ -63,7 +63,8 @@ func New(dataDir string, cfg *configs.Config, log *slog.Logger) (*Server, error)
 		return nil, err
 	}
 	web := &Web{Readers: readers, Access: access, Metrics: metrics, Lists: cfg.Serve.Lists,
-		HorizonDays: cfg.Mining.Churn.HorizonDays, Health: cfg.Alerts.ModelHealth, SessionTTL: time.Duration(cfg.Serve.SessionTTL), Log: log}
+		HorizonDays: cfg.Mining.Churn.HorizonDays, Health: cfg.Alerts.ModelHealth, SessionTTL: time.Duration(cfg.Serve.SessionTTL), Log: log,
+		Report: cfg.Report, Language: cfg.Mining.Language}
 	if err := web.parse(); err != nil {
 		return nil, err
 	}

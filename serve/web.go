@@ -43,6 +43,10 @@ type Web struct {
 	Health     configs.ModelHealth
 	SessionTTL time.Duration
 	Log        *slog.Logger
+	// Report configures the customer value report at /report (its links stay relative there);
+	// Language is its default language.
+	Report   configs.Report
+	Language string
 
 	tmpl     *template.Template
 	static   fs.FS
@@ -65,6 +69,7 @@ func (w *Web) parse() error {
 		"count":      count,
 		"query":      func(m map[string]string) template.URL { return template.URL(selectionQuery(m)) },
 		"barsHeight": func(n int) int { return max(26*n, 26) },
+		"list":       func(v ...any) []any { return v },
 	}).ParseFS(webFiles, "web/*.html")
 	if err != nil {
 		return fmt.Errorf("web templates: %w", err)
@@ -92,6 +97,10 @@ func (w *Web) Handler() http.Handler {
 	mux.HandleFunc("GET /export", w.page("export", w.export))
 	mux.HandleFunc("GET /campaigns", w.page("campaigns", w.campaigns))
 	mux.HandleFunc("GET /service", w.page("service", w.service))
+	mux.HandleFunc("GET /report", w.page("report", w.report))
+	mux.HandleFunc("GET /customers", w.page("customers", w.customers))
+	mux.HandleFunc("GET /customers/audit", w.page("audit", w.customerAudit))
+	mux.HandleFunc("GET /customers/{id}", w.page("customer", w.customer))
 	return mux
 }
 

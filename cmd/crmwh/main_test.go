@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/crmwh/crmwh/internal/datasets"
 	"github.com/crmwh/crmwh/jobs"
@@ -321,6 +324,35 @@ func TestDemo(t *testing.T) {
 	}
 	if len(ls) < 3 {
 		t.Errorf("%d segments, want at least 3: %v", len(ls), ls)
+	}
+	// The customer value report: HTML and Excel, English and Chinese; the nightly run left both in
+	// lake/reports/<as_of>/.
+	dir := t.TempDir()
+	out, err = crmwh(t, "--config", cfg, "--data", data, "report", "--out", filepath.Join(dir, "r.html"))
+	if err != nil || !strings.Contains(out, "Wrote the customer value report as of ") || !strings.Contains(out, "Left out Migration since the compared date: no comparison date was given") {
+		t.Errorf("report: %v\n%s", err, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "r.html")); err != nil || !bytes.Contains(b, []byte(`<section id="concentration"`)) {
+		t.Errorf("r.html: %v", err)
+	}
+	out, err = crmwh(t, "--config", cfg, "--data", data, "report", "--lang", "zh", "--out", filepath.Join(dir, "r.xlsx"))
+	if err != nil || !strings.Contains(out, "客户迁移") {
+		t.Errorf("report --lang zh: %v\n%s", err, out)
+	}
+	if f, err := excelize.OpenFile(filepath.Join(dir, "r.xlsx")); err != nil || !slices.Contains(f.GetSheetList(), "客户价值集中度") {
+		t.Errorf("r.xlsx: %v", err)
+	}
+	for args, want := range map[string]string{"--out r.pdf": "must end in .html or .xlsx", "--out r.html --compare 31/05/2026": "--compare",
+		"--out r.html --as-of 2020-01-01": "the published scores are as of", "--out r.html --lang fr": "--lang"} {
+		a := append([]string{"--config", cfg, "--data", data, "report"}, strings.Fields(args)...)
+		a[len(a)-1] = strings.Replace(a[len(a)-1], "r.", filepath.Join(dir, "x."), 1)
+		if out, err := crmwh(t, a...); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("report %s: %v\n%s, want %q", args, err, out, want)
+		}
+	}
+	reports, _ := filepath.Glob(filepath.Join(data, "lake", "reports", "*", "report.*"))
+	if len(reports) != 2 {
+		t.Errorf("the nightly run's reports: %v", reports)
 	}
 	// A second demo reuses the data and changes nothing.
 	out, err = crmwh(t, "--config", cfg, "--data", data, "demo")

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -9,13 +11,74 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crmwh/crmwh/publish"
+	"github.com/crmwh/crmwh/report"
 )
 
 func newReport(g *globals) *cobra.Command {
+	var asOf, compare, lang, out string
 	cmd := &cobra.Command{
-		Use:   "report",
-		Short: "Reports over the score history (migration between two dates)",
+		Use:   "report --out FILE",
+		Short: "The customer value report (HTML or Excel); and migration between two dates",
+		Long: `Writes the customer value report of the published scores: value concentration, RFM segments,
+ABC classes and tiers, CLV quadrants, migration since --compare, churn risk with its most common
+reasons, lifecycle stages, cohort retention, satisfaction and complaints, campaign effectiveness and
+model health, each with a chart and the table behind it, and the findings for sales, service and
+marketing (the rules and thresholds of the config's report.findings), each with a link to its list.
+A section without data is left out and the report says why.
+
+--out FILE.html is one self-contained printable page; FILE.xlsx has a sheet per section with
+native Excel charts. Each nightly run also writes both to lake/reports/<as_of>/.`,
+		Example: `  crmwh report --out report.html
+  crmwh report --compare 2026-05-31 --lang zh --out 报告.xlsx`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env, err := g.env(cmd)
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				return errors.New("--out FILE is required (.html or .xlsx)")
+			}
+			opt := report.Options{Language: env.Config.Mining.Language, Config: env.Config.Report}
+			if lang != "" {
+				if lang != "en" && lang != "zh" {
+					return fmt.Errorf("--lang %q: en or zh", lang)
+				}
+				opt.Language = lang
+			}
+			if compare != "" {
+				if opt.Compare, err = time.Parse(time.DateOnly, compare); err != nil {
+					return fmt.Errorf("--compare: %q is not a date YYYY-MM-DD", compare)
+				}
+			}
+			db, err := openReader(cmd, env)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rep, err := report.Build(cmd.Context(), db, opt)
+			if err != nil {
+				return err
+			}
+			if asOf != "" && asOf != rep.AsOf {
+				return fmt.Errorf("--as-of %s: the published scores are as of %s; run crmwh run --as-of %s first (each run keeps its report in %s)",
+					asOf, rep.AsOf, asOf, filepath.Join(env.LakeDir(), "reports", asOf))
+			}
+			if err := report.WriteFile(out, rep); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "Wrote the customer value report as of %s to %s: %d sections, %d findings.\n", rep.AsOf, out, len(rep.Sections), len(rep.Findings))
+			for _, o := range rep.Omitted {
+				fmt.Fprintf(w, "Left out %s: %s.\n", o.Title, o.Reason)
+			}
+			return nil
+		},
 	}
+	cmd.Flags().StringVar(&asOf, "as-of", "", "the report's date YYYY-MM-DD: the published scores' (the default)")
+	cmd.Flags().StringVar(&compare, "compare", "", "compare with this earlier date of the score history YYYY-MM-DD (migration, rises)")
+	cmd.Flags().StringVar(&lang, "lang", "", "en or zh (default: mining.language)")
+	cmd.Flags().StringVar(&out, "out", "", "the file to write: .html or .xlsx")
 	cmd.AddCommand(newReportMigration(g))
 	return cmd
 }

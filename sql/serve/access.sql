@@ -43,3 +43,12 @@ CREATE TABLE IF NOT EXISTS ops.export_holdouts (
     held_out_at  TIMESTAMP NOT NULL
 );
 COMMENT ON TABLE ops.export_holdouts IS 'Customers held out of a campaign list as its control group (not contacted): the campaigns job evaluates the campaign against them.';
+
+-- Every view of a customer's 360 page (the web UI's /customers/<id>): who looked at whom, when.
+CREATE TABLE IF NOT EXISTS ops.customer_views (
+    viewed_at    TIMESTAMP NOT NULL,
+    user_name    VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,
+    customer_id  VARCHAR NOT NULL
+);
+COMMENT ON TABLE ops.customer_views IS 'Every view of a customer''s 360 page: when, by which user (and role), of which customer. Admins read it at /customers/audit.';

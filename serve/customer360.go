@@ -1,0 +1,262 @@
+package serve
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/crmwh/crmwh/warehouse"
+)
+
+// The customer 360 page: one customer completely, for anyone who deals with them. Contact details
+// of a customer without marketing consent are shown to admins only; every view is recorded in
+// ops.customer_views (who, whom, when), which admins read at /customers/audit.
+
+// sheet is a table of the 360 page: headings and rows of text.
+type sheet struct {
+	Columns []string
+	Rows    [][]string
+}
+
+// customerView is what the 360 page shows.
+type customerView struct {
+	ID, Name, Phone, Email string
+	Consent, ContactShown  bool
+	Versions, Orders       sheet
+	Interactions, Surveys  sheet
+	Contacts, History      sheet
+	Snapshots              sheet
+	Scores                 [][2]string
+	Recommendations, Care  []string
+}
+
+// maySeeContact says whether the user sees the contact details of a customer with this consent.
+func maySeeContact(role string, consent bool) bool { return consent || role == RoleAdmin }
+
+// customers is the search page: /customers?q=… by id, name, phone or e-mail.
+func (w *Web) customers(rw http.ResponseWriter, r *http.Request, s webSession) {
+	pairs, err := ParsePairs(r.URL.RawQuery)
+	if err == nil {
+		for k := range pairs {
+			if k != "q" {
+				err = fmt.Errorf("unknown parameter %q (q)", warehouse.Excerpt(k, shownRunes))
+			}
+		}
+	}
+	if err != nil {
+		rw.WriteHeader(http.StatusBadRequest)
+		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		return
+	}
+	q := strings.TrimSpace(pairs["q"])
+	var found sheet
+	if q != "" {
+		snap, release, ok := w.acquire(rw)
+		if !ok {
+			return
+		}
+		defer release()
+		found.Columns = []string{"customer", "name", "city", "region", "consent", "phone", "e-mail"}
+		err = warehouse.ForEachRow(r.Context(), snap.DB(ReaderClear), "serve/customer_search.sql", nil, []any{q, s.role == RoleAdmin}, func(rows *sql.Rows) error {
+			var id, name string
+			var city, region, phone, email sql.NullString
+			var consent bool
+			if err := rows.Scan(&id, &name, &city, &region, &consent, &phone, &email); err != nil {
+				return err
+			}
+			if !maySeeContact(s.role, consent) {
+				phone.String, email.String = "", ""
+			}
+			found.Rows = append(found.Rows, []string{id, name, city.String, region.String, yesNo(consent), phone.String, email.String})
+			return nil
+		})
+		if err != nil {
+			w.fail(rw, err)
+			return
+		}
+	}
+	w.render(rw, "customers.html", map[string]any{"User": s.user, "Role": s.role, "Page": "customers", "Q": q, "Found": found, "Searched": q != ""})
+}
+
+// customer is the 360 page of one customer, recorded in ops.customer_views.
+func (w *Web) customer(rw http.ResponseWriter, r *http.Request, s webSession) {
+	id := r.PathValue("id")
+	if r.URL.RawQuery != "" {
+		rw.WriteHeader(http.StatusBadRequest)
+		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": "the customer page takes no parameters"})
+		return
+	}
+	snap, release, ok := w.acquire(rw)
+	if !ok {
+		return
+	}
+	defer release()
+	v, err := readCustomer(r.Context(), snap.DB(ReaderClear), id, s.role)
+	if err == sql.ErrNoRows {
+		rw.WriteHeader(http.StatusNotFound)
+		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": fmt.Sprintf("no customer %q in the published run", warehouse.Excerpt(id, shownRunes))})
+		return
+	}
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	// The view is recorded before anything is shown: no record, no page.
+	if err := w.Access.RecordView(r.Context(), s.user, s.role, id); err != nil {
+		w.fail(rw, err)
+		return
+	}
+	w.render(rw, "customer.html", map[string]any{"User": s.user, "Role": s.role, "Page": "customers", "C": v, "AsOf": snap.Manifest.AsOf})
+}
+
+// customerAudit lists the latest customer views, for admins.
+func (w *Web) customerAudit(rw http.ResponseWriter, r *http.Request, s webSession) {
+	if s.role != RoleAdmin {
+		rw.WriteHeader(http.StatusForbidden)
+		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": "the audit of customer views is for admins"})
+		return
+	}
+	views, err := w.Access.RecentViews(r.Context(), 500)
+	if err != nil {
+		w.fail(rw, err)
+		return
+	}
+	g := sheet{Columns: []string{"viewed at (UTC)", "user", "role", "customer"}}
+	for _, v := range views {
+		g.Rows = append(g.Rows, []string{v.At.Format("2006-01-02 15:04:05"), v.User, v.Role, v.Customer})
+	}
+	w.render(rw, "audit.html", map[string]any{"User": s.user, "Role": s.role, "Page": "customers", "Views": g})
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// cellText writes a value of the 360 page.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format("2006-01-02 15:04")
+	case float64:
+		return fmt.Sprintf("%.4g", x)
+	case bool:
+		return yesNo(x)
+	}
+	return warehouse.Text(v, "")
+}
+
+// readGrid reads an embedded query about the customer into a sheet, hiding the contact columns
+// (name phone, email) when hide is set.
+func readGrid(ctx context.Context, db warehouse.Querier, file, id string, hide bool) (sheet, error) {
+	var g sheet
+	err := warehouse.ForEachRow(ctx, db, file, nil, []any{id}, func(rows *sql.Rows) error {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		g.Columns = cols
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = cellText(v)
+			if hide && (cols[i] == "phone" || cols[i] == "email") && row[i] != "" {
+				row[i] = "(hidden: no marketing consent)"
+			}
+		}
+		g.Rows = append(g.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return g, fmt.Errorf("%s: %w", file, err)
+	}
+	return g, nil
+}
+
+func readCustomer(ctx context.Context, db warehouse.Querier, id, role string) (*customerView, error) {
+	v := &customerView{ID: id}
+	var phone, email sql.NullString
+	rows, err := db.QueryContext(ctx, "SELECT name, phone, email, marketing_consent FROM dim_customer WHERE customer_id = $1 AND is_current", id)
+	if err != nil {
+		return nil, err
+	}
+	found := rows.Next()
+	if found {
+		err = rows.Scan(&v.Name, &phone, &email, &v.Consent)
+	}
+	rows.Close()
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, sql.ErrNoRows
+	}
+	v.ContactShown = maySeeContact(role, v.Consent)
+	if v.ContactShown {
+		v.Phone, v.Email = phone.String, email.String
+	}
+	hide := !v.ContactShown
+	for _, g := range []struct {
+		file string
+		to   *sheet
+	}{
+		{"serve/customer_versions.sql", &v.Versions}, {"serve/customer_orders.sql", &v.Orders},
+		{"serve/customer_interactions.sql", &v.Interactions}, {"serve/customer_surveys.sql", &v.Surveys},
+		{"serve/customer_contacts.sql", &v.Contacts}, {"serve/customer_history.sql", &v.History},
+	} {
+		if *g.to, err = readGrid(ctx, db, g.file, id, hide); err != nil {
+			return nil, err
+		}
+	}
+	// The history's snapshots apart from its categorical intervals.
+	var cat, snaps [][]string
+	for _, r := range v.History.Rows {
+		if r[0] == "snapshot" {
+			snaps = append(snaps, []string{r[3], r[5], r[6], r[7]})
+		} else {
+			cat = append(cat, []string{r[1], r[2], r[3], r[4]})
+		}
+	}
+	v.History = sheet{Columns: []string{"score", "value", "from", "until"}, Rows: cat}
+	v.Snapshots = sheet{Columns: []string{"as of", "clv", "churn_probability", "monetary"}, Rows: snaps}
+	scores, err := readGrid(ctx, db, "serve/customer_scores.sql", id, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(scores.Rows) == 1 {
+		for i, c := range scores.Columns {
+			if scores.Rows[0][i] != "" {
+				v.Scores = append(v.Scores, [2]string{c, scores.Rows[0][i]})
+			}
+		}
+	}
+	extras, err := readGrid(ctx, db, "serve/customer_extras.sql", id, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range extras.Rows {
+		if r[0] == "care" {
+			v.Care = append(v.Care, r[1])
+		} else {
+			v.Recommendations = append(v.Recommendations, r[1])
+		}
+	}
+	return v, nil
+}
