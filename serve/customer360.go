@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -213,17 +215,26 @@ func readCustomer(ctx context.Context, db warehouse.Querier, id, role string) (*
 		v.Phone, v.Email = phone.String, email.String
 	}
 	hide := !v.ContactShown
-	for _, g := range []struct {
+	// The parts are independent scans of the snapshot's facts: read them at once.
+	var scores, extras sheet
+	g, gctx := errgroup.WithContext(ctx)
+	for _, part := range []struct {
 		file string
 		to   *sheet
 	}{
 		{"serve/customer_versions.sql", &v.Versions}, {"serve/customer_orders.sql", &v.Orders},
 		{"serve/customer_interactions.sql", &v.Interactions}, {"serve/customer_surveys.sql", &v.Surveys},
 		{"serve/customer_contacts.sql", &v.Contacts}, {"serve/customer_history.sql", &v.History},
+		{"serve/customer_scores.sql", &scores}, {"serve/customer_extras.sql", &extras},
 	} {
-		if *g.to, err = readGrid(ctx, db, g.file, id, hide); err != nil {
-			return nil, err
-		}
+		g.Go(func() error {
+			s, err := readGrid(gctx, db, part.file, id, hide && part.file == "serve/customer_versions.sql")
+			*part.to = s
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	// The history's snapshots apart from its categorical intervals.
 	var cat, snaps [][]string
@@ -236,20 +247,12 @@ func readCustomer(ctx context.Context, db warehouse.Querier, id, role string) (*
 	}
 	v.History = sheet{Columns: []string{"score", "value", "from", "until"}, Rows: cat}
 	v.Snapshots = sheet{Columns: []string{"as of", "clv", "churn_probability", "monetary"}, Rows: snaps}
-	scores, err := readGrid(ctx, db, "serve/customer_scores.sql", id, false)
-	if err != nil {
-		return nil, err
-	}
 	if len(scores.Rows) == 1 {
 		for i, c := range scores.Columns {
 			if scores.Rows[0][i] != "" {
 				v.Scores = append(v.Scores, [2]string{c, scores.Rows[0][i]})
 			}
 		}
-	}
-	extras, err := readGrid(ctx, db, "serve/customer_extras.sql", id, false)
-	if err != nil {
-		return nil, err
 	}
 	for _, r := range extras.Rows {
 		if r[0] == "care" {
