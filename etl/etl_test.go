@@ -103,11 +103,15 @@ func TestValidExportLoadsWhole(t *testing.T) {
 	}
 }
 
+// rejectCase is one bad row added to a valid export, rejected for reason with a detail
+// containing detail.
+type rejectCase struct {
+	name, table, row, reason, detail string
+}
+
 // Each case adds one bad row to a valid export and expects exactly that row rejected for the reason.
 func TestRejectReasons(t *testing.T) {
-	cases := []struct {
-		name, table, row, reason, detail string
-	}{
+	cases := []rejectCase{
 		{"empty id", "customers", ",Nobody,,,,,,,individual,,true,2025-01-01 00:00:00,", "missing_required", "customer_id is empty"},
 		{"bad created_at", "customers", "9,Late,,,,,,,individual,,true,2025-02-30 10:00:00,", "unparsable_date", `created_at "2025-02-30 10:00:00" is not a timestamp`},
 		{"bad birth date", "customers", "9,Late,,31/12/1980,,,,,individual,,true,2025-02-03 10:00:00,", "unparsable_date", "birth_date"},
@@ -134,9 +138,12 @@ func TestRejectReasons(t *testing.T) {
 		{"contact for unknown campaign", "campaign_contacts", "C9,1,2025-03-02 10:00:00,true,", "unknown_reference", "campaign_id"},
 		{"campaign ends before it starts", "campaigns", "C9,Bad,sms,2025-03-10,2025-03-01,1", "invalid_value", "end_date"},
 	}
-	for _, tc := range cases {
+	for i, tc := range append(cases, serviceRejects...) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := base()
+			if i >= len(cases) {
+				e = withServiceColumns()
+			}
 			e[tc.table] += tc.row + "\n"
 			db, stats := extractAndLoad(t, e)
 			for _, s := range stats {

@@ -55,43 +55,17 @@ func TestServiceColumnsLoad(t *testing.T) {
 	}
 }
 
-// Each bad value of an optional column rejects its row, with the reason.
-func TestServiceColumnRejects(t *testing.T) {
-	cases := []struct {
-		name, table, row, reason, detail string
-	}{
-		{"unknown referrer", "customers", "9,Late,,,,,,,individual,referral,true,2025-02-03 10:00:00,,99", "unknown_reference", `referred_by "99" is not a known customer`},
-		{"referred by itself", "customers", "9,Late,,,,,,,individual,referral,true,2025-02-03 10:00:00,,9", "invalid_value", "is the customer itself"},
-		{"unknown topic", "interactions", "I9,1,complaint,2025-06-05 09:00:00,unresolved,,weather,", "invalid_value", `category "weather" is not product`},
-		{"resolution time not a time", "interactions", "I9,1,complaint,2025-06-05 09:00:00,resolved,,price,soon", "unparsable_date", "resolved_at"},
-		{"resolved before made", "interactions", "I9,1,complaint,2025-06-05 09:00:00,resolved,,price,2025-06-01 09:00:00", "invalid_value", "is before interaction_ts"},
-		{"survey about an unknown store", "surveys", "V9,1,2025-06-03 12:00:00,8,6,S9,,", "unknown_reference", "store_id"},
-		{"survey about an unknown employee", "surveys", "V9,1,2025-06-03 12:00:00,8,6,,E9,", "unknown_reference", "employee_id"},
-		{"survey about an unknown order", "surveys", "V9,1,2025-06-03 12:00:00,8,6,,,O9", "unknown_reference", `order_id "O9" is not a known order`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			e := withServiceColumns()
-			e[tc.table] += tc.row + "\n"
-			db, stats := extractAndLoad(t, e)
-			for _, s := range stats {
-				want := int64(0)
-				if s.Source == tc.table {
-					want = 1
-				}
-				if s.Rejected != want || s.Read != s.Loaded+s.Rejected {
-					t.Errorf("%s: read %d, loaded %d, rejected %d; want %d rejected", s.Source, s.Read, s.Loaded, s.Rejected, want)
-				}
-			}
-			var reason, detail string
-			if err := db.QueryRow("SELECT reason, detail FROM ops.etl_rejects").Scan(&reason, &detail); err != nil {
-				t.Fatal(err)
-			}
-			if reason != tc.reason || !strings.Contains(detail, tc.detail) {
-				t.Errorf("rejected as %s (%s); want %s containing %q", reason, detail, tc.reason, tc.detail)
-			}
-		})
-	}
+// serviceRejects are the bad values of the optional columns, each rejecting its row with the
+// reason (TestRejectReasons adds each to withServiceColumns).
+var serviceRejects = []rejectCase{
+	{"unknown referrer", "customers", "9,Late,,,,,,,individual,referral,true,2025-02-03 10:00:00,,99", "unknown_reference", `referred_by "99" is not a known customer`},
+	{"referred by itself", "customers", "9,Late,,,,,,,individual,referral,true,2025-02-03 10:00:00,,9", "invalid_value", "is the customer itself"},
+	{"unknown topic", "interactions", "I9,1,complaint,2025-06-05 09:00:00,unresolved,,weather,", "invalid_value", `category "weather" is not product`},
+	{"resolution time not a time", "interactions", "I9,1,complaint,2025-06-05 09:00:00,resolved,,price,soon", "unparsable_date", "resolved_at"},
+	{"resolved before made", "interactions", "I9,1,complaint,2025-06-05 09:00:00,resolved,,price,2025-06-01 09:00:00", "invalid_value", "is before interaction_ts"},
+	{"survey about an unknown store", "surveys", "V9,1,2025-06-03 12:00:00,8,6,S9,,", "unknown_reference", "store_id"},
+	{"survey about an unknown employee", "surveys", "V9,1,2025-06-03 12:00:00,8,6,,E9,", "unknown_reference", "employee_id"},
+	{"survey about an unknown order", "surveys", "V9,1,2025-06-03 12:00:00,8,6,,,O9", "unknown_reference", `order_id "O9" is not a known order`},
 }
 
 // A customer whose referrer is rejected is rejected too, down the chain: the warehouse never

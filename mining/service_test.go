@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 // serviceStar is a star schema small enough to work out by hand: four customers (3 referred by 1,
@@ -55,18 +54,8 @@ var serviceAsOf = time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
 
 func serviceConn(t *testing.T) *sql.Conn {
 	t.Helper()
-	ctx := context.Background()
-	db, err := warehouse.Open(ctx, "", warehouse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	if _, err := conn.ExecContext(ctx, serviceStar); err != nil {
+	conn := emptyConn(t)
+	if _, err := conn.ExecContext(context.Background(), serviceStar); err != nil {
 		t.Fatal(err)
 	}
 	return conn

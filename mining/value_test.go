@@ -18,8 +18,8 @@ type purchase struct {
 	amount   float64
 }
 
-// memConn is a connection to an empty in-memory warehouse with the purchases as mining input.
-func memConn(t *testing.T, asOf string, ps []purchase) (*sql.Conn, time.Time) {
+// emptyConn is a connection to an empty in-memory warehouse (the schema, no rows).
+func emptyConn(t *testing.T) *sql.Conn {
 	t.Helper()
 	ctx := context.Background()
 	db, err := warehouse.Open(ctx, "", warehouse.Options{})
@@ -32,6 +32,14 @@ func memConn(t *testing.T, asOf string, ps []purchase) (*sql.Conn, time.Time) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// memConn is a connection to an empty in-memory warehouse with the purchases as mining input.
+func memConn(t *testing.T, asOf string, ps []purchase) (*sql.Conn, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	conn := emptyConn(t)
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE p (customer_id VARCHAR, ts TIMESTAMP, amount DOUBLE)"); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +52,7 @@ func memConn(t *testing.T, asOf string, ps []purchase) (*sql.Conn, time.Time) {
 	if asOf != "" {
 		d, _ = time.Parse(time.DateOnly, asOf)
 	}
-	d, err = PrepareQuery(ctx, conn, "SELECT * FROM p;", d, 0.25)
+	d, err := PrepareQuery(ctx, conn, "SELECT * FROM p;", d, 0.25)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,12 @@
+-- customers_as_of(DATE): the customers known at the end of a date, each in the version valid
+-- then (created by then; the version whose validity covers the next day's start). Every published
+-- score is for exactly these customers.
+CREATE OR REPLACE MACRO customers_as_of(d) AS TABLE
+SELECT * FROM dim_customer
+WHERE valid_from < CAST(d AS DATE) + INTERVAL 1 DAY
+    AND valid_to >= CAST(d AS DATE) + INTERVAL 1 DAY
+    AND created_at < CAST(d AS DATE) + INTERVAL 1 DAY;
+
 -- scores_as_of(DATE), callable without a schema in the warehouse and in every published catalog
 -- (the lake job runs this file there too): the customers with the categorical scores scores.customer_scores held after
 -- the latest recorded run at or before the date, and the numeric scores of the nearest snapshot

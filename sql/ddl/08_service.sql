@@ -29,19 +29,7 @@ COMMENT ON COLUMN mining.satisfaction_summary.gap IS 'Mean of perceived - expect
 COMMENT ON COLUMN mining.satisfaction_summary.orders IS 'Orders (any status) of the member and period.';
 COMMENT ON COLUMN mining.satisfaction_summary.response_rate IS 'surveys / orders: surveys answered per order (the contract has no survey invitations).';
 
-CREATE TABLE IF NOT EXISTS scores.satisfaction_summary (
-    run_id         VARCHAR NOT NULL,
-    as_of          DATE NOT NULL,
-    dimension      VARCHAR NOT NULL,
-    member         VARCHAR NOT NULL,
-    member_name    VARCHAR NOT NULL,
-    period         VARCHAR NOT NULL,
-    surveys        BIGINT NOT NULL,
-    csi            DOUBLE NOT NULL,
-    gap            DOUBLE NOT NULL,
-    orders         BIGINT,
-    response_rate  DOUBLE
-);
+CREATE TABLE IF NOT EXISTS scores.satisfaction_summary AS SELECT * FROM mining.satisfaction_summary WITH NO DATA;
 COMMENT ON TABLE scores.satisfaction_summary IS 'Satisfaction by month, store, employee, product category and channel: the customer satisfaction index (CSI = mean perceived / expected score) and the gap (perceived - expected), with the surveys behind them.';
 COMMENT ON COLUMN scores.satisfaction_summary.run_id IS 'Run that published the result.';
 COMMENT ON COLUMN scores.satisfaction_summary.as_of IS 'As-of date of the result.';
@@ -87,22 +75,7 @@ COMMENT ON COLUMN mining.complaint_summary.resolved_share IS 'Share of the compl
 COMMENT ON COLUMN mining.complaint_summary.median_resolution_days IS 'Median days from complaint to resolution, of the complaints with a resolution time.';
 COMMENT ON COLUMN mining.complaint_summary.repeat_complainers IS 'Customers with two or more of these complaints.';
 
-CREATE TABLE IF NOT EXISTS scores.complaint_summary (
-    run_id                  VARCHAR NOT NULL,
-    as_of                   DATE NOT NULL,
-    dimension               VARCHAR NOT NULL,
-    member                  VARCHAR NOT NULL,
-    member_name             VARCHAR NOT NULL,
-    period                  VARCHAR NOT NULL,
-    complaints              BIGINT NOT NULL,
-    customers               BIGINT,
-    orders                  BIGINT,
-    complaint_rate          DOUBLE,
-    complaint_rate_orders   DOUBLE,
-    resolved_share          DOUBLE NOT NULL,
-    median_resolution_days  DOUBLE,
-    repeat_complainers      BIGINT NOT NULL
-);
+CREATE TABLE IF NOT EXISTS scores.complaint_summary AS SELECT * FROM mining.complaint_summary WITH NO DATA;
 COMMENT ON TABLE scores.complaint_summary IS 'Complaints by store, employee, product category, topic and month: rates per 100 customers and per 100 orders, the share resolved, the median time to resolve and the repeat complainers. A complaint belongs to the customer''s latest order before it (its store, seller and category).';
 COMMENT ON COLUMN scores.complaint_summary.run_id IS 'Run that published the result.';
 COMMENT ON COLUMN scores.complaint_summary.as_of IS 'As-of date of the result.';
@@ -147,20 +120,7 @@ COMMENT ON COLUMN mining.service_outcomes.surveys IS 'For bands: surveys in the 
 COMMENT ON COLUMN mining.service_outcomes.repurchased IS 'Of those surveys, the ones followed by a completed order within service.repurchase_days.';
 COMMENT ON COLUMN mining.service_outcomes.repurchase_rate IS 'repurchased / surveys.';
 
-CREATE TABLE IF NOT EXISTS scores.service_outcomes (
-    run_id           VARCHAR NOT NULL,
-    as_of            DATE NOT NULL,
-    analysis         VARCHAR NOT NULL,
-    grp              VARCHAR NOT NULL,
-    label            VARCHAR NOT NULL,
-    sort             INTEGER NOT NULL,
-    customers        BIGINT NOT NULL,
-    lost             BIGINT NOT NULL,
-    churn_rate       DOUBLE,
-    surveys          BIGINT,
-    repurchased      BIGINT,
-    repurchase_rate  DOUBLE
-);
+CREATE TABLE IF NOT EXISTS scores.service_outcomes AS SELECT * FROM mining.service_outcomes WITH NO DATA;
 COMMENT ON TABLE scores.service_outcomes IS 'The satisfaction -> loyalty link: by satisfaction band, how often a survey is followed by a repurchase and how many of the customers are lost; and the churn rate of customers with an unresolved complaint against those without.';
 COMMENT ON COLUMN scores.service_outcomes.run_id IS 'Run that published the result.';
 COMMENT ON COLUMN scores.service_outcomes.as_of IS 'As-of date of the result.';
@@ -193,15 +153,7 @@ COMMENT ON COLUMN mining.care_lists.due_date IS 'The day that puts the customer 
 COMMENT ON COLUMN mining.care_lists.days IS 'Days from the as-of date to due_date (negative: in the past).';
 COMMENT ON COLUMN mining.care_lists.reason IS 'Why the customer is on the list, in the configured language.';
 
-CREATE TABLE IF NOT EXISTS scores.care_lists (
-    run_id       VARCHAR NOT NULL,
-    as_of        DATE NOT NULL,
-    list         VARCHAR NOT NULL,
-    customer_id  VARCHAR NOT NULL,
-    due_date     DATE NOT NULL,
-    days         INTEGER NOT NULL,
-    reason       VARCHAR NOT NULL
-);
+CREATE TABLE IF NOT EXISTS scores.care_lists AS SELECT * FROM mining.care_lists WITH NO DATA;
 COMMENT ON TABLE scores.care_lists IS 'Who to care for now, and why: birthdays and first-purchase anniversaries coming up, service due, missed appointments to follow up and complaints left unresolved (mining.care settings). The web UI and crmwh export show them as lists, to consenting customers only.';
 COMMENT ON COLUMN scores.care_lists.run_id IS 'Run that published the result.';
 COMMENT ON COLUMN scores.care_lists.as_of IS 'As-of date of the result.';

@@ -13,11 +13,7 @@
 -- care_lists_result.
 CREATE OR REPLACE TEMP TABLE care_lists_result AS
 WITH customers AS (
-    SELECT customer_id, birth_date
-    FROM dim_customer
-    WHERE valid_from < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-        AND valid_to >= CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-        AND created_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    SELECT customer_id, birth_date FROM customers_as_of(DATE {{quote .AsOf}})
 ), today AS (SELECT CAST({{quote .AsOf}} AS DATE) AS d),
 interactions AS (
     SELECT k.customer_id, x.interaction_type, x.interaction_ts, CAST(x.interaction_ts AS DATE) AS day, x.outcome, x.category, x.resolved_at

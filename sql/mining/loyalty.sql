@@ -13,11 +13,7 @@
 -- Leaves loyalty_result.
 CREATE OR REPLACE TEMP TABLE loyalty_result AS
 WITH customers AS (
-    SELECT customer_id, created_at, referred_by
-    FROM dim_customer
-    WHERE valid_from < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-        AND valid_to >= CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-        AND created_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    SELECT customer_id, created_at, referred_by FROM customers_as_of(DATE {{quote .AsOf}})
 ), lines AS (
     SELECT d.customer_id, f.order_id, f.order_ts, f.net_amount, f.discount
     FROM fact_sales AS f JOIN dim_customer AS d USING (customer_key)

@@ -7,11 +7,7 @@ DELETE FROM scores.customer_scores;
 
 INSERT INTO scores.customer_scores BY NAME
 WITH customers AS (
-    SELECT customer_id, customer_key
-    FROM dim_customer
-    WHERE valid_from < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-        AND valid_to >= CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-        AND created_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    SELECT customer_id, customer_key FROM customers_as_of(DATE {{quote .AsOf}})
 ),
 rfm AS (SELECT * FROM mining.rfm WHERE as_of = {{quote .AsOf}}),
 abc AS (SELECT * FROM mining.abc WHERE as_of = {{quote .AsOf}}),
