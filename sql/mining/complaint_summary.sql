@@ -3,7 +3,7 @@
 -- (unknown) when there is none). Rates are per 100 customers with an order of the same member and
 -- period, and per 100 such orders (a topic is measured against all of them). Resolved: resolved
 -- by the as-of date (resolved_at), or marked resolved by an export without resolution times.
--- Leaves complaint_summary_result; needs service_order_members (satisfaction_summary.sql).
+-- Leaves complaint_summary_result; needs service_order_counts (satisfaction_summary.sql).
 CREATE OR REPLACE TEMP TABLE service_complaint_members AS
 WITH c AS (
     SELECT x.interaction_id, d.customer_id, x.interaction_ts, x.category AS topic,
@@ -45,17 +45,13 @@ WITH k AS (
         GROUP BY GROUPING SETS ((dimension, member, period, customer_id), (dimension, member, customer_id))
     )
     GROUP BY ALL
-), o AS (
-    SELECT dimension, member, coalesce(period, 'all') AS period, count(*) AS orders, count(DISTINCT customer_id) AS customers
-    FROM service_order_members
-    GROUP BY GROUPING SETS ((dimension, member, period), (dimension, member))
 )
-SELECT k.dimension, k.member, k.member_name, k.period, k.complaints, o.customers, o.orders,
+SELECT k.dimension, k.member, k.member_name, k.period, k.complaints, o.customers, CAST(o.orders AS BIGINT) AS orders,
     100.0 * k.complaints / nullif(o.customers, 0) AS complaint_rate,
     100.0 * k.complaints / nullif(o.orders, 0) AS complaint_rate_orders,
     k.resolved_share, k.median_resolution_days, r.repeat_complainers
 FROM k
 JOIN r USING (dimension, member, period)
-LEFT JOIN o ON o.period = k.period
+LEFT JOIN service_order_counts AS o ON o.period = k.period
     AND (CASE WHEN k.dimension = 'topic' THEN o.dimension = 'total' ELSE o.dimension = k.dimension AND o.member = k.member END)
 ORDER BY k.dimension, k.member, k.period;

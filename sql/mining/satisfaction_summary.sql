@@ -28,15 +28,29 @@ SELECT survey_id, satisfaction, gap, period, unnest([
 ], recursive := true)
 FROM s;
 
-CREATE OR REPLACE TEMP TABLE service_order_members AS
-SELECT order_id, customer_id, period, unnest([
-    {'dimension': 'total', 'member': 'all'},
-    {'dimension': 'store', 'member': store},
-    {'dimension': 'employee', 'member': employee},
-    {'dimension': 'category', 'member': category},
-    {'dimension': 'channel', 'member': channel}
-], recursive := true)
-FROM {{.T.ServiceOrders}};
+-- Orders and customers with an order per dimension, member and period (all and by month), for
+-- the rates here and in complaint_summary.sql: counted per customer first, so that the customers
+-- of a month are that month's rows and those of all time one more grouping, not a DISTINCT count.
+CREATE OR REPLACE TEMP TABLE service_order_counts AS
+WITH per AS (
+    SELECT dimension, member, period, customer_id, count(*) AS orders
+    FROM (
+        SELECT customer_id, period, unnest([
+            {'dimension': 'total', 'member': 'all'},
+            {'dimension': 'store', 'member': store},
+            {'dimension': 'employee', 'member': employee},
+            {'dimension': 'category', 'member': category},
+            {'dimension': 'channel', 'member': channel}
+        ], recursive := true)
+        FROM {{.T.ServiceOrders}}
+    )
+    GROUP BY ALL
+)
+SELECT dimension, member, period, sum(orders) AS orders, count(*) AS customers FROM per GROUP BY ALL
+UNION ALL
+SELECT dimension, member, 'all', sum(orders), count(*)
+FROM (SELECT dimension, member, customer_id, sum(orders) AS orders FROM per GROUP BY ALL)
+GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE satisfaction_summary_result AS
 WITH s AS (
@@ -44,12 +58,8 @@ WITH s AS (
         count(*) AS surveys, round(avg(satisfaction), 9) AS csi, round(avg(gap), 9) AS gap
     FROM service_survey_members
     GROUP BY GROUPING SETS ((dimension, member, period), (dimension, member))
-), o AS (
-    SELECT dimension, member, coalesce(period, 'all') AS period, count(*) AS orders
-    FROM service_order_members
-    GROUP BY GROUPING SETS ((dimension, member, period), (dimension, member))
 )
-SELECT s.dimension, s.member, s.member_name, s.period, s.surveys, s.csi, s.gap, o.orders,
+SELECT s.dimension, s.member, s.member_name, s.period, s.surveys, s.csi, s.gap, CAST(o.orders AS BIGINT) AS orders,
     s.surveys / nullif(o.orders, 0) AS response_rate
-FROM s LEFT JOIN o USING (dimension, member, period)
+FROM s LEFT JOIN service_order_counts AS o USING (dimension, member, period)
 ORDER BY s.dimension, s.member, s.period;
