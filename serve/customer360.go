@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,10 +160,15 @@ func cellText(v any) string {
 }
 
 // readGrid reads an embedded query about the customer into a sheet, hiding the contact columns
-// (name phone, email) when hide is set.
-func readGrid(ctx context.Context, db warehouse.Querier, file, id string, hide bool) (sheet, error) {
+// (phone, email) when hide is set. The query gets the customer id as $1 and, as .Keys, the
+// customer's surrogate keys (all versions) as a list of integer constants.
+func readGrid(ctx context.Context, db warehouse.Querier, file, id, keys string, hide bool) (sheet, error) {
 	var g sheet
-	err := warehouse.ForEachRow(ctx, db, file, nil, []any{id}, func(rows *sql.Rows) error {
+	args := []any{id}
+	if keys != "" {
+		args = nil // the fact queries name the customer by their keys only
+	}
+	err := warehouse.ForEachRow(ctx, db, file, map[string]string{"Keys": keys}, args, func(rows *sql.Rows) error {
 		cols, err := rows.Columns()
 		if err != nil {
 			return err
@@ -195,13 +201,20 @@ func readGrid(ctx context.Context, db warehouse.Querier, file, id string, hide b
 func readCustomer(ctx context.Context, db warehouse.Querier, id, role string) (*customerView, error) {
 	v := &customerView{ID: id}
 	var phone, email sql.NullString
-	rows, err := db.QueryContext(ctx, "SELECT name, phone, email, marketing_consent FROM dim_customer WHERE customer_id = $1 AND is_current", id)
+	var keys []int64
+	rows, err := db.QueryContext(ctx, `SELECT any_value(name ORDER BY is_current DESC), any_value(phone ORDER BY is_current DESC),
+		any_value(email ORDER BY is_current DESC), bool_or(marketing_consent AND is_current), list(customer_key ORDER BY customer_key)
+		FROM dim_customer WHERE customer_id = $1 HAVING count(*) > 0`, id)
 	if err != nil {
 		return nil, err
 	}
 	found := rows.Next()
 	if found {
-		err = rows.Scan(&v.Name, &phone, &email, &v.Consent)
+		var list []any
+		err = rows.Scan(&v.Name, &phone, &email, &v.Consent, &list)
+		for _, k := range list {
+			keys = append(keys, k.(int64))
+		}
 	}
 	rows.Close()
 	if err != nil {
@@ -215,20 +228,29 @@ func readCustomer(ctx context.Context, db warehouse.Querier, id, role string) (*
 		v.Phone, v.Email = phone.String, email.String
 	}
 	hide := !v.ContactShown
+	keyList := make([]string, len(keys))
+	for i, k := range keys {
+		keyList[i] = strconv.FormatInt(k, 10)
+	}
 	// The parts are independent scans of the snapshot's facts: read them at once.
 	var scores, extras sheet
 	g, gctx := errgroup.WithContext(ctx)
 	for _, part := range []struct {
-		file string
-		to   *sheet
+		file  string
+		to    *sheet
+		facts bool
 	}{
-		{"serve/customer_versions.sql", &v.Versions}, {"serve/customer_orders.sql", &v.Orders},
-		{"serve/customer_interactions.sql", &v.Interactions}, {"serve/customer_surveys.sql", &v.Surveys},
-		{"serve/customer_contacts.sql", &v.Contacts}, {"serve/customer_history.sql", &v.History},
-		{"serve/customer_scores.sql", &scores}, {"serve/customer_extras.sql", &extras},
+		{"serve/customer_versions.sql", &v.Versions, false}, {"serve/customer_orders.sql", &v.Orders, true},
+		{"serve/customer_interactions.sql", &v.Interactions, true}, {"serve/customer_surveys.sql", &v.Surveys, true},
+		{"serve/customer_contacts.sql", &v.Contacts, true}, {"serve/customer_history.sql", &v.History, false},
+		{"serve/customer_scores.sql", &scores, false}, {"serve/customer_extras.sql", &extras, false},
 	} {
 		g.Go(func() error {
-			s, err := readGrid(gctx, db, part.file, id, hide && part.file == "serve/customer_versions.sql")
+			keys := ""
+			if part.facts {
+				keys = strings.Join(keyList, ", ")
+			}
+			s, err := readGrid(gctx, db, part.file, id, keys, hide && part.file == "serve/customer_versions.sql")
 			*part.to = s
 			return err
 		})

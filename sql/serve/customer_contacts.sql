@@ -2,6 +2,5 @@
 SELECT k.campaign_id, k.name AS campaign, f.contacted_at, f.contact_group, f.responded, f.order_id
 FROM fact_campaign_contact AS f
 JOIN dim_campaign AS k USING (campaign_key)
-JOIN dim_customer AS d USING (customer_key)
-WHERE d.customer_id = $1
+WHERE f.customer_key IN ({{.Keys}})
 ORDER BY f.contacted_at DESC, k.campaign_id
