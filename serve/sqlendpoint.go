@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"crypto/tls"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
 	"encoding/hex"
@@ -323,6 +324,9 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 		}
 		return nil
 	})
+	if err == nil && kind == duckdb.STATEMENT_TYPE_SELECT {
+		pgColumnNames(ctx, conn, text, columns)
+	}
 	if err != nil {
 		if writes[strings.ToUpper(firstWord(text))] {
 			// DuckDB can fail to bind a write before it says what it is (INSERT into a view).
@@ -629,6 +633,16 @@ func paramValue(p wire.Parameter, oid uint32) (any, error) {
 // goes (so the compatibility objects of sql/serve/pg_compat.sql are found first), and
 // PostgreSQL-only syntax psql uses is written the DuckDB way. String literals are left alone.
 func pgCompat(q string) string {
+	if m := showSetting.FindStringSubmatch(q); m != nil {
+		name := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
+		if v, ok := showSettings[name]; ok {
+			col := strings.ReplaceAll(name, " ", "_")
+			if name == "transaction isolation level" {
+				col = "transaction_isolation"
+			}
+			return "SELECT " + warehouse.Quote(v) + " AS " + warehouse.Ident(col)
+		}
+	}
 	if !strings.Contains(q, "pg_catalog") && !strings.Contains(q, "::regclass") && !strings.Contains(q, "::oid") {
 		return q
 	}
@@ -648,6 +662,17 @@ func pgCompat(q string) string {
 		b.WriteString(part)
 	}
 	return b.String()
+}
+
+// showSetting is a SHOW of one setting; showSettings are the PostgreSQL settings clients ask for
+// on connect (SQLAlchemy, JDBC) that DuckDB does not know, with the values the endpoint has (as
+// it reports them at startup: psql-wire says server version 15).
+var showSetting = regexp.MustCompile(`(?i)^\s*SHOW\s+([a-z_ ]+?)\s*;?\s*$`)
+
+var showSettings = map[string]string{
+	"server_version": "15.0", "server_version_num": "150000", "transaction isolation level": "read committed",
+	"transaction_isolation": "read committed", "standard_conforming_strings": "on", "client_encoding": "UTF8",
+	"datestyle": "ISO, MDY", "timezone": "UTC", "integer_datetimes": "on", "default_transaction_read_only": "on",
 }
 
 var compatRewrites = []struct {
@@ -689,4 +714,82 @@ func splitLiterals(q string) []string {
 		return nil
 	}
 	return parts
+}
+
+// pgColumnNames renames the result columns the query does not name itself as PostgreSQL names
+// them, which clients rely on: a column by its name, a function call by the function's
+// (count(*) is count, not count_star()), a cast by what it casts, anything else ?column?. The
+// select list comes from DuckDB's own parser (json_serialize_sql); a query whose list it cannot
+// map one to one (a star, a set operation) keeps DuckDB's names.
+func pgColumnNames(ctx context.Context, conn *sql.Conn, text string, columns wire.Columns) {
+	var js string
+	// The parser takes a constant, not a parameter.
+	if err := conn.QueryRowContext(ctx, "SELECT CAST(json_serialize_sql("+warehouse.Quote(text)+") AS VARCHAR)").Scan(&js); err != nil {
+		return
+	}
+	var parsed struct {
+		Error      bool `json:"error"`
+		Statements []struct {
+			Node struct {
+				Type       string            `json:"type"`
+				SelectList []json.RawMessage `json:"select_list"`
+			} `json:"node"`
+		} `json:"statements"`
+	}
+	if json.Unmarshal([]byte(js), &parsed) != nil || parsed.Error || len(parsed.Statements) != 1 {
+		return
+	}
+	node := parsed.Statements[0].Node
+	if node.Type != "SELECT_NODE" || len(node.SelectList) != len(columns) {
+		return
+	}
+	names := make([]string, len(columns))
+	for i, raw := range node.SelectList {
+		var e pgExpr
+		if json.Unmarshal(raw, &e) != nil || e.Class == "STAR" || e.Class == "COLUMNS" {
+			return
+		}
+		if e.Alias != "" {
+			names[i] = columns[i].Name
+			continue
+		}
+		names[i] = e.name()
+	}
+	for i := range columns {
+		columns[i].Name = names[i]
+	}
+}
+
+// pgExpr is the part of a parsed select-list expression that names its column.
+type pgExpr struct {
+	Alias        string   `json:"alias"`
+	Class        string   `json:"class"`
+	ColumnNames  []string `json:"column_names"`
+	FunctionName string   `json:"function_name"`
+	IsOperator   bool     `json:"is_operator"`
+	Child        *pgExpr  `json:"child"`
+}
+
+// name is the column name PostgreSQL gives the expression (FigureColname).
+func (e *pgExpr) name() string {
+	switch e.Class {
+	case "COLUMN_REF":
+		if len(e.ColumnNames) > 0 {
+			return e.ColumnNames[len(e.ColumnNames)-1]
+		}
+	case "FUNCTION":
+		if !e.IsOperator && e.FunctionName != "" {
+			if e.FunctionName == "count_star" {
+				return "count"
+			}
+			return e.FunctionName
+		}
+	case "CAST":
+		if e.Child != nil {
+			return e.Child.name()
+		}
+	case "CASE":
+		return "case"
+	}
+	return "?column?"
 }

@@ -49,3 +49,7 @@ SELECT 10::BIGINT AS oid, 'crmwh' AS rolname, true AS rolsuper, false AS rolinhe
 CREATE OR REPLACE TEMP MACRO pg_get_statisticsobjdef_columns(oid) AS NULL::VARCHAR;
 CREATE OR REPLACE TEMP MACRO pg_relation_is_publishable(rel) AS false;
 CREATE OR REPLACE TEMP MACRO array_upper(arr, dim) AS len(arr) - 1;
+
+-- version() in PostgreSQL's form: drivers and SQLAlchemy's dialect parse the version number
+-- from "PostgreSQL 15.0 on ..." (DuckDB's own answer, v1.x, makes them give up).
+CREATE OR REPLACE TEMP MACRO version() AS 'PostgreSQL 15.0 on x86_64-pc-linux-gnu, crmwh SQL endpoint over DuckDB ' || (SELECT library_version FROM pragma_version());
