@@ -50,9 +50,9 @@ func TestPostgresNames(t *testing.T) {
 		t.Errorf("star columns %q", got)
 	}
 	for query, pattern := range map[string]string{
-		"SELECT version()":                   `^PostgreSQL 15\.0 on \S+, crmwh `,
-		"SHOW server_version":                `^15\.0$`,
-		"SHOW transaction isolation level":   `^read committed$`,
+		"SELECT version()":                  `^PostgreSQL 15\.0 on \S+, crmwh `,
+		"SHOW server_version":               `^15\.0$`,
+		"SHOW transaction isolation level":  `^read committed$`,
 		"show standard_conforming_strings;": `^on$`,
 	} {
 		var v string
