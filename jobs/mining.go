@@ -49,8 +49,9 @@ func saveModel(ctx context.Context, conn *sql.Conn, r *runState, m *mining.Model
 // modeler is a method's typed result, which builds its model record.
 type modeler interface{ Model() *mining.Model }
 
-// miningJob adapts a method to a job: it runs on the run's mining connection and saves the result.
-func miningJob[R modeler](method func(ctx context.Context, conn *sql.Conn, r *runState) (R, error)) job {
+// miningJob adapts a method to a job: it runs on the run's mining connection and saves the result
+// (as mining.<tables>, by default the method's name).
+func miningJob[R modeler](method func(ctx context.Context, conn *sql.Conn, r *runState) (R, error), tables ...string) job {
 	return func(ctx context.Context, r *runState) (int64, int64, int64, error) {
 		conn, err := r.miningConn(ctx)
 		if err != nil {
@@ -61,7 +62,7 @@ func miningJob[R modeler](method func(ctx context.Context, conn *sql.Conn, r *ru
 			return 0, 0, 0, err
 		}
 		m := res.Model()
-		n, err := saveModel(ctx, conn, r, m)
+		n, err := saveModel(ctx, conn, r, m, tables...)
 		return m.Customers, n, 0, err
 	}
 }
@@ -190,51 +191,23 @@ func campaignsJob(ctx context.Context, r *runState) (int64, int64, int64, error)
 	return fit.Contacts, n, 0, nil
 }
 
-// serviceJob measures satisfaction and complaints and links them to loyalty (mining.Service).
-func serviceJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	conn, err := r.miningConn(ctx)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	m := r.env.Config.Mining
-	fit, err := mining.Service(ctx, conn, m.Service, m.Churn.HorizonDays, m.PurchaseStatuses, m.Language, r.sum.AsOf)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	n, err := saveModel(ctx, conn, r, fit.Model(), mining.ServiceTables...)
-	return fit.Surveys + fit.Complaints, n, 0, err
-}
-
-// loyaltyJob scores every customer's loyalty, referrals and tier (mining.Loyalty).
-func loyaltyJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	conn, err := r.miningConn(ctx)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	m := r.env.Config.Mining
-	fit, err := mining.Loyalty(ctx, conn, m.Loyalty, m.Tiers, m.PurchaseStatuses, r.sum.AsOf)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	n, err := saveModel(ctx, conn, r, fit.Model())
-	return fit.Customers, n, 0, err
-}
-
-// careJob builds the care lists (mining.Care).
-func careJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	conn, err := r.miningConn(ctx)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	m := r.env.Config.Mining
-	fit, err := mining.Care(ctx, conn, m.Care, m.PurchaseStatuses, m.Language, r.sum.AsOf)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	model := fit.Model()
-	n, err := saveModel(ctx, conn, r, model, "care_lists")
-	return model.Customers, n, 0, err
-}
+var (
+	// serviceJob measures satisfaction and complaints and links them to loyalty (mining.Service).
+	serviceJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.ServiceFit, error) {
+		m := r.env.Config.Mining
+		return mining.Service(ctx, conn, m.Service, m.Churn.HorizonDays, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+	}, mining.ServiceTables...)
+	// loyaltyJob scores every customer's loyalty, referrals and tier (mining.Loyalty).
+	loyaltyJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.LoyaltyFit, error) {
+		m := r.env.Config.Mining
+		return mining.Loyalty(ctx, conn, m.Loyalty, m.Tiers, m.PurchaseStatuses, r.sum.AsOf)
+	})
+	// careJob builds the care lists (mining.Care).
+	careJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.CareFit, error) {
+		m := r.env.Config.Mining
+		return mining.Care(ctx, conn, m.Care, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+	}, "care_lists")
+)
 
 // publishTiers are the configured tiers with their labels in language, highest first.
 func publishTiers(t configs.Tiers, language string) []publish.Tier {
@@ -256,9 +229,9 @@ func publishTiers(t configs.Tiers, language string) []publish.Tier {
 // date, to lake/reports/<as_of>/ (report.html and report.xlsx) and tells the alert hooks.
 func reportJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	day := r.sum.AsOf.Format(time.DateOnly)
-	var prev sql.NullTime
-	if err := r.db.QueryRowContext(ctx, "SELECT max(as_of) FROM scores.score_history_dates WHERE as_of < CAST(? AS DATE)", day).Scan(&prev); err != nil {
-		return 0, 0, 0, fmt.Errorf("report: %w", err)
+	prev, _, _, err := publish.Neighbours(ctx, r.db, r.sum.AsOf)
+	if err != nil {
+		return 0, 0, 0, err
 	}
 	rep, err := report.Build(ctx, r.db, report.Options{Compare: prev.Time, Language: r.env.Config.Mining.Language, Config: r.env.Config.Report})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // ServiceFit is what the service measures found.
@@ -77,12 +78,10 @@ func Service(ctx context.Context, conn *sql.Conn, c configs.Service, horizon int
 		}
 	}
 	fit := &ServiceFit{Bands: c.SatisfactionBands, RepurchaseDays: c.RepurchaseDays}
-	q := `SELECT coalesce(sum(surveys) FILTER (WHERE dimension = 'total' AND period = 'all'), 0) FROM satisfaction_summary_result`
-	if err := conn.QueryRowContext(ctx, q).Scan(&fit.Surveys); err != nil {
-		return nil, fmt.Errorf("service: %w", err)
-	}
-	q = `SELECT coalesce(sum(complaints) FILTER (WHERE dimension = 'total' AND period = 'all'), 0) FROM complaint_summary_result`
-	if err := conn.QueryRowContext(ctx, q).Scan(&fit.Complaints); err != nil {
+	err := warehouse.ForEachRow(ctx, conn, "mining/service_totals.sql", nil, nil, func(rows *sql.Rows) error {
+		return rows.Scan(&fit.Surveys, &fit.Complaints)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("service: %w", err)
 	}
 	return fit, nil
@@ -133,17 +132,11 @@ func Loyalty(ctx context.Context, conn *sql.Conn, l configs.Loyalty, t configs.T
 		params: map[string]any{"weights": weights, "repeat_orders": l.RepeatOrders, "tenure_days": l.TenureDays,
 			"referrals": l.Referrals, "recency_days": l.RecencyDays, "repeat_min_orders": l.RepeatMinOrders,
 			"attitude_satisfaction": l.AttitudeSatisfaction, "tier_basis": t.Basis, "tiers": t.Names()}}
-	rows, err := conn.QueryContext(ctx, `SELECT 'type', coalesce(loyalty_type, ''), count(*) FROM loyalty_result GROUP BY ALL
-		UNION ALL SELECT 'tier', tier, count(*) FROM loyalty_result GROUP BY ALL`)
-	if err != nil {
-		return nil, fmt.Errorf("loyalty: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := warehouse.ForEachRow(ctx, conn, "mining/loyalty_counts.sql", nil, nil, func(rows *sql.Rows) error {
 		var kind, v string
 		var n int64
 		if err := rows.Scan(&kind, &v, &n); err != nil {
-			return nil, fmt.Errorf("loyalty: %w", err)
+			return err
 		}
 		if kind == "tier" {
 			fit.Tiers[v] = n
@@ -152,8 +145,9 @@ func Loyalty(ctx context.Context, conn *sql.Conn, l configs.Loyalty, t configs.T
 			fit.Types[v] = n
 			fit.Buyers += n
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("loyalty: %w", err)
 	}
 	return fit, nil
@@ -189,18 +183,17 @@ func Care(ctx context.Context, conn *sql.Conn, c configs.Care, statuses []string
 		return nil, fmt.Errorf("care: %w", err)
 	}
 	fit := &CareFit{Lists: map[string]int64{}, cfg: c}
-	rows, err := conn.QueryContext(ctx, "SELECT list, count(*) FROM care_lists_result GROUP BY list")
-	if err != nil {
-		return nil, fmt.Errorf("care: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := warehouse.ForEachRow(ctx, conn, "mining/care_counts.sql", nil, nil, func(rows *sql.Rows) error {
 		var l string
 		var n int64
 		if err := rows.Scan(&l, &n); err != nil {
-			return nil, fmt.Errorf("care: %w", err)
+			return err
 		}
 		fit.Lists[l] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("care: %w", err)
 	}
-	return fit, rows.Err()
+	return fit, nil
 }

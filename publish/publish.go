@@ -121,13 +121,9 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 // asOf came out of order). res gets the neighbouring dates.
 func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time, res *Result) error {
 	day := asOf.Format(time.DateOnly)
-	q, err := warehouse.Render("publish/history_neighbours.sql", nil)
+	prev, next, latest, err := Neighbours(ctx, tx, asOf)
 	if err != nil {
 		return err
-	}
-	var prev, next, latest sql.NullTime
-	if err := tx.QueryRowContext(ctx, q, day, day, day).Scan(&prev, &next, &latest); err != nil {
-		return fmt.Errorf("publish: history dates: %w", err)
 	}
 	res.Previous, res.Next = prev.Time, next.Time
 	if _, err := warehouse.RunScript(ctx, tx, "publish/history_dates.sql", map[string]any{"AsOf": day, "RunID": runID}); err != nil {
@@ -179,6 +175,19 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 		}
 	}
 	return nil
+}
+
+// Neighbours are the recorded as-of dates of the score history just before and just after asOf
+// (NULL when there is none) and the latest of all.
+func Neighbours(ctx context.Context, db warehouse.Querier, asOf time.Time) (prev, next, latest sql.NullTime, err error) {
+	day := asOf.Format(time.DateOnly)
+	err = warehouse.ForEachRow(ctx, db, "publish/history_neighbours.sql", nil, []any{day, day, day}, func(rows *sql.Rows) error {
+		return rows.Scan(&prev, &next, &latest)
+	})
+	if err != nil {
+		err = fmt.Errorf("publish: history dates: %w", err)
+	}
+	return prev, next, latest, err
 }
 
 // recordedDates are the as-of dates of the score history, in order.

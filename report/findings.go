@@ -115,13 +115,12 @@ func listLink(filters map[string]string) string {
 	return "/lists?" + v.Encode()
 }
 
-// topReason is the most common condition of the high-risk customers (churn_reasons.sql).
-func (b *builder) topReason() (string, error) {
-	t, err := b.table("churn_reasons.sql", nil, "", Column{"reason", "", Text})
-	if err != nil || len(t.Rows) == 0 {
-		return "", err
+// topReason is the most common condition of the high-risk customers (the churn section's).
+func (b *builder) topReason() string {
+	if len(b.reasonsTable.Rows) == 0 {
+		return ""
 	}
-	return text(t.Rows[0][0]), nil
+	return text(b.reasonsTable.Rows[0][0])
 }
 
 func (b *builder) vipChurnRisk(p map[string]float64) (string, string, error) {
@@ -133,10 +132,7 @@ func (b *builder) vipChurnRisk(p map[string]float64) (string, string, error) {
 	if float64(now) < p["min_customers"] {
 		return "", "", nil
 	}
-	reason, err := b.topReason()
-	if err != nil {
-		return "", "", err
-	}
+	reason := b.topReason()
 	link := listLink(map[string]string{"clv_quadrant": "vip", "churn_risk": "high"})
 	if b.r.Compare != "" {
 		var before int64
@@ -317,14 +313,11 @@ func (b *builder) campaignWithoutEffect(map[string]float64) (string, string, err
 }
 
 func (b *builder) concentrationFinding(p map[string]float64) (string, string, error) {
-	t, err := b.table("concentration.sql", nil, "", Column{"top_pct", "", Count}, Column{"revenue_share", "", Percent})
-	if err != nil {
-		return "", "", err
-	}
-	for _, r := range t.Rows {
-		if float(r[0]) == 20 && float(r[1]) >= p["min_share"] {
+	// The concentration section's table: top_pct, customers, revenue, revenue_share, margin_share.
+	for _, r := range b.concentrationTable.Rows {
+		if float(r[0]) == 20 && float(r[3]) >= p["min_share"] {
 			return b.say("The top 20%% of the customers make %.1f%% of the revenue → sales: give them key-account care.",
-				"前 20%% 的客户贡献了 %.1f%% 的收入 → 销售部：提供大客户专属服务。", 100*float(r[1])), listLink(map[string]string{"abc_class": "A"}), nil
+				"前 20%% 的客户贡献了 %.1f%% 的收入 → 销售部：提供大客户专属服务。", 100*float(r[3])), listLink(map[string]string{"abc_class": "A"}), nil
 		}
 	}
 	return "", "", nil

@@ -146,6 +146,8 @@ type builder struct {
 	db  warehouse.Querier
 	r   *Report
 	opt Options
+	// What both a section and a finding need, read once by the section.
+	concentrationTable, reasonsTable Table
 }
 
 // t is a heading or phrase in the report's language.
@@ -303,9 +305,12 @@ func (b *builder) concentration() (*Section, string, error) {
 	if len(t.Rows) == 0 {
 		return nil, b.t("why.no_buyers"), nil
 	}
+	b.concentrationTable = t
+	shown := Table{Title: t.Title, Columns: t.Columns}
 	for _, r := range t.Rows {
-		r[0] = fmt.Sprintf("%d%%", r[0])
+		shown.Rows = append(shown.Rows, append([]any{fmt.Sprintf("%d%%", r[0])}, r[1:]...))
 	}
+	t = shown
 	l, err := b.table("lorenz.sql", nil, "", Column{"pct", "pct", Count}, Column{"share", b.t("col.revenue_share"), Percent})
 	if err != nil {
 		return nil, "", err
@@ -443,6 +448,7 @@ func (b *builder) churn() (*Section, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	b.reasonsTable = reasons
 	s := &Section{Intro: b.t("churn.intro"), Tables: []Table{t}, Charts: []Chart{bars(b.t("churn.chart"), t, 0, 1, false)}}
 	if len(reasons.Rows) > 0 {
 		s.Tables = append(s.Tables, reasons)

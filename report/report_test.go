@@ -17,10 +17,8 @@ import (
 // customers inserts n published customers with the given extra columns and values (SQL).
 func customers(n int, from int, cols, vals string) string {
 	return `INSERT INTO scores.customer_scores (run_id, as_of, customer_id, customer_key, frequency, monetary` + cols + `)
-		SELECT 'r', DATE '2026-06-30', 'c' || (i + ` + itoa(from) + `), i + ` + itoa(from) + `, 1, 100` + vals + ` FROM range(` + itoa(n) + `) t(i);`
+		SELECT 'r', DATE '2026-06-30', 'c' || (i + ` + strconv.Itoa(from) + `), i + ` + strconv.Itoa(from) + `, 1, 100` + vals + ` FROM range(` + strconv.Itoa(n) + `) t(i);`
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 const base = `INSERT INTO scores.customer_scores (run_id, as_of, customer_id, customer_key, frequency, monetary) VALUES ('r', DATE '2026-06-30', 'base', 0, 0, 0);`
 

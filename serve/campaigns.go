@@ -42,11 +42,7 @@ type upliftBar struct {
 func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, s webSession) {
 	pairs, err := ParsePairs(r.URL.RawQuery)
 	if err == nil {
-		for k := range pairs {
-			if k != "campaign" {
-				err = fmt.Errorf("unknown parameter %q (campaign)", warehouse.Excerpt(k, shownRunes))
-			}
-		}
+		err = onlyKeys(pairs, "campaign")
 	}
 	if err != nil {
 		rw.WriteHeader(http.StatusBadRequest)

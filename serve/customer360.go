@@ -43,11 +43,7 @@ func maySeeContact(role string, consent bool) bool { return consent || role == R
 func (w *Web) customers(rw http.ResponseWriter, r *http.Request, s webSession) {
 	pairs, err := ParsePairs(r.URL.RawQuery)
 	if err == nil {
-		for k := range pairs {
-			if k != "q" {
-				err = fmt.Errorf("unknown parameter %q (q)", warehouse.Excerpt(k, shownRunes))
-			}
-		}
+		err = onlyKeys(pairs, "q")
 	}
 	if err != nil {
 		rw.WriteHeader(http.StatusBadRequest)

@@ -142,6 +142,16 @@ func ParsePairs(rawQuery string, skip ...string) (map[string]string, error) {
 	return pairs, nil
 }
 
+// onlyKeys refuses a request parameter not in allowed, naming the ones there are.
+func onlyKeys(pairs map[string]string, allowed ...string) error {
+	for k := range pairs {
+		if !slices.Contains(allowed, k) {
+			return fmt.Errorf("unknown parameter %q (%s)", warehouse.Excerpt(k, shownRunes), strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
 // CheckValues refuses a requested filter value that no customer of the snapshot has: a typo
 // would otherwise give an empty list, or with a lenient parse a wider one. recommended_product
 // takes a product id or name; decline_warning is checked by its own parse.

@@ -13,6 +13,9 @@ import (
 // [&format=xlsx]. It is the page crmwh report writes, with links into this UI.
 func (w *Web) report(rw http.ResponseWriter, r *http.Request, s webSession) {
 	pairs, err := ParsePairs(r.URL.RawQuery)
+	if err == nil {
+		err = onlyKeys(pairs, "compare", "lang", "format")
+	}
 	opt := report.Options{Language: w.Language, Config: w.Report}
 	opt.Config.BaseURL = ""
 	format := "html"
@@ -35,8 +38,6 @@ func (w *Web) report(rw http.ResponseWriter, r *http.Request, s webSession) {
 				err = fmt.Errorf("format %q: html or xlsx", warehouse.Excerpt(v, shownRunes))
 			}
 			format = v
-		default:
-			err = fmt.Errorf("unknown parameter %q (compare, lang, format)", warehouse.Excerpt(k, shownRunes))
 		}
 	}
 	if err != nil {
