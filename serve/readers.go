@@ -165,7 +165,7 @@ func (r *Readers) open(ctx context.Context, man *warehouse.SnapshotManifest, dir
 			s.close()
 			return nil, fmt.Errorf("snapshot %s has no %s catalog (published by an older crmwh): run `crmwh run publish lake` once", man.RunID, kind)
 		}
-		db, err := openLocked(ctx, dir, rd, r.MemoryLimit, r.Threads)
+		db, err := openLocked(ctx, dir, rd, pgCatalog(man, dir), r.MemoryLimit, r.Threads)
 		if err != nil {
 			s.close()
 			return nil, fmt.Errorf("open snapshot %s (%s): %w", man.RunID, kind, err)
@@ -184,7 +184,7 @@ func (s *Snapshot) close() {
 // openLocked opens a snapshot catalog read-only and locks it down in DuckDB itself: file access
 // only below the directories its views read, no extensions, no configuration changes. Every
 // connection gets the PostgreSQL catalog compatibility objects (sql/serve/pg_compat.sql).
-func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, memoryLimit string, threads int) (*sql.DB, error) {
+func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, catalog pgCatalogData, memoryLimit string, threads int) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("access_mode", "read_only")
 	if memoryLimit != "" {
@@ -193,7 +193,7 @@ func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, me
 	if threads > 0 {
 		q.Set("threads", strconv.Itoa(threads))
 	}
-	compat, err := warehouse.Render("serve/pg_compat.sql", nil)
+	compat, err := warehouse.Render("serve/pg_compat.sql", catalog)
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,25 @@ type sqlSession struct {
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running statement
+	// inTx is set between BEGIN and COMMIT or ROLLBACK. Nothing is transactional (every
+	// statement reads one published snapshot), but clients see the status PostgreSQL would
+	// report, and a named portal lives on past Sync inside a transaction: pgjdbc's fetch size
+	// and psycopg's server-side cursors read a large result in batches that way.
+	inTx bool
+}
+
+// txStatus is the transaction status of the session's next ReadyForQuery.
+func (e *SQLEndpoint) txStatus(ctx context.Context) types.ServerStatus {
+	sess, _ := ctx.Value(sessionKey{}).(*sqlSession)
+	if sess == nil {
+		return types.ServerIdle
+	}
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if sess.inTx {
+		return types.ServerTransactionBlock
+	}
+	return types.ServerIdle
 }
 
 // keyData gives each session the process id and secret a client's cancel request (psql's
@@ -121,6 +140,7 @@ func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 		wire.BackendKeyData(e.keyData),
 		wire.CancelRequest(e.cancelRequest),
 		wire.CloseConn(e.closeSession),
+		wire.TxStatus(e.txStatus),
 		wire.GlobalParameters(wire.Parameters{
 			"DateStyle":                   "ISO, MDY",
 			"TimeZone":                    "UTC",
@@ -343,10 +363,21 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 		// Clients wrap queries in transactions (psycopg2 does by default). Every statement reads
 		// one published snapshot, so there is nothing to begin or end.
 		tag := strings.ToUpper(firstWord(text))
-		if tag == "START" || tag == "BEGIN" {
-			tag = "BEGIN"
+		var inTx bool
+		switch tag {
+		case "START", "BEGIN":
+			tag, inTx = "BEGIN", true
+		case "END", "COMMIT":
+			tag = "COMMIT"
+		case "ABORT", "ROLLBACK":
+			tag = "ROLLBACK"
 		}
-		return acknowledge(tag), nil
+		return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
+			sess.mu.Lock()
+			sess.inTx = inTx
+			sess.mu.Unlock()
+			return w.Complete(tag)
+		}), nil
 	case duckdb.STATEMENT_TYPE_VARIABLE_SET, duckdb.STATEMENT_TYPE_SET:
 		m := setName.FindStringSubmatch(text)
 		if m != nil && clientSettings[strings.ToLower(m[1])] {
@@ -491,44 +522,60 @@ func statementName(k duckdb.StmtType) string {
 	return "These"
 }
 
-// pgType maps a DuckDB type to the PostgreSQL type clients receive, and converts the value
-// DuckDB's driver returns into one pgx's encoders take.
-func pgType(t duckdb.Type) (uint32, func(any) any) {
-	same := func(v any) any { return v }
-	switch t {
-	case duckdb.TYPE_BOOLEAN:
-		return pgtype.BoolOID, same
-	case duckdb.TYPE_TINYINT, duckdb.TYPE_SMALLINT, duckdb.TYPE_UTINYINT:
-		return pgtype.Int2OID, same
-	case duckdb.TYPE_INTEGER, duckdb.TYPE_USMALLINT:
-		return pgtype.Int4OID, same
-	case duckdb.TYPE_BIGINT, duckdb.TYPE_UINTEGER:
-		return pgtype.Int8OID, same
-	case duckdb.TYPE_UBIGINT, duckdb.TYPE_HUGEINT, duckdb.TYPE_UHUGEINT, duckdb.TYPE_DECIMAL, duckdb.TYPE_BIGNUM:
-		return pgtype.NumericOID, toNumeric
-	case duckdb.TYPE_FLOAT:
-		return pgtype.Float4OID, same
-	case duckdb.TYPE_DOUBLE:
-		return pgtype.Float8OID, same
-	case duckdb.TYPE_DATE:
-		return pgtype.DateOID, same
-	case duckdb.TYPE_TIMESTAMP, duckdb.TYPE_TIMESTAMP_S, duckdb.TYPE_TIMESTAMP_MS, duckdb.TYPE_TIMESTAMP_NS:
-		return pgtype.TimestampOID, same
-	case duckdb.TYPE_TIMESTAMP_TZ:
-		return pgtype.TimestamptzOID, same
-	case duckdb.TYPE_TIME:
-		return pgtype.TimeOID, toTime
-	case duckdb.TYPE_INTERVAL:
-		return pgtype.IntervalOID, toInterval
-	case duckdb.TYPE_BLOB:
-		return pgtype.ByteaOID, same
-	case duckdb.TYPE_UUID:
-		return pgtype.UUIDOID, toUUID
-	case duckdb.TYPE_VARCHAR, duckdb.TYPE_ENUM:
-		return pgtype.TextOID, toText
-	}
-	return pgtype.TextOID, toText // lists, structs, maps, unions: as text
+// pgTypes say how each DuckDB type reaches PostgreSQL clients: the OID of the values the endpoint
+// sends, which is also the column's type in its catalog (pg_compat.sql), and the conversion of
+// DuckDB's value into one pgx's encoders take. Types not listed (lists, structs, maps, unions,
+// enums) are sent as text. name is the type as duckdb_columns() spells it, DECIMAL without its
+// precision.
+var pgTypes = []struct {
+	duck duckdb.Type
+	name string
+	oid  uint32
+	conv func(any) any
+}{
+	{duckdb.TYPE_BOOLEAN, "BOOLEAN", pgtype.BoolOID, nil},
+	{duckdb.TYPE_TINYINT, "TINYINT", pgtype.Int2OID, nil},
+	{duckdb.TYPE_SMALLINT, "SMALLINT", pgtype.Int2OID, nil},
+	{duckdb.TYPE_UTINYINT, "UTINYINT", pgtype.Int2OID, nil},
+	{duckdb.TYPE_INTEGER, "INTEGER", pgtype.Int4OID, nil},
+	{duckdb.TYPE_USMALLINT, "USMALLINT", pgtype.Int4OID, nil},
+	{duckdb.TYPE_BIGINT, "BIGINT", pgtype.Int8OID, nil},
+	{duckdb.TYPE_UINTEGER, "UINTEGER", pgtype.Int8OID, nil},
+	{duckdb.TYPE_UBIGINT, "UBIGINT", pgtype.NumericOID, toNumeric},
+	{duckdb.TYPE_HUGEINT, "HUGEINT", pgtype.NumericOID, toNumeric},
+	{duckdb.TYPE_UHUGEINT, "UHUGEINT", pgtype.NumericOID, toNumeric},
+	{duckdb.TYPE_DECIMAL, "DECIMAL", pgtype.NumericOID, toNumeric},
+	{duckdb.TYPE_BIGNUM, "BIGNUM", pgtype.NumericOID, toNumeric},
+	{duckdb.TYPE_FLOAT, "FLOAT", pgtype.Float4OID, nil},
+	{duckdb.TYPE_DOUBLE, "DOUBLE", pgtype.Float8OID, nil},
+	{duckdb.TYPE_DATE, "DATE", pgtype.DateOID, nil},
+	{duckdb.TYPE_TIMESTAMP, "TIMESTAMP", pgtype.TimestampOID, nil},
+	{duckdb.TYPE_TIMESTAMP_S, "TIMESTAMP_S", pgtype.TimestampOID, nil},
+	{duckdb.TYPE_TIMESTAMP_MS, "TIMESTAMP_MS", pgtype.TimestampOID, nil},
+	{duckdb.TYPE_TIMESTAMP_NS, "TIMESTAMP_NS", pgtype.TimestampOID, nil},
+	{duckdb.TYPE_TIMESTAMP_TZ, "TIMESTAMP WITH TIME ZONE", pgtype.TimestamptzOID, nil},
+	{duckdb.TYPE_TIME, "TIME", pgtype.TimeOID, toTime},
+	{duckdb.TYPE_INTERVAL, "INTERVAL", pgtype.IntervalOID, toInterval},
+	{duckdb.TYPE_BLOB, "BLOB", pgtype.ByteaOID, nil},
+	{duckdb.TYPE_UUID, "UUID", pgtype.UUIDOID, toUUID},
+	{duckdb.TYPE_VARCHAR, "VARCHAR", pgtype.TextOID, toText},
 }
+
+// pgType maps a DuckDB type to the PostgreSQL type clients receive and the conversion of its
+// values (pgTypes).
+func pgType(t duckdb.Type) (uint32, func(any) any) {
+	for _, p := range pgTypes {
+		if p.duck == t {
+			if p.conv == nil {
+				return p.oid, same
+			}
+			return p.oid, p.conv
+		}
+	}
+	return pgtype.TextOID, toText
+}
+
+func same(v any) any { return v }
 
 func toNumeric(v any) any {
 	switch x := v.(type) {
@@ -643,16 +690,30 @@ func pgCompat(q string) string {
 			return "SELECT " + warehouse.Quote(v) + " AS " + warehouse.Ident(col)
 		}
 	}
-	if !strings.Contains(q, "pg_catalog") && !strings.Contains(q, "::regclass") && !strings.Contains(q, "::oid") {
+	if !strings.Contains(q, "pg_catalog") && !strings.Contains(q, "::reg") && !strings.Contains(q, "::oid") &&
+		!strings.Contains(q, "information_schema._pg_") {
 		return q
 	}
+	q = regName.ReplaceAllStringFunc(q, func(m string) string {
+		sub := regName.FindStringSubmatch(m)
+		if strings.Contains(strings.ToUpper(sub[2]), "AS") {
+			return "pg_regclass_name(" + sub[1] + ")" + sub[2]
+		}
+		return "pg_regclass_name(" + sub[1] + ")"
+	})
+	q = regCast.ReplaceAllString(q, "pg_$2($1)")
 	parts := splitLiterals(q)
 	if parts == nil {
 		return q // an unterminated literal: DuckDB will say so
 	}
 	var b strings.Builder
+	prev := ""
 	for i, part := range parts {
 		if i%2 == 1 { // a string literal
+			if regexOperator.MatchString(prev) {
+				// PostgreSQL's ~ finds the pattern anywhere, DuckDB's matches the whole string.
+				part = "'.*(?:" + part[1:len(part)-1] + ").*'"
+			}
 			b.WriteString(part)
 			continue
 		}
@@ -660,20 +721,36 @@ func pgCompat(q string) string {
 			part = r.re.ReplaceAllString(part, r.with)
 		}
 		b.WriteString(part)
+		prev = part
 	}
 	return b.String()
 }
+
+// regexOperator ends a query part whose next literal is a regular expression matched with ~
+// or !~ (not LIKE's ~~).
+var regexOperator = regexp.MustCompile(`(?:^|[^~!])!?~\s*$`)
 
 // showSetting is a SHOW of one setting; showSettings are the PostgreSQL settings clients ask for
 // on connect (SQLAlchemy, JDBC) that DuckDB does not know, with the values the endpoint has (as
 // it reports them at startup: psql-wire says server version 15).
 var showSetting = regexp.MustCompile(`(?i)^\s*SHOW\s+([a-z_ ]+?)\s*;?\s*$`)
 
+// current_setting and pg_settings (pg_compat.sql) answer with them too.
 var showSettings = map[string]string{
 	"server_version": "15.0", "server_version_num": "150000", "transaction isolation level": "read committed",
 	"transaction_isolation": "read committed", "standard_conforming_strings": "on", "client_encoding": "UTF8",
-	"datestyle": "ISO, MDY", "timezone": "UTC", "integer_datetimes": "on", "default_transaction_read_only": "on",
+	"server_encoding": "UTF8", "datestyle": "ISO, MDY", "timezone": "UTC", "integer_datetimes": "on",
+	"default_transaction_read_only": "on", "max_index_keys": "32", "max_identifier_length": "63",
+	"lc_collate": "C", "lc_ctype": "C", "search_path": "main, scores, ops",
 }
+
+// regCast is a cast to a reg* type of a literal, a parameter or a column, which the pg_reg*
+// macros of pg_compat.sql look up by name; other casts to them become casts to the OID.
+var regCast = regexp.MustCompile(`('(?:[^']|'')*'|\$\d+|\b[A-Za-z_][A-Za-z0-9_.]*)\s*::\s*(?:pg_catalog\.)?(regclass|regtype|regproc|regnamespace)\b`)
+
+// regName is a regclass shown rather than compared (cast on to text, or named in a select
+// list), which PostgreSQL prints as the table's name.
+var regName = regexp.MustCompile(`('(?:[^']|'')*'|\$\d+|\b[A-Za-z_][A-Za-z0-9_.]*)\s*::\s*(?:pg_catalog\.)?regclass(\s*::\s*(?:pg_catalog\.)?text\b|\s+AS\b)`)
 
 var compatRewrites = []struct {
 	re   *regexp.Regexp
@@ -682,6 +759,9 @@ var compatRewrites = []struct {
 	{regexp.MustCompile(`OPERATOR\(pg_catalog\.([~!=<>*]+)\)`), "$1"},
 	{regexp.MustCompile(`(?i)\s+COLLATE\s+pg_catalog\.default`), ""},
 	{regexp.MustCompile(`pg_catalog\.`), ""},
+	{regexp.MustCompile(`information_schema\.(_pg_expandarray)\b`), "$1"},
+	// DuckDB's json_object takes the same alternating keys and values (SQLAlchemy's columns).
+	{regexp.MustCompile(`\bjson_build_object\(`), "json_object("},
 	{regexp.MustCompile(`::(?:regclass|oid|regtype|regproc|regnamespace)\b`), "::BIGINT"},
 	// \d's publication query indexes an array by a generate_series alias, a row in DuckDB.
 	{regexp.MustCompile(`prattrs\[s\]`), "prattrs[s.generate_series]"},

@@ -14,14 +14,16 @@ import (
 )
 
 // StarTables are the tables of the star schema with, for facts, the timestamp column their
-// Parquet copy is partitioned by month on.
+// Parquet copy is partitioned by month on, and for dimensions their surrogate key. A column of
+// another star table named as a dimension's key refers to that dimension (StarKeys).
 var StarTables = []struct {
-	Name, PartitionBy string
+	Name, PartitionBy, Key string
 }{
-	{"dim_date", ""}, {"dim_customer", ""}, {"dim_product", ""}, {"dim_store", ""}, {"dim_employee", ""},
-	{"dim_channel", ""}, {"dim_campaign", ""},
-	{"fact_sales", "order_ts"}, {"fact_interaction", "interaction_ts"}, {"fact_survey", "survey_ts"},
-	{"fact_campaign_contact", "contacted_at"}, {"fact_customer_month", "month"},
+	{"dim_date", "", "date_key"}, {"dim_customer", "", "customer_key"}, {"dim_product", "", "product_key"},
+	{"dim_store", "", "store_key"}, {"dim_employee", "", "employee_key"}, {"dim_channel", "", "channel_key"},
+	{"dim_campaign", "", "campaign_key"},
+	{"fact_sales", "order_ts", ""}, {"fact_interaction", "interaction_ts", ""}, {"fact_survey", "survey_ts", ""},
+	{"fact_campaign_contact", "contacted_at", ""}, {"fact_customer_month", "month", ""},
 }
 
 // ScoreTables are the published mining tables, in schema scores.
@@ -71,6 +73,17 @@ type SnapshotManifest struct {
 	// Readers maps clear and masked to the catalog each reads and the directories (relative
 	// to the snapshot) its views read, so a reader can be confined to exactly those.
 	Readers map[string]SnapshotReader `json:"readers"`
+	// Keys are the star schema's primary and foreign keys, which the published views cannot
+	// carry; the SQL endpoint declares them in its PostgreSQL catalog for BI tools.
+	Keys []Key `json:"keys,omitempty"`
+}
+
+// Key is a primary key (RefTable empty) or a foreign key of a published table.
+type Key struct {
+	Table     string `json:"table"`
+	Column    string `json:"column"`
+	RefTable  string `json:"ref_table,omitempty"`
+	RefColumn string `json:"ref_column,omitempty"`
 }
 
 // SnapshotReader is one way of reading a snapshot: its catalog and the directories it reads.
@@ -147,12 +160,17 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		}
 		view := fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s, hive_partitioning = %v)",
 			name, Quote(glob), it.partitionBy != "")
-		views = append(views, view)
+		stmts := []string{view}
+		if it.partitionBy != "" {
+			stmts = append(stmts, fmt.Sprintf("COMMENT ON COLUMN %s.year_month IS %s", name,
+				Quote("Year and month of "+it.partitionBy+" as YYYY-MM: the folder of the Parquet partition.")))
+		}
+		views = append(views, stmts...)
 		rel := filepath.Join(it.sub, it.name)
 		clear.Dirs = append(clear.Dirs, rel)
 		script, personal := personalTables[it.table]
 		if !personal {
-			maskedViews = append(maskedViews, view)
+			maskedViews = append(maskedViews, stmts...)
 			masked.Dirs = append(masked.Dirs, rel)
 			continue
 		}
@@ -165,13 +183,18 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		}
 		maskedViews = append(maskedViews, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", name, Quote(file)))
 	}
-	if err := writeCatalog(ctx, filepath.Join(dir, CatalogFile), views); err != nil {
+	comments, keys, err := w.describe(ctx, man.Tables)
+	if err != nil {
 		return err
 	}
-	if err := writeCatalog(ctx, filepath.Join(dir, MaskedCatalogFile), maskedViews); err != nil {
+	if err := writeCatalog(ctx, filepath.Join(dir, CatalogFile), append(views, comments...)); err != nil {
+		return err
+	}
+	if err := writeCatalog(ctx, filepath.Join(dir, MaskedCatalogFile), append(maskedViews, comments...)); err != nil {
 		return err
 	}
 	man.Readers = map[string]SnapshotReader{"clear": clear, "masked": masked}
+	man.Keys = keys
 	man.Published = time.Now().UTC()
 	b, err := json.MarshalIndent(man, "", "  ")
 	if err != nil {
@@ -184,6 +207,58 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		return err
 	}
 	return pruneSnapshots(snaps, runID)
+}
+
+// describe returns the COMMENT statements that give the published views the descriptions of
+// the tables they copy, and the star schema's keys: each dimension's surrogate key, and every
+// column of another star table named as a dimension's key.
+func (w *DB) describe(ctx context.Context, published map[string]int64) ([]string, []Key, error) {
+	dimOfKey := map[string]string{}
+	star := map[string]bool{}
+	var keys []Key
+	for _, t := range StarTables {
+		star[t.Name] = true
+		if t.Key != "" {
+			dimOfKey[t.Key] = t.Name
+			keys = append(keys, Key{Table: t.Name, Column: t.Key})
+		}
+	}
+	var stmts []string
+	err := ForEachRow(ctx, w, "lake/descriptions.sql", nil, nil, func(r *sql.Rows) error {
+		var schema, table, comment string
+		var column sql.NullString
+		if err := r.Scan(&schema, &table, &column, &comment); err != nil {
+			return err
+		}
+		name := table
+		if schema != "main" {
+			name = schema + "." + table
+		}
+		if _, ok := published[name]; !ok {
+			return nil
+		}
+		view := Ident(table)
+		if schema != "main" {
+			view = schema + "." + view
+		}
+		if !column.Valid {
+			if comment != "" {
+				stmts = append(stmts, "COMMENT ON VIEW "+view+" IS "+Quote(comment))
+			}
+			return nil
+		}
+		if comment != "" {
+			stmts = append(stmts, "COMMENT ON COLUMN "+view+"."+Ident(column.String)+" IS "+Quote(comment))
+		}
+		if dim, ok := dimOfKey[column.String]; ok && schema == "main" && star[table] && dim != table {
+			keys = append(keys, Key{Table: table, Column: column.String, RefTable: dim, RefColumn: column.String})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("snapshot descriptions: %w", err)
+	}
+	return stmts, keys, nil
 }
 
 // writeCatalog creates a DuckDB file of views for readers.
