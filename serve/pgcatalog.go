@@ -54,7 +54,9 @@ func pgCatalog(man *warehouse.SnapshotManifest, dir string) pgCatalogData {
 		d.Settings = append(d.Settings, pgSetting{strings.ReplaceAll(name, " ", "_"), v})
 	}
 	sort.Slice(d.Settings, func(i, j int) bool { return d.Settings[i].Name < d.Settings[j].Name })
-	sort.Slice(d.Rows, func(i, j int) bool { return d.Rows[i].Schema+"."+d.Rows[i].Table < d.Rows[j].Schema+"."+d.Rows[j].Table })
+	sort.Slice(d.Rows, func(i, j int) bool {
+		return d.Rows[i].Schema+"."+d.Rows[i].Table < d.Rows[j].Schema+"."+d.Rows[j].Table
+	})
 	return d
 }
 
