@@ -163,7 +163,7 @@ func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 		<-ctx.Done()
 		srv.Close()
 	}()
-	if err := srv.Serve(l); err != nil && ctx.Err() == nil {
+	if err := srv.Serve(bufferedListener{l}); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("SQL endpoint: %w", err)
 	}
 	return nil
@@ -419,7 +419,9 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 		return err
 	}
 	defer release()
-	rows, err := snap.DB(e.readerKind(sess.role)).QueryContext(ctx, text, args...)
+	// Streamed: a cursor or a fetch size reads a large result in batches while DuckDB produces
+	// it, in memory bounded by the batch, not by the result.
+	rows, err := snap.DB(e.readerKind(sess.role)).QueryContext(duckdb.WithStreamingResults(ctx), text, args...)
 	if err != nil {
 		e.Metrics.query(sess.role, "error")
 		return e.timeoutError(ctx, err)

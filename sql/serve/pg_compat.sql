@@ -275,6 +275,13 @@ CREATE OR REPLACE TEMP MACRO pg_table_size(rel) AS coalesce((SELECT min(r.bytes)
 CREATE OR REPLACE TEMP MACRO pg_relation_size(rel) AS pg_table_size(rel), (rel, fork) AS pg_table_size(rel);
 CREATE OR REPLACE TEMP MACRO pg_total_relation_size(rel) AS pg_table_size(rel);
 CREATE OR REPLACE TEMP MACRO pg_indexes_size(rel) AS 0::BIGINT;
+-- In PostgreSQL's units (bytes, kB, MB, GB, TB: the next unit from 10 of it).
+CREATE OR REPLACE TEMP MACRO pg_size_pretty(b) AS CASE
+    WHEN abs(b) < 10 * 1024 THEN b::BIGINT || ' bytes'
+    WHEN abs(b) < 10 * 1024 ^ 2 THEN round(b / 1024)::BIGINT || ' kB'
+    WHEN abs(b) < 10 * 1024 ^ 3 THEN round(b / 1024 ^ 2)::BIGINT || ' MB'
+    WHEN abs(b) < 10 * 1024 ^ 4 THEN round(b / 1024 ^ 3)::BIGINT || ' GB'
+    ELSE round(b / 1024 ^ 4)::BIGINT || ' TB' END;
 CREATE OR REPLACE TEMP MACRO pg_database_size(db) AS (SELECT sum(r.bytes) FROM crmwh_relations AS r)::BIGINT;
 
 CREATE OR REPLACE TEMP VIEW pg_collation AS
