@@ -1,7 +1,8 @@
 # The README's two commands: `go run ./cmd/crmwh demo` and `make test`.
 # `make test` installs what it needs (a C compiler for DuckDB's cgo bindings, PostgreSQL for the
 # source tests, which start their own server on a free loopback port, and psql; Chromium for the
-# web UI's browser test; psycopg2 and SQLAlchemy as clients of the SQL endpoint; scipy and scikit-learn as
+# web UI's browser test; psycopg2, psycopg 3, SQLAlchemy with pandas, pgjdbc (javac compiles its test
+# program), node-postgres (npm, into serve/testdata/node) and Go's lib/pq as clients of the SQL endpoint; scipy and scikit-learn as
 # references for the CLV standard errors and the churn back-test) when it is missing, checks
 # formatting and vet, and runs every test with real DuckDB files and Parquet on disk.
 
@@ -22,9 +23,15 @@ deps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "installing postgresql (the tests of the PostgreSQL source start a real server)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
-	@{ command -v chromium >/dev/null 2>&1 && /usr/bin/python3 -c 'import psycopg2, scipy, sklearn, sqlalchemy' 2>/dev/null; } || { \
-	  echo "installing chromium, python3-psycopg2, python3-sqlalchemy, python3-scipy and python3-sklearn (the web UI's browser test; clients of the SQL endpoint; references for the CLV standard errors and the churn back-test)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium python3-psycopg2 python3-sqlalchemy python3-scipy python3-sklearn; }
+	@{ command -v chromium >/dev/null 2>&1 && /usr/bin/python3 -c 'import psycopg2, psycopg, pandas, scipy, sklearn, sqlalchemy' 2>/dev/null; } || { \
+	  echo "installing chromium, python3-psycopg2, python3-psycopg, python3-sqlalchemy, python3-pandas, python3-scipy and python3-sklearn (the web UI's browser test; clients of the SQL endpoint; references for the CLV standard errors and the churn back-test)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium python3-psycopg2 python3-psycopg python3-sqlalchemy python3-pandas python3-scipy python3-sklearn; }
+	@{ command -v javac >/dev/null 2>&1 && [ -f /usr/share/java/postgresql.jar ] && command -v npm >/dev/null 2>&1; } || { \
+	  echo "installing a JDK, libpostgresql-jdbc-java and npm (pgjdbc, as BI tools use it, and node-postgres: clients of the SQL endpoint)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jdk-headless libpostgresql-jdbc-java npm; }
+	@[ -d serve/testdata/node/node_modules/pg-cursor ] || { \
+	  echo "installing the npm packages pg and pg-cursor into serve/testdata/node (node-postgres, a client of the SQL endpoint)"; \
+	  cd serve/testdata/node && npm install --no-audit --no-fund --loglevel=error; }
 
 build:
 	$(GO) build -o crmwh ./cmd/crmwh

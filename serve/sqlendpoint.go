@@ -62,7 +62,8 @@ type sqlSession struct {
 	// statement reads one published snapshot), but clients see the status PostgreSQL would
 	// report, and a named portal lives on past Sync inside a transaction: pgjdbc's fetch size
 	// and psycopg's server-side cursors read a large result in batches that way.
-	inTx bool
+	inTx    bool
+	cursors map[string]*sqlCursor // the open SQL cursors, by name (cursors.go)
 }
 
 // txStatus is the transaction status of the session's next ReadyForQuery.
@@ -123,6 +124,7 @@ func (e *SQLEndpoint) cancelRequest(_ context.Context, pid, secret int32) error 
 
 func (e *SQLEndpoint) closeSession(ctx context.Context) error {
 	if sess, _ := ctx.Value(sessionKey{}).(*sqlSession); sess != nil {
+		sess.closeCursors(true)
 		e.mu.Lock()
 		delete(e.sessions, sess.pid)
 		e.mu.Unlock()
@@ -275,9 +277,19 @@ func (e *SQLEndpoint) readerKind(role string) string {
 	return ReaderMasked
 }
 
-// prepare has DuckDB prepare the statement to learn its kind, columns and parameters; it is
+// described is what DuckDB says of a statement: its kind, result columns (with the conversion
+// of each column's values) and parameters.
+type described struct {
+	text    string // as run: after pgCompat
+	kind    duckdb.StmtType
+	columns wire.Columns
+	convs   []func(any) any
+	params  []uint32
+}
+
+// describe has DuckDB prepare the statement to learn its kind, columns and parameters; it is
 // prepared again at execution, on whichever snapshot is current then.
-func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string, paramOIDs []uint32) (*wire.PreparedStatement, error) {
+func (e *SQLEndpoint) describe(ctx context.Context, sess *sqlSession, text string, paramOIDs []uint32) (*described, error) {
 	text = pgCompat(text)
 	snap, release, err := e.Readers.Acquire()
 	if err != nil {
@@ -354,6 +366,23 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 		}
 		return nil, sqlError(err)
 	}
+	return &described{text: text, kind: kind, columns: columns, convs: convs, params: params}, nil
+}
+
+// prepare answers the statement: a query runs on the current snapshot, a transaction statement
+// or a client setting is acknowledged, a cursor statement works on the session's cursors, and
+// anything else is refused.
+func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string, paramOIDs []uint32) (*wire.PreparedStatement, error) {
+	if st, ok, err := e.cursorStatement(ctx, sess, text, paramOIDs); ok {
+		return st, err
+	}
+	text = sess.withCursors(text)
+	d, err := e.describe(ctx, sess, text, paramOIDs)
+	if err != nil {
+		return nil, err
+	}
+	kind, columns, convs, params := d.kind, d.columns, d.convs, d.params
+	text = d.text
 	switch kind {
 	case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
 		return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, args []wire.Parameter) error {
@@ -376,6 +405,9 @@ func (e *SQLEndpoint) prepare(ctx context.Context, sess *sqlSession, text string
 			sess.mu.Lock()
 			sess.inTx = inTx
 			sess.mu.Unlock()
+			if !inTx {
+				sess.closeCursors(false) // as PostgreSQL: the transaction's cursors end with it
+			}
 			return w.Complete(tag)
 		}), nil
 	case duckdb.STATEMENT_TYPE_VARIABLE_SET, duckdb.STATEMENT_TYPE_SET:
@@ -427,35 +459,39 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 		return e.timeoutError(ctx, err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		for i, v := range vals {
-			if v != nil && i < len(convs) {
-				vals[i] = convs[i](v)
-			}
-		}
-		if err := w.Row(vals); err != nil { // encoded at once: vals can be scanned into again
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if _, err := writeRows(rows, convs, w, -1); err != nil {
 		e.Metrics.query(sess.role, "error")
 		return e.timeoutError(ctx, err)
 	}
 	e.Metrics.query(sess.role, "ok")
 	e.Metrics.queryDuration(time.Since(t0))
 	return w.Complete(fmt.Sprintf("SELECT %d", w.Written()))
+}
+
+// writeRows writes up to limit rows (all when negative) to w, converted for pgx's encoders, and
+// returns how many it wrote.
+func writeRows(rows *sql.Rows, convs []func(any) any, w wire.DataWriter, limit int64) (int64, error) {
+	vals := make([]any, len(convs)) // a conversion per column
+	ptrs := make([]any, len(convs))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var n int64
+	for (limit < 0 || n < limit) && rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		for i, v := range vals {
+			if v != nil {
+				vals[i] = convs[i](v)
+			}
+		}
+		if err := w.Row(vals); err != nil { // encoded at once: vals can be scanned into again
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
 }
 
 var errCancelled = errors.New("canceling statement due to user request")
@@ -572,6 +608,19 @@ func pgType(t duckdb.Type) (uint32, func(any) any) {
 				return p.oid, same
 			}
 			return p.oid, p.conv
+		}
+	}
+	return pgtype.TextOID, toText
+}
+
+// pgTypeNamed is pgType for a type as DuckDB names it (DECIMAL(18,2), VARCHAR[]).
+func pgTypeNamed(name string) (uint32, func(any) any) {
+	if strings.HasPrefix(name, "DECIMAL(") {
+		name = "DECIMAL"
+	}
+	for _, p := range pgTypes {
+		if p.name == name {
+			return pgType(p.duck)
 		}
 	}
 	return pgtype.TextOID, toText
