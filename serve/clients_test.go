@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"sort"
@@ -16,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	_ "github.com/lib/pq"
 
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -591,5 +594,224 @@ func TestPsqlDescribe(t *testing.T) {
 				t.Errorf("psql %s shows %q:\n%s", c.cmd, n, out)
 			}
 		}
+	}
+}
+
+// psycopg 3 (Debian python3-psycopg): a query with a parameter, and a named (server-side)
+// cursor reading the 1,000,000 wide rows in batches of 10,000 while the server's memory stays
+// bounded; psycopg2's named cursor the same way, in smaller batches.
+func TestPsycopgCursors(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import psycopg, psycopg2").Run(); err != nil {
+		t.Fatal("python3-psycopg or python3-psycopg2 is missing (`make test` installs them)")
+	}
+	host, port, _ := net.SplitHostPort(fx.pgAddr)
+	script := `
+import sys, time, psycopg, psycopg2
+host, port, pw, query, driver = sys.argv[1:]
+if driver == "psycopg":
+    c = psycopg.connect(host=host, port=int(port), user="ann", password=pw, dbname="crmwh", sslmode="disable")
+    n, s = c.execute("SELECT count(*), sum(net_amount) FROM fact_sales WHERE quantity > %s", [1]).fetchone()
+    print("query", n, s)
+    itersize = 10000
+else:
+    c = psycopg2.connect(host=host, port=int(port), user="ann", password=pw, dbname="crmwh", sslmode="disable")
+    itersize = 2000
+t0 = time.time()
+cur = c.cursor(name="big")
+cur.itersize = itersize
+cur.execute(query)
+n = s = 0
+for row in cur:
+    n += 1
+    s += row[0]
+cur.close()
+c.commit()
+print("cursor", n, s, round((time.time() - t0) * 1000))
+c.close()
+`
+	var want string
+	var n int64
+	var sum string
+	if err := inProcess(t).QueryRow("SELECT count(*), sum(net_amount)::VARCHAR FROM fact_sales WHERE quantity > 1").Scan(&n, &sum); err != nil {
+		t.Fatal(err)
+	}
+	want = fmt.Sprintf("query %d %s", n, sum)
+	for _, driver := range []string{"psycopg", "psycopg2"} {
+		var out []byte
+		var err error
+		grew := peakRSS(func() {
+			out, err = exec.Command(py, "-c", script, host, port, users["ann"][1], bigQuery, driver).CombinedOutput()
+		})
+		if err != nil {
+			t.Errorf("%s: %v\n%s", driver, err, tail(out))
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if driver == "psycopg" && lines[0] != want {
+			t.Errorf("psycopg: %q, want %q", lines[0], want)
+		}
+		f := strings.Fields(lines[len(lines)-1])
+		if len(f) != 4 || f[1] != strconv.Itoa(bigRows) || f[2] != strconv.Itoa(bigSum) {
+			t.Errorf("%s named cursor: %q, want %d rows summing to %d", driver, lines[len(lines)-1], bigRows, bigSum)
+			continue
+		}
+		if grew > bigMaxKB {
+			t.Errorf("%s: the server's memory grew by %d MB during the named cursor's read: not streamed", driver, grew>>10)
+		}
+		t.Logf("%s named cursor: %d rows in %s ms, server memory +%d MB", driver, bigRows, f[3], grew>>10)
+	}
+}
+
+// SQL cursors as psql users write them: declared in a transaction, fetched and moved forward,
+// listed in pg_cursors, closed by CLOSE or by the end of the transaction.
+func TestSQLCursors(t *testing.T) {
+	out, err := psql(t, "ann", users["ann"][1], "-At",
+		"-c", "BEGIN",
+		"-c", "DECLARE c CURSOR FOR SELECT i FROM range(10) AS t(i)",
+		"-c", "DECLARE h CURSOR WITH HOLD FOR SELECT i FROM range(3) AS t(i)",
+		"-c", "FETCH 3 FROM c",
+		"-c", "MOVE 2 c",
+		"-c", "FETCH FORWARD 2 FROM c",
+		"-c", "FETCH ALL IN c",
+		"-c", "FETCH c",
+		"-c", "SELECT name FROM pg_cursors ORDER BY name",
+		"-c", "CLOSE c",
+		"-c", "COMMIT",
+		"-c", "SELECT count(*) FROM pg_cursors",
+		"-c", "FETCH ALL h",
+		"-c", "CLOSE ALL",
+		"-c", "SELECT count(*) FROM pg_cursors")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	want := "BEGIN\nDECLARE CURSOR\nDECLARE CURSOR\n0\n1\n2\nMOVE 2\n5\n6\n7\n8\n9\nc\nh\nCLOSE CURSOR\nCOMMIT\n1\n0\n1\n2\nCLOSE CURSOR\n0"
+	if got := strings.TrimSpace(out); got != want {
+		t.Errorf("psql cursors:\n%s\nwant:\n%s", got, want)
+	}
+	for _, bad := range []struct {
+		sql  []string
+		want string
+	}{
+		{[]string{"FETCH c"}, `cursor "c" does not exist`},
+		{[]string{"DECLARE s SCROLL CURSOR FOR SELECT 1"}, "SCROLL cursors are not supported"},
+		{[]string{"DECLARE c CURSOR FOR SELECT 1", "FETCH BACKWARD 1 FROM c"}, "read forward only"},
+		{[]string{"DECLARE c CURSOR FOR SELECT 1", "DECLARE c CURSOR FOR SELECT 2"}, `cursor "c" already exists`},
+		{[]string{"DECLARE c CURSOR FOR SELECT * FROM no_such_table"}, "no_such_table"},
+	} {
+		args := []string{"-c", "BEGIN"}
+		for _, q := range bad.sql {
+			args = append(args, "-c", q)
+		}
+		out, err := psql(t, "ann", users["ann"][1], args...)
+		if err == nil || !strings.Contains(out, bad.want) {
+			t.Errorf("psql %q: %v %s, want an error saying %q", bad.sql, err, out, bad.want)
+		}
+	}
+}
+
+// node-postgres (npm pg) and pg-cursor: the tables and a table's column types from the catalog,
+// a query with a parameter and unnamed columns, and the 1,000,000 wide rows read with a cursor
+// 10,000 at a time.
+func TestNodePostgres(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "pg-cursor")); err != nil {
+		t.Fatal("node-postgres is missing from serve/testdata/node (`make test` installs it with npm)")
+	}
+	host, port, _ := net.SplitHostPort(fx.pgAddr)
+	var out []byte
+	var err error
+	grew := peakRSS(func() {
+		cmd := exec.Command("node", "client.js", host, port, "ann", bigQuery)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "PGPASSWORD="+users["ann"][1])
+		out, err = cmd.CombinedOutput()
+	})
+	if err != nil {
+		t.Fatalf("node client.js: %v\n%s", err, tail(out))
+	}
+	var got struct {
+		Tables  []string
+		Columns []string
+		Sum     []any
+		Cursor  struct{ Rows, Sum, Batches, Ms int64 }
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, tail(out))
+	}
+	tables, cols := snapshotCatalog(t)
+	if len(got.Tables) != len(tables) {
+		t.Errorf("node-postgres listed %d tables, want %d", len(got.Tables), len(tables))
+	}
+	var want []string
+	for _, c := range cols {
+		if c.schema == "main" && c.table == "fact_sales" {
+			typ := map[string]string{"int8": "bigint", "int4": "integer", "text": "text", "timestamp": "timestamp without time zone"}
+			_, name := jdbcType(c.duckType)
+			tn := typ[name]
+			if strings.HasPrefix(c.duckType, "DECIMAL(") {
+				tn = fmt.Sprintf("numeric(%d,%d)", c.precision, c.scale)
+			}
+			want = append(want, c.name+" "+tn)
+		}
+	}
+	if strings.Join(got.Columns, ", ") != strings.Join(want, ", ") {
+		t.Errorf("fact_sales columns %v, want %v", got.Columns, want)
+	}
+	var n int64
+	var sum string
+	if err := inProcess(t).QueryRow("SELECT count(*), sum(net_amount)::VARCHAR FROM fact_sales WHERE quantity > 1").Scan(&n, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Sum...) != fmt.Sprint(strconv.FormatInt(n, 10), sum, []any{"count", "sum"}) {
+		t.Errorf("query with a parameter: %v, want %d %s [count sum]", got.Sum, n, sum)
+	}
+	if got.Cursor.Rows != bigRows || got.Cursor.Sum != bigSum || got.Cursor.Batches != bigRows/10000 {
+		t.Errorf("pg-cursor: %+v, want %d rows summing to %d in %d batches", got.Cursor, bigRows, int64(bigSum), bigRows/10000)
+	}
+	if grew > bigMaxKB {
+		t.Errorf("the server's memory grew by %d MB during pg-cursor's read: not streamed", grew>>10)
+	}
+	t.Logf("pg-cursor: %d rows in %d batches in %d ms, server memory +%d MB", got.Cursor.Rows, got.Cursor.Batches, got.Cursor.Ms, grew>>10)
+}
+
+// Go's lib/pq: sign-in, the catalog's tables and a star join with a parameter.
+func TestLibPq(t *testing.T) {
+	db, err := sql.Open("postgres", dsn("ann", users["ann"][1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind = $1 AND n.nspname IN ('main', 'scores', 'ops')`, "r").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := snapshotCatalog(t)
+	if tables != len(want) {
+		t.Errorf("lib/pq counted %d tables, want %d", tables, len(want))
+	}
+	const q = `SELECT c.region, count(*), sum(f.net_amount)::VARCHAR FROM fact_sales f JOIN dim_store c ON c.store_key = f.store_key
+		WHERE f.quantity >= $1 AND c.region IS NOT NULL GROUP BY c.region ORDER BY c.region`
+	rowsOf := func(db *sql.DB, arg any) []string {
+		rows, err := db.Query(q, arg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var r, s string
+			var n int64
+			if err := rows.Scan(&r, &n, &s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(r, n, s))
+		}
+		return out
+	}
+	got, wantRows := rowsOf(db, 2), rowsOf(inProcess(t), 2)
+	if strings.Join(got, ";") != strings.Join(wantRows, ";") || len(got) == 0 {
+		t.Errorf("lib/pq star join %v, want %v", got, wantRows)
 	}
 }
