@@ -95,6 +95,10 @@ type Serve struct {
 	Threads          int      `yaml:"threads"`
 	Refresh          Duration `yaml:"refresh"`
 	SessionTTL       Duration `yaml:"session_ttl"`
+	// SQLAuth is how SQL clients sign in: scram-sha-256 (the password never crosses the wire)
+	// or password (in clear text: for old clients, and users added before crmwh kept SCRAM
+	// verifiers).
+	SQLAuth string `yaml:"sql_auth"`
 	// TLSCert and TLSKey (PEM files), when both are set, turn on TLS for the SQL endpoint
 	// (clients ask with sslmode=require) and HTTPS for the web UI.
 	TLSCert string `yaml:"tls_cert"`
@@ -520,6 +524,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Warehouse.Threads < 0 {
 		return fmt.Errorf("config: warehouse.threads must be 0 or more")
+	}
+	if c.Serve.SQLAuth != "scram-sha-256" && c.Serve.SQLAuth != "password" {
+		return fmt.Errorf("config: serve.sql_auth %q: scram-sha-256 or password", c.Serve.SQLAuth)
 	}
 	if c.Marts.ChunkCustomers < 1 {
 		return fmt.Errorf("config: marts.chunk_customers must be at least 1")

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/xdg-go/scram"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/crmwh/crmwh/warehouse"
@@ -151,11 +152,17 @@ func (a *Access) AddUser(ctx context.Context, name, role, password string) error
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
+	verifier, err := scramVerifier(password)
+	if err != nil {
+		return err
+	}
 	return a.with(ctx, false, func(db *sql.DB) error {
 		now := time.Now().UTC()
-		_, err := db.ExecContext(ctx, `INSERT INTO ops.users VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
-			name, role, string(hash), now, now)
+		_, err := db.ExecContext(ctx, `INSERT INTO ops.users (name, role, password_hash, created_at, updated_at, scram_verifier)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash,
+				updated_at = excluded.updated_at, scram_verifier = excluded.scram_verifier`,
+			name, role, string(hash), now, now, verifier)
 		if err != nil {
 			return fmt.Errorf("add user %s: %w", name, err)
 		}
@@ -211,6 +218,42 @@ func (a *Access) Authenticate(ctx context.Context, name, password string) (role 
 	}
 	return role, ok, err
 }
+
+// ScramCredentials returns a user's role and SCRAM-SHA-256 credentials for the SQL endpoint's
+// sign-in; the caller reports the outcome with Record. A name that is no user gets decoy
+// credentials (and no role), against which every proof fails; a user added before crmwh kept
+// verifiers, errNoVerifier.
+func (a *Access) ScramCredentials(ctx context.Context, name string) (string, scram.StoredCredentials, error) {
+	if a.throttled(name) {
+		return "", scram.StoredCredentials{}, ErrTooManyFailures
+	}
+	var role string
+	var verifier sql.NullString
+	err := a.with(ctx, true, func(db *sql.DB) error {
+		err := db.QueryRowContext(ctx, "SELECT role, scram_verifier FROM ops.users WHERE name = ?", name).Scan(&role, &verifier)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrNoUser) {
+		return "", scram.StoredCredentials{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if role == "" {
+		return "", decoyCredentials(name), nil
+	}
+	if !verifier.Valid {
+		return role, scram.StoredCredentials{}, errNoVerifier
+	}
+	creds, err := parseVerifier(verifier.String)
+	if err != nil {
+		return "", creds, fmt.Errorf("user %s: %w", name, err)
+	}
+	return role, creds, nil
+}
+
+// Record counts a sign-in checked elsewhere (SCRAM) towards the throttling.
+func (a *Access) Record(name string, ok bool) { a.record(name, ok) }
 
 func (a *Access) throttled(name string) bool {
 	a.mu.Lock()

@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -18,8 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/lib/pq"
 
+	"github.com/crmwh/crmwh/serve"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -813,5 +816,119 @@ func TestLibPq(t *testing.T) {
 	got, wantRows := rowsOf(db, 2), rowsOf(inProcess(t), 2)
 	if strings.Join(got, ";") != strings.Join(wantRows, ";") || len(got) == 0 {
 		t.Errorf("lib/pq star join %v, want %v", got, wantRows)
+	}
+}
+
+// SCRAM-SHA-256 is the only sign-in the endpoint offers by default: each client signs in with
+// the right password and is refused with a wrong one. A success between two failures keeps
+// the name clear of the throttling.
+func TestScramEveryClient(t *testing.T) {
+	const user, password = "sam", "scram-password-1"
+	if err := serve.NewAccess(fx.env.DataDir).AddUser(context.Background(), user, serve.RoleAnalyst, password); err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(fx.pgAddr)
+	jar := "/usr/share/java/postgresql.jar"
+	classes := t.TempDir()
+	if out, err := exec.Command("javac", "-d", classes, "testdata/jdbc/MetaData.java").CombinedOutput(); err != nil {
+		t.Fatalf("javac: %v\n%s", err, out)
+	}
+	node, _ := filepath.Abs("testdata/node")
+	clients := map[string]func(pw string) (string, error){
+		"psql": func(pw string) (string, error) { return psql(t, user, pw, "-Atc", "SELECT 1") },
+		"pgx": func(pw string) (string, error) {
+			c, err := pgx.Connect(context.Background(), dsn(user, pw))
+			if err != nil {
+				return "", err
+			}
+			defer c.Close(context.Background())
+			return "1", nil
+		},
+		"lib/pq": func(pw string) (string, error) {
+			db, err := sql.Open("postgres", dsn(user, pw))
+			if err != nil {
+				return "", err
+			}
+			defer db.Close()
+			return "1", db.Ping()
+		},
+		"psycopg2": func(pw string) (string, error) {
+			out, err := exec.Command("/usr/bin/python3", "-c", `import sys, psycopg2
+psycopg2.connect(host=sys.argv[1], port=int(sys.argv[2]), user=sys.argv[3], password=sys.argv[4], dbname="crmwh", sslmode="disable").close()`,
+				host, port, user, pw).CombinedOutput()
+			return string(out), err
+		},
+		"psycopg": func(pw string) (string, error) {
+			out, err := exec.Command("/usr/bin/python3", "-c", `import sys, psycopg
+psycopg.connect(host=sys.argv[1], port=int(sys.argv[2]), user=sys.argv[3], password=sys.argv[4], dbname="crmwh", sslmode="disable").close()`,
+				host, port, user, pw).CombinedOutput()
+			return string(out), err
+		},
+		"pgjdbc": func(pw string) (string, error) {
+			url := fmt.Sprintf("jdbc:postgresql://%s:%s/crmwh?sslmode=disable", host, port)
+			out, err := exec.Command("java", "-cp", jar+string(os.PathListSeparator)+classes, "MetaData", url, user, pw, "connect").CombinedOutput()
+			return string(out), err
+		},
+		"node-postgres": func(pw string) (string, error) {
+			cmd := exec.Command("node", "-e", `const { Client } = require('pg');
+const c = new Client({ host: process.argv[1], port: Number(process.argv[2]), user: process.argv[3], password: process.argv[4], database: 'crmwh' });
+c.connect().then(() => c.end()).catch(e => { console.error(e.message); process.exit(1); });`, host, port, user, pw)
+			cmd.Dir = node
+			out, err := cmd.CombinedOutput()
+			return string(out), err
+		},
+	}
+	names := make([]string, 0, len(clients))
+	for name := range clients {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		connect := clients[name]
+		if out, err := connect(password); err != nil {
+			t.Errorf("%s with the right password: %v\n%s", name, err, out)
+		}
+		out, err := connect("wrong-password")
+		if err == nil || !strings.Contains(out+err.Error(), `password authentication failed for user "sam"`) {
+			t.Errorf("%s with a wrong password: %v\n%s, want it refused", name, err, out)
+		}
+	}
+	if out, err := clients["psql"](password); err != nil { // and the name is not throttled
+		t.Errorf("psql after the refusals: %v\n%s", err, out)
+	}
+}
+
+// With serve.sql_auth: password the endpoint asks for the password in clear text, so users
+// added before crmwh kept SCRAM verifiers can still sign in; under SCRAM such a user is told
+// what to do.
+func TestCleartextAndOldUsers(t *testing.T) {
+	ctx := context.Background()
+	const user, password = "olga", "old-user-password"
+	access := serve.NewAccess(fx.env.DataDir)
+	if err := access.AddUser(ctx, user, serve.RoleAnalyst, password); err != nil {
+		t.Fatal(err)
+	}
+	// As an older crmwh left it: no verifier.
+	db, err := sql.Open("duckdb", filepath.Join(fx.env.DataDir, serve.AccessFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE ops.users SET scram_verifier = NULL WHERE name = ?", user); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out, err := psql(t, user, password, "-Atc", "SELECT 1")
+	if err == nil || !strings.Contains(out, "set the password again with `crmwh user add olga --role analyst`") {
+		t.Errorf("an old user under SCRAM: %v %s, want told to set the password again", err, out)
+	}
+
+	// The fixture's endpoint, switched as serve.sql_auth: password switches it.
+	fx.srv.SQL.Cleartext = true
+	defer func() { fx.srv.SQL.Cleartext = false }()
+	if out, err := psql(t, user, password, "-Atc", "SELECT 1"); err != nil || strings.TrimSpace(out) != "1" {
+		t.Fatalf("cleartext sign-in of an old user: %v\n%s", err, out)
+	}
+	if out, err := psql(t, user, "wrong-password", "-Atc", "SELECT 1"); err == nil || !strings.Contains(out, "password authentication failed") {
+		t.Errorf("cleartext with a wrong password: %v %s", err, out)
 	}
 }

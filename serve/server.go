@@ -76,7 +76,7 @@ func New(dataDir string, cfg *configs.Config, log *slog.Logger) (*Server, error)
 		Readers: readers,
 		TLS:     tlsConfig,
 		SQL: &SQLEndpoint{Readers: readers, Access: access, Metrics: metrics, Timeout: time.Duration(cfg.Serve.StatementTimeout),
-			TLS: tlsConfig, Log: log},
+			TLS: tlsConfig, Cleartext: cfg.Serve.SQLAuth == "password", Log: log},
 		Web:     web,
 		Refresh: time.Duration(cfg.Serve.Refresh),
 		Log:     log,

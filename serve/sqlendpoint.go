@@ -27,6 +27,7 @@ import (
 	pgerror "github.com/jeroenrinzema/psql-wire/errors"
 	"github.com/jeroenrinzema/psql-wire/pkg/buffer"
 	"github.com/jeroenrinzema/psql-wire/pkg/types"
+	"github.com/xdg-go/scram"
 
 	"github.com/crmwh/crmwh/warehouse"
 )
@@ -43,6 +44,9 @@ type SQLEndpoint struct {
 	Timeout time.Duration
 	// TLS, when set, is required of every client (sslmode=prefer, the default, or require).
 	TLS *tls.Config
+	// Cleartext asks for passwords in clear text instead of SCRAM-SHA-256 (serve.sql_auth:
+	// password), for clients without SCRAM and users added before crmwh kept verifiers.
+	Cleartext bool
 	Log *slog.Logger
 
 	mu       sync.Mutex
@@ -178,33 +182,33 @@ func (e *SQLEndpoint) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// passwordAuth asks for the password in clear text (keep the endpoint on loopback or behind
-// TLS) and checks it against ops.users. psql-wire's own ClearTextPassword is not used because
-// it can only answer "invalid username/password"; a marketing user deserves to be told why.
+// passwordAuth signs a client in with SCRAM-SHA-256 (or, when Cleartext is set, with the
+// password in clear text: keep the endpoint on loopback or behind TLS then) against ops.users.
+// psql-wire's own authentication is not used because it can only answer "invalid
+// username/password"; a marketing user deserves to be told why.
 func (e *SQLEndpoint) passwordAuth(ctx context.Context, w *buffer.Writer, r *buffer.Reader) (context.Context, error) {
-	w.Start(types.ServerAuth)
-	w.AddInt32(3) // AuthenticationCleartextPassword
-	if err := w.End(); err != nil {
-		return ctx, err
-	}
-	t, _, err := r.ReadTypedMsg()
-	if err != nil {
-		return ctx, err
-	}
-	if t != types.ClientPassword {
-		return ctx, errors.New("expected a password message")
-	}
-	password, err := r.GetString()
-	if err != nil {
-		return ctx, err
-	}
 	user := wire.ClientParameters(ctx)[wire.ParamUsername]
-	role, ok, err := e.Access.Authenticate(ctx, user, password)
+	var role string
+	var ok bool
+	var err error
+	if e.Cleartext {
+		role, ok, err = e.cleartextAuth(ctx, w, r, user)
+	} else {
+		role, ok, err = e.scramAuth(ctx, w, r, user)
+	}
+	var wireErr *wireError
+	if errors.As(err, &wireErr) {
+		return ctx, wireErr.err // the client went away or broke the protocol
+	}
 	var refuse error
 	switch {
 	case errors.Is(err, ErrTooManyFailures):
 		e.logger().Warn("SQL sign-in throttled", "user", user)
 		refuse = pgerror.WithCode(err, codes.InvalidAuthorizationSpecification)
+	case errors.Is(err, errNoVerifier):
+		e.logger().Warn("SQL sign-in refused: no SCRAM verifier", "user", user)
+		refuse = pgerror.WithCode(fmt.Errorf("user %q was added before crmwh kept SCRAM verifiers: set the password again with `crmwh user add %s --role %s` (or set serve.sql_auth: password)", user, user, role),
+			codes.InvalidPassword)
 	case err != nil:
 		e.logger().Error("SQL sign-in failed", "user", user, "err", err)
 		refuse = pgerror.WithCode(errors.New("sign-in is not possible right now; try again"), codes.CannotConnectNow)
@@ -229,6 +233,97 @@ func (e *SQLEndpoint) passwordAuth(ctx context.Context, w *buffer.Writer, r *buf
 		return ctx, err
 	}
 	return context.WithValue(ctx, sessionKey{}, &sqlSession{user: user, role: role}), nil
+}
+
+// wireError is a failure to talk to the client during sign-in, as opposed to a refusal.
+type wireError struct{ err error }
+
+func (e *wireError) Error() string { return e.err.Error() }
+
+// cleartextAuth asks for the password itself and checks it against its bcrypt hash.
+func (e *SQLEndpoint) cleartextAuth(ctx context.Context, w *buffer.Writer, r *buffer.Reader, user string) (string, bool, error) {
+	w.Start(types.ServerAuth)
+	w.AddInt32(3) // AuthenticationCleartextPassword
+	if err := w.End(); err != nil {
+		return "", false, &wireError{err}
+	}
+	t, _, err := r.ReadTypedMsg()
+	if err != nil {
+		return "", false, &wireError{err}
+	}
+	if t != types.ClientPassword {
+		return "", false, &wireError{errors.New("expected a password message")}
+	}
+	password, err := r.GetString()
+	if err != nil {
+		return "", false, &wireError{err}
+	}
+	return e.Access.Authenticate(ctx, user, password)
+}
+
+// scramAuth runs SCRAM-SHA-256 against the user's verifier: AuthenticationSASL, the client's
+// first message, AuthenticationSASLContinue, its proof, AuthenticationSASLFinal.
+func (e *SQLEndpoint) scramAuth(ctx context.Context, w *buffer.Writer, r *buffer.Reader, user string) (string, bool, error) {
+	role, creds, err := e.Access.ScramCredentials(ctx, user)
+	if err != nil {
+		return role, false, err
+	}
+	server, err := scram.SHA256.NewServer(func(string) (scram.StoredCredentials, error) { return creds, nil })
+	if err != nil {
+		return "", false, err
+	}
+	conv := server.NewConversation()
+	w.Start(types.ServerAuth)
+	w.AddInt32(10) // AuthenticationSASL
+	w.AddString("SCRAM-SHA-256")
+	w.AddNullTerminate()
+	w.AddNullTerminate()
+	if err := w.End(); err != nil {
+		return "", false, &wireError{err}
+	}
+	// SASLInitialResponse: the mechanism, then the client-first message with its length.
+	if t, _, err := r.ReadTypedMsg(); err != nil || t != types.ClientPassword {
+		return "", false, &wireError{fmt.Errorf("expected a SASL initial response: %v", err)}
+	}
+	mechanism, err := r.GetString()
+	if err != nil || mechanism != "SCRAM-SHA-256" {
+		return "", false, &wireError{fmt.Errorf("SASL mechanism %q: only SCRAM-SHA-256 is offered", mechanism)}
+	}
+	n, err := r.GetInt32()
+	if err != nil {
+		return "", false, &wireError{err}
+	}
+	first, err := r.GetBytes(int(n))
+	if err != nil {
+		return "", false, &wireError{err}
+	}
+	serverFirst, err := conv.Step(string(first))
+	if err != nil {
+		return "", false, &wireError{fmt.Errorf("SCRAM: %w", err)}
+	}
+	w.Start(types.ServerAuth)
+	w.AddInt32(11) // AuthenticationSASLContinue
+	w.AddBytes([]byte(serverFirst))
+	if err := w.End(); err != nil {
+		return "", false, &wireError{err}
+	}
+	// SASLResponse: the client-final message, the whole body.
+	if t, _, err := r.ReadTypedMsg(); err != nil || t != types.ClientPassword {
+		return "", false, &wireError{fmt.Errorf("expected a SASL response: %v", err)}
+	}
+	serverFinal, err := conv.Step(string(r.Msg))
+	ok := err == nil && conv.Valid()
+	e.Access.Record(user, ok)
+	if !ok {
+		return "", false, nil
+	}
+	w.Start(types.ServerAuth)
+	w.AddInt32(12) // AuthenticationSASLFinal
+	w.AddBytes([]byte(serverFinal))
+	if err := w.End(); err != nil {
+		return "", false, &wireError{err}
+	}
+	return role, true, nil
 }
 
 // clientSettings are the session parameters drivers set on connect (psycopg2, JDBC, BI tools);

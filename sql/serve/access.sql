@@ -12,6 +12,9 @@ CREATE TABLE IF NOT EXISTS ops.users (
 );
 COMMENT ON TABLE ops.users IS 'Users of the SQL endpoint and the web UI. analyst: SQL with personal data masked; marketing: the web UI; admin: both, personal data clear.';
 COMMENT ON COLUMN ops.users.password_hash IS 'bcrypt hash (salted, cost 10 or more); the password itself is never stored.';
+-- Added with SCRAM sign-in; a user added before has none until the password is set again.
+ALTER TABLE ops.users ADD COLUMN IF NOT EXISTS scram_verifier VARCHAR;
+COMMENT ON COLUMN ops.users.scram_verifier IS 'SCRAM-SHA-256 verifier in PostgreSQL''s form (SCRAM-SHA-256$iterations:salt$StoredKey:ServerKey), which the SQL endpoint signs in with; the password cannot be recovered from it. NULL for a user added before crmwh kept verifiers.';
 
 CREATE SEQUENCE IF NOT EXISTS ops.export_seq;
 CREATE TABLE IF NOT EXISTS ops.exports (

@@ -1,5 +1,6 @@
 -- Run on every connection of the SQL endpoint: a PostgreSQL 15 system catalog over the published
--- snapshot, as temporary views and macros, so that PostgreSQL clients (psql's \d, pgjdbc's
+-- snapshot, as temporary tables (a snapshot never changes; as views over DuckDB's own catalog
+-- functions, a filtered catalog query could take more memory than a reader has) and macros, so that PostgreSQL clients (psql's \d, pgjdbc's
 -- DatabaseMetaData in DBeaver and Metabase, SQLAlchemy's inspector in Superset and pandas) list
 -- the tables, their columns with PostgreSQL types and typmods, the star schema's keys and the
 -- comments. The endpoint strips the "pg_catalog." and "information_schema." qualifiers from
@@ -16,11 +17,11 @@
 -- fixed OIDs are used for pg_catalog (11), its types and the system catalogs clients name.
 
 -- DuckDB types as PostgreSQL types (serve.pgTypes); anything else is sent as text.
-CREATE OR REPLACE TEMP VIEW crmwh_type_map AS
+CREATE OR REPLACE TEMP TABLE crmwh_type_map AS
 SELECT * FROM (VALUES {{range $i, $t := .Types}}{{if $i}}, {{end}}({{quote $t.Name}}, {{$t.OID}}::BIGINT){{end}}) AS m(duck_type, oid);
 
 -- The PostgreSQL types the catalog knows: those the endpoint sends and those clients look up.
-CREATE OR REPLACE TEMP VIEW crmwh_pg_types AS
+CREATE OR REPLACE TEMP TABLE crmwh_pg_types AS
 SELECT * FROM (VALUES
     (16::BIGINT, 'bool', 'boolean', 1, 'B', 0::BIGINT, 1000::BIGINT),
     (17, 'bytea', 'bytea', -1, 'U', 0, 1001),
@@ -83,26 +84,26 @@ SELECT * FROM (VALUES
 ) AS t(oid, typname, sqlname, typlen, typcategory, typelem, typarray);
 
 -- PostgreSQL's OIDs of the system catalogs clients name in casts ('pg_class'::regclass).
-CREATE OR REPLACE TEMP VIEW crmwh_system_catalogs AS
+CREATE OR REPLACE TEMP TABLE crmwh_system_catalogs AS
 SELECT * FROM (VALUES ('pg_class', 1259::BIGINT), ('pg_attribute', 1249), ('pg_type', 1247), ('pg_proc', 1255),
     ('pg_namespace', 2615), ('pg_constraint', 2606), ('pg_description', 2609), ('pg_index', 2610),
     ('pg_am', 2601), ('pg_depend', 2608), ('pg_attrdef', 2604), ('pg_database', 1262), ('pg_authid', 1260),
     ('pg_trigger', 2620), ('pg_rewrite', 2618), ('pg_sequence', 2224), ('pg_inherits', 2611)) AS s(relname, oid);
 
-CREATE OR REPLACE TEMP VIEW crmwh_rows AS
+CREATE OR REPLACE TEMP TABLE crmwh_rows AS
 SELECT * FROM (VALUES ('', '', 0::BIGINT, 0::BIGINT){{range .Rows}}, ({{quote .Schema}}, {{quote .Table}}, {{.N}}, {{.Bytes}}){{end}})
     AS r(schema_name, table_name, n, bytes)
 WHERE table_name <> '';
 
 -- The published tables (the snapshot's views; its temporary objects, these included, are not).
-CREATE OR REPLACE TEMP VIEW crmwh_relations AS
+CREATE OR REPLACE TEMP TABLE crmwh_relations AS
 SELECT v.view_oid AS oid, v.view_name AS relname, v.schema_oid AS relnamespace, v.schema_name AS nspname,
     v.column_count AS relnatts, r.n AS reltuples, r.bytes
 FROM duckdb_views() AS v
 LEFT JOIN crmwh_rows AS r ON r.schema_name = v.schema_name AND r.table_name = v.view_name
 WHERE v.database_name NOT IN ('system', 'temp') AND NOT v.internal AND NOT v.temporary;
 
-CREATE OR REPLACE TEMP VIEW crmwh_columns AS
+CREATE OR REPLACE TEMP TABLE crmwh_columns AS
 SELECT c.table_oid AS attrelid, c.column_name AS attname, c.column_index AS attnum, c.comment,
     coalesce(m.oid, 25) AS atttypid,
     CASE WHEN c.data_type LIKE 'DECIMAL(%' THEN ((c.numeric_precision << 16) | c.numeric_scale) + 4 ELSE -1 END AS atttypmod,
@@ -112,7 +113,7 @@ JOIN crmwh_relations AS rel ON rel.oid = c.table_oid
 LEFT JOIN crmwh_type_map AS m ON m.duck_type = CASE WHEN c.data_type LIKE 'DECIMAL(%' THEN 'DECIMAL' ELSE c.data_type END;
 
 -- The keys, with the OIDs and column numbers of what they name.
-CREATE OR REPLACE TEMP VIEW crmwh_keys AS
+CREATE OR REPLACE TEMP TABLE crmwh_keys AS
 WITH k AS (
     SELECT * FROM (VALUES ('', '', '', '', '', ''){{range .Keys}}, ({{quote .Schema}}, {{quote .Table}}, {{quote .Column}}, {{quote .RefSchema}}, {{quote .RefTable}}, {{quote .RefColumn}}){{end}})
         AS k(nspname, relname, attname, ref_nspname, ref_relname, ref_attname)
@@ -126,7 +127,7 @@ LEFT JOIN crmwh_relations AS ref ON ref.nspname = k.ref_nspname AND ref.relname 
 LEFT JOIN crmwh_columns AS refcol ON refcol.attrelid = ref.oid AND refcol.attname = k.ref_attname
 WHERE k.ref_relname = '' OR refcol.attnum IS NOT NULL;
 
-CREATE OR REPLACE TEMP VIEW pg_namespace AS
+CREATE OR REPLACE TEMP TABLE pg_namespace AS
 SELECT 11::BIGINT AS oid, 'pg_catalog' AS nspname, 10::BIGINT AS nspowner, NULL::VARCHAR[] AS nspacl
 UNION ALL
 SELECT 13000, 'information_schema', 10, NULL
@@ -135,7 +136,7 @@ SELECT oid, schema_name, 10, NULL
 FROM duckdb_schemas()
 WHERE database_name NOT IN ('system', 'temp') AND schema_name NOT IN ('pg_catalog', 'information_schema');
 
-CREATE OR REPLACE TEMP VIEW pg_class AS
+CREATE OR REPLACE TEMP TABLE pg_class AS
 SELECT rel.oid, rel.relname, rel.relnamespace, 0::BIGINT AS reltype, 0::BIGINT AS reloftype, 10::BIGINT AS relowner,
     2::BIGINT AS relam, rel.oid AS relfilenode, 0::BIGINT AS reltablespace, (coalesce(rel.bytes, 0) // 8192)::INTEGER AS relpages,
     coalesce(rel.reltuples, -1)::REAL AS reltuples, 0 AS relallvisible, 0::BIGINT AS reltoastrelid,
@@ -156,7 +157,7 @@ SELECT k.relid + 100000000, k.relname || '_pkey', k.relnamespace, 0, 0, 10, 403,
 FROM crmwh_keys AS k JOIN crmwh_relations AS rel ON rel.oid = k.relid
 WHERE k.ref_relname = '';
 
-CREATE OR REPLACE TEMP VIEW pg_type AS
+CREATE OR REPLACE TEMP TABLE pg_type AS
 SELECT oid, typname, 11::BIGINT AS typnamespace, 10::BIGINT AS typowner, typlen::SMALLINT AS typlen,
     typlen BETWEEN 1 AND 8 AS typbyval, CASE WHEN typcategory = 'P' THEN 'p' ELSE 'b' END AS typtype, typcategory,
     typname IN ('bool', 'text', 'float8', 'oid', 'timestamptz', 'interval') AS typispreferred, true AS typisdefined,
@@ -170,7 +171,7 @@ SELECT oid, typname, 11::BIGINT AS typnamespace, 10::BIGINT AS typowner, typlen:
     NULL::VARCHAR AS typdefaultbin, NULL::VARCHAR AS typdefault, NULL::VARCHAR[] AS typacl
 FROM crmwh_pg_types;
 
-CREATE OR REPLACE TEMP VIEW pg_attribute AS
+CREATE OR REPLACE TEMP TABLE pg_attribute AS
 SELECT c.attrelid, c.attname, c.atttypid, -1 AS attstattarget, coalesce(t.typlen, -1)::SMALLINT AS attlen,
     c.attnum::SMALLINT AS attnum, 0 AS attndims, -1 AS attcacheoff, c.atttypmod, coalesce(t.typlen BETWEEN 1 AND 8, false) AS attbyval,
     'i' AS attalign, 'p' AS attstorage, '' AS attcompression,
@@ -188,7 +189,7 @@ JOIN crmwh_columns AS c ON c.attrelid = k.relid AND c.attnum = k.attnum
 LEFT JOIN crmwh_pg_types AS t ON t.oid = c.atttypid
 WHERE k.ref_relname = '';
 
-CREATE OR REPLACE TEMP VIEW pg_index AS
+CREATE OR REPLACE TEMP TABLE pg_index AS
 SELECT relid + 100000000 AS indexrelid, relid AS indrelid, 1::SMALLINT AS indnatts, 1::SMALLINT AS indnkeyatts,
     true AS indisunique, false AS indnullsnotdistinct, true AS indisprimary, false AS indisexclusion, true AS indimmediate,
     false AS indisclustered, true AS indisvalid, false AS indcheckxmin, true AS indisready, true AS indislive,
@@ -197,7 +198,7 @@ SELECT relid + 100000000 AS indexrelid, relid AS indrelid, 1::SMALLINT AS indnat
 FROM crmwh_keys
 WHERE ref_relname = '';
 
-CREATE OR REPLACE TEMP VIEW pg_constraint AS
+CREATE OR REPLACE TEMP TABLE pg_constraint AS
 SELECT relid + 200000000 AS oid, relname || '_pkey' AS conname, relnamespace AS connamespace, 'p' AS contype,
     false AS condeferrable, false AS condeferred, true AS convalidated, relid AS conrelid, 0::BIGINT AS contypid,
     relid + 100000000 AS conindid, 0::BIGINT AS conparentid, 0::BIGINT AS confrelid, ' ' AS confupdtype,
@@ -213,7 +214,7 @@ SELECT 300000000 + 1000 * relid + attnum, relname || '_' || attname || '_fkey', 
 FROM crmwh_keys
 WHERE ref_relname <> '';
 
-CREATE OR REPLACE TEMP VIEW pg_description AS
+CREATE OR REPLACE TEMP TABLE pg_description AS
 SELECT oid AS objoid, 1259::BIGINT AS classoid, 0 AS objsubid, comment AS description
 FROM duckdb_views() AS v JOIN crmwh_relations AS rel ON rel.oid = v.view_oid
 WHERE coalesce(v.comment, '') <> ''
@@ -227,7 +228,7 @@ SELECT * FROM (VALUES (2::BIGINT, 'heap', 3::BIGINT, 't'), (403, 'btree', 330, '
 
 -- DuckDB's functions, all in pg_catalog as PostgreSQL's built-ins are; the snapshot's own macros
 -- (scores_as_of, customers_as_of) in their schema.
-CREATE OR REPLACE TEMP VIEW pg_proc AS
+CREATE OR REPLACE TEMP TABLE pg_proc AS
 SELECT f.oid, f.proname, coalesce(s.oid, 11) AS pronamespace, 10::BIGINT AS proowner, 12::BIGINT AS prolang, 1::REAL AS procost,
     CASE WHEN f.proretset THEN 1000 ELSE 0 END::REAL AS prorows, 0::BIGINT AS provariadic, 0::BIGINT AS prosupport, f.prokind,
     false AS prosecdef, false AS proleakproof, false AS proisstrict, f.proretset, 'i' AS provolatile, 'u' AS proparallel,
@@ -395,9 +396,9 @@ CREATE OR REPLACE TEMP MACRO pg_get_userbyid(id) AS 'crmwh';
 
 -- Settings clients read on connect (serve.showSettings), in PostgreSQL's form; others as DuckDB
 -- has them.
-CREATE OR REPLACE TEMP VIEW crmwh_pg_settings AS
+CREATE OR REPLACE TEMP TABLE crmwh_pg_settings AS
 SELECT * FROM (VALUES {{range $i, $s := .Settings}}{{if $i}}, {{end}}({{quote $s.Name}}, {{quote $s.Value}}){{end}}) AS s(name, setting);
-CREATE OR REPLACE TEMP VIEW pg_settings AS
+CREATE OR REPLACE TEMP TABLE pg_settings AS
 SELECT name, setting, NULL::VARCHAR AS unit, 'Client Connection Defaults' AS category, '' AS short_desc, 'string' AS vartype,
     'default' AS source, 'user' AS context
 FROM crmwh_pg_settings

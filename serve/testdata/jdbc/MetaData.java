@@ -5,6 +5,7 @@
 //
 // java -cp postgresql.jar:. MetaData URL USER PASSWORD metadata
 // java -cp postgresql.jar:. MetaData URL USER PASSWORD fetch QUERY
+// java -cp postgresql.jar:. MetaData URL USER PASSWORD connect
 import java.sql.*;
 import java.util.*;
 
@@ -90,7 +91,7 @@ public class MetaData {
         p.setProperty("user", args[1]);
         p.setProperty("password", args[2]);
         boolean metadata = args[3].equals("metadata");
-        String fetchQuery = metadata ? "-" : args[4];
+        String fetchQuery = args[3].equals("fetch") ? args[4] : "-";
         try (Connection c = DriverManager.getConnection(args[0], p)) {
             DatabaseMetaData md = c.getMetaData();
             out("product", md.getDatabaseProductName(), md.getDatabaseProductVersion());
