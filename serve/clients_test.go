@@ -932,3 +932,52 @@ func TestCleartextAndOldUsers(t *testing.T) {
 		t.Errorf("cleartext with a wrong password: %v %s", err, out)
 	}
 }
+
+// information_schema in PostgreSQL's types (what Grafana, Redash and hand-written SQL read):
+// every published table, and every column with its PostgreSQL data type, precision and scale.
+func TestInformationSchema(t *testing.T) {
+	ctx := context.Background()
+	c := connect(t, "ann")
+	tables, cols := snapshotCatalog(t)
+	var n int
+	if err := c.QueryRow(ctx, "SELECT count(*) FROM information_schema.tables WHERE table_type = 'BASE TABLE'").Scan(&n); err != nil || n != len(tables) {
+		t.Errorf("information_schema.tables: %d (%v), want %d", n, err, len(tables))
+	}
+	rows, err := c.Query(ctx, `SELECT table_schema, table_name, column_name, ordinal_position, data_type,
+		coalesce(numeric_precision, -1), coalesce(numeric_scale, -1) FROM information_schema.columns ORDER BY 1, 2, 4`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s, tb, col, typ string
+		var pos, p, sc int64
+		if err := rows.Scan(&s, &tb, &col, &pos, &typ, &p, &sc); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s.%s.%s %d %s %d %d", s, tb, col, pos, typ, p, sc))
+	}
+	rows.Close()
+	pgName := map[string]string{"int8": "bigint", "int4": "integer", "int2": "smallint", "bool": "boolean", "float8": "double precision",
+		"float4": "real", "date": "date", "timestamp": "timestamp without time zone", "timestamptz": "timestamp with time zone",
+		"numeric": "numeric", "text": "text"}
+	bits := map[string]int{"int8": 64, "int4": 32, "int2": 16, "float8": 53, "float4": 24}
+	var want []string
+	for _, w := range cols {
+		_, name := jdbcType(w.duckType)
+		p, sc := -1, -1
+		if b, ok := bits[name]; ok {
+			p = b
+			if strings.HasPrefix(name, "int") {
+				sc = 0
+			}
+		}
+		if strings.HasPrefix(w.duckType, "DECIMAL(") {
+			p, sc = w.precision, w.scale
+		}
+		want = append(want, fmt.Sprintf("%s.%s.%s %d %s %d %d", w.schema, w.table, w.name, w.position, pgName[name], p, sc))
+	}
+	if d := firstDiff(got, want); d != "" {
+		t.Errorf("information_schema.columns (%d, want %d): %s", len(got), len(want), d)
+	}
+}

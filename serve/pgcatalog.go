@@ -12,6 +12,7 @@ import (
 // pgCatalogData is what sql/serve/pg_compat.sql needs to describe a snapshot as PostgreSQL's
 // catalog does: the type of every DuckDB type (pgTypes), the keys and the rows of each table.
 type pgCatalogData struct {
+	File     string // the database file the catalog is built in
 	Types    []pgTypeName
 	Keys     []pgKey
 	Rows     []pgRows

@@ -74,7 +74,7 @@ func TestPgbench(t *testing.T) {
 	}
 	host, port, _ := net.SplitHostPort(fx.pgAddr)
 	for _, mode := range []string{"simple", "extended", "prepared"} {
-		cmd := exec.Command(bins[len(bins)-1], "-h", host, "-p", port, "-U", "ann", "-n", "-M", mode, "-c", "8", "-j", "2", "-T", "2", "-f", script, "crmwh")
+		cmd := exec.Command(bins[len(bins)-1], "-h", host, "-p", port, "-U", "ann", "-n", "-M", mode, "-c", "32", "-j", "2", "-T", "3", "-f", script, "crmwh")
 		cmd.Env = append(os.Environ(), "PGPASSWORD="+users["ann"][1])
 		out, err := cmd.CombinedOutput()
 		m := regexp.MustCompile(`number of transactions actually processed: (\d+)`).FindSubmatch(out)
@@ -82,7 +82,7 @@ func TestPgbench(t *testing.T) {
 			t.Errorf("pgbench -M %s: %v\n%s", mode, err, out)
 			continue
 		}
-		t.Logf("pgbench -M %s, 8 clients, 2 s: %s transactions, none failed", mode, m[1])
+		t.Logf("pgbench -M %s, 32 clients, 3 s: %s transactions, none failed", mode, m[1])
 	}
 }
 

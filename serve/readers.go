@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,6 +34,8 @@ type Snapshot struct {
 
 	refs    int  // statements and requests using it (guarded by Readers.mu)
 	retired bool // no longer current: closed when refs drops to 0
+
+	tmp string // the server's own files for it: the PostgreSQL catalogs (pg_catalog.sql)
 
 	optsMu sync.Mutex
 	opts   map[string][]Option // the list builder's menus, computed once per snapshot
@@ -159,13 +162,20 @@ func (r *Readers) logger() *slog.Logger {
 
 func (r *Readers) open(ctx context.Context, man *warehouse.SnapshotManifest, dir string) (*Snapshot, error) {
 	s := &Snapshot{Manifest: man, Dir: dir, dbs: map[string]*sql.DB{}}
+	tmp, err := os.MkdirTemp("", "crmwh-pg-catalog-")
+	if err != nil {
+		return nil, fmt.Errorf("open snapshot %s: %w", man.RunID, err)
+	}
+	s.tmp = tmp
 	for _, kind := range []string{ReaderClear, ReaderMasked} {
 		rd, ok := man.Readers[kind]
 		if !ok {
 			s.close()
 			return nil, fmt.Errorf("snapshot %s has no %s catalog (published by an older crmwh): run `crmwh run publish lake` once", man.RunID, kind)
 		}
-		db, err := openLocked(ctx, dir, rd, pgCatalog(man, dir), r.MemoryLimit, r.Threads)
+		catalog := pgCatalog(man, dir)
+		catalog.File = filepath.Join(tmp, kind+".duckdb")
+		db, err := openLocked(ctx, dir, rd, catalog, r.MemoryLimit, r.Threads)
 		if err != nil {
 			s.close()
 			return nil, fmt.Errorf("open snapshot %s (%s): %w", man.RunID, kind, err)
@@ -179,11 +189,15 @@ func (s *Snapshot) close() {
 	for _, db := range s.dbs {
 		db.Close()
 	}
+	if s.tmp != "" {
+		_ = os.RemoveAll(s.tmp) // a leftover in the temporary directory is only untidy
+	}
 }
 
 // openLocked opens a snapshot catalog read-only and locks it down in DuckDB itself: file access
 // only below the directories its views read, no extensions, no configuration changes. Every
-// connection gets the PostgreSQL catalog compatibility objects (sql/serve/pg_compat.sql).
+// connection gets the PostgreSQL catalog (sql/serve/pg_catalog.sql, built once, and
+// pg_compat.sql).
 func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, catalog pgCatalogData, memoryLimit string, threads int) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("access_mode", "read_only")
@@ -193,23 +207,41 @@ func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, ca
 	if threads > 0 {
 		q.Set("threads", strconv.Itoa(threads))
 	}
-	compat, err := warehouse.Render("serve/pg_compat.sql", catalog)
+	instance, err := warehouse.Render("serve/pg_catalog.sql", catalog)
 	if err != nil {
 		return nil, err
 	}
-	stmts := warehouse.SplitStatements(compat)
+	compat, err := warehouse.Render("serve/pg_compat.sql", nil)
+	if err != nil {
+		return nil, err
+	}
+	// The catalog is built once, by the first connection (before external access is turned
+	// off: it attaches its own file); every connection then gets its views of it.
+	var once sync.Once
+	var onceErr error
 	conn, err := duckdb.NewConnector(filepath.Join(dir, rd.Catalog)+"?"+q.Encode(), func(ex driver.ExecerContext) error {
-		for _, st := range stmts {
-			if _, err := ex.ExecContext(context.WithoutCancel(ctx), st, nil); err != nil {
-				return fmt.Errorf("pg_compat.sql: %w", err)
+		run := func(file, script string) error {
+			for _, st := range warehouse.SplitStatements(script) {
+				if _, err := ex.ExecContext(context.WithoutCancel(ctx), st, nil); err != nil {
+					return fmt.Errorf("%s: %w", file, err)
+				}
 			}
+			return nil
 		}
-		return nil
+		once.Do(func() { onceErr = run("pg_catalog.sql", instance) })
+		if onceErr != nil {
+			return onceErr
+		}
+		return run("pg_compat.sql", compat)
 	})
 	if err != nil {
 		return nil, err
 	}
 	db := sql.OpenDB(conn)
+	// A new connection builds the PostgreSQL catalog (pg_compat.sql, about 0.1 s): keep the
+	// connections of a busy moment instead of database/sql's two idle ones.
+	db.SetMaxIdleConns(64)
+	db.SetConnMaxIdleTime(10 * time.Minute)
 	allowed := make([]string, len(rd.Dirs))
 	for i, d := range rd.Dirs {
 		allowed[i] = warehouse.Quote(filepath.Join(dir, d) + string(filepath.Separator))
@@ -223,7 +255,8 @@ func openLocked(ctx context.Context, dir string, rd warehouse.SnapshotReader, ca
 	} {
 		if _, err := db.ExecContext(ctx, st); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("%s: %w", st, err)
+			name, _, _ := strings.Cut(st, " =")
+			return nil, fmt.Errorf("%s: %w", name, err) // not the value: it lists every directory
 		}
 	}
 	return db, nil

@@ -47,7 +47,7 @@ type SQLEndpoint struct {
 	// Cleartext asks for passwords in clear text instead of SCRAM-SHA-256 (serve.sql_auth:
 	// password), for clients without SCRAM and users added before crmwh kept verifiers.
 	Cleartext bool
-	Log *slog.Logger
+	Log       *slog.Logger
 
 	mu       sync.Mutex
 	sessions map[int32]*sqlSession // by backend process id, for cancel requests
@@ -837,7 +837,7 @@ func pgCompat(q string) string {
 		}
 	}
 	if !strings.Contains(q, "pg_catalog") && !strings.Contains(q, "::reg") && !strings.Contains(q, "::oid") &&
-		!strings.Contains(q, "information_schema._pg_") {
+		!strings.Contains(strings.ToLower(q), "information_schema") {
 		return q
 	}
 	q = regName.ReplaceAllStringFunc(q, func(m string) string {
@@ -906,6 +906,7 @@ var compatRewrites = []struct {
 	{regexp.MustCompile(`(?i)\s+COLLATE\s+pg_catalog\.default`), ""},
 	{regexp.MustCompile(`pg_catalog\.`), ""},
 	{regexp.MustCompile(`information_schema\.(_pg_expandarray)\b`), "$1"},
+	{regexp.MustCompile(`(?i)\binformation_schema\.(tables|columns|schemata)\b`), "crmwh_information_schema_$1"},
 	// DuckDB's json_object takes the same alternating keys and values (SQLAlchemy's columns).
 	{regexp.MustCompile(`\bjson_build_object\(`), "json_object("},
 	{regexp.MustCompile(`::(?:regclass|oid|regtype|regproc|regnamespace)\b`), "::BIGINT"},
