@@ -422,7 +422,9 @@ func tail(b []byte) string {
 	return string(b)
 }
 
-// SQLAlchemy's inspector (what Superset lists tables and columns with) and pandas.read_sql.
+// SQLAlchemy (Debian python3-sqlalchemy), which Superset and pandas.read_sql go through: its
+// dialect parses the server version, binds a parameter, and its inspector lists schemas,
+// tables, columns with types and comments, primary and foreign keys; pandas.read_sql of a star join.
 func TestSQLAlchemyInspect(t *testing.T) {
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import sqlalchemy, pandas").Run(); err != nil {
@@ -444,6 +446,10 @@ for s in ["main", "scores", "ops"]:
             out["pks"].append([t, pk["constrained_columns"], pk["name"]])
         for f in i.get_foreign_keys(t, schema=s):
             out["fks"].append([t, f["constrained_columns"], f["referred_table"], f["referred_columns"]])
+with e.connect() as c:
+    n, = c.execute(sa.text("SELECT count(*) FROM fact_sales WHERE order_status = :s"), {"s": "completed"}).one()
+    out["bound"] = n
+out["version"] = list(e.dialect.server_version_info)
 df = pd.read_sql("SELECT s.region, count(*) AS n, sum(f.net_amount) AS net FROM fact_sales f JOIN dim_store s ON s.store_key = f.store_key WHERE s.region IS NOT NULL GROUP BY s.region ORDER BY s.region", e)
 out["read_sql"] = [[r.region, int(r.n), str(r.net)] for r in df.itertuples()]
 print(json.dumps(out))
@@ -459,9 +465,18 @@ print(json.dumps(out))
 		PKs     [][]any
 		FKs     [][]any
 		ReadSQL [][]any `json:"read_sql"`
+		Bound   int64
+		Version []int
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v: %s", err, tail(out))
+	}
+	var completed int64
+	if err := inProcess(t).QueryRow("SELECT count(*) FROM fact_sales WHERE order_status = 'completed'").Scan(&completed); err != nil {
+		t.Fatal(err)
+	}
+	if got.Bound != completed || fmt.Sprint(got.Version) != "[15 0]" {
+		t.Errorf("a bound parameter's count %d (want %d), server version %v (want [15 0])", got.Bound, completed, got.Version)
 	}
 	tables, cols := snapshotCatalog(t)
 	for _, want := range []string{"main", "ops", "scores"} {

@@ -102,13 +102,9 @@ func (e *SQLEndpoint) declare(ctx context.Context, sess *sqlSession, name, optio
 		return nil, pgerror.WithCode(errors.New("a cursor is declared for a query (SELECT, WITH, VALUES)"), codes.InvalidCursorDefinition)
 	}
 	return wire.NewStatement(func(ctx context.Context, w wire.DataWriter, params []wire.Parameter) error {
-		args := make([]any, len(params))
-		for i, p := range params {
-			v, err := paramValue(p, d.params[i])
-			if err != nil {
-				return fmt.Errorf("parameter $%d: %w", i+1, err)
-			}
-			args[i] = v
+		args, err := paramValues(params, d.params)
+		if err != nil {
+			return err
 		}
 		snap, release, err := e.Readers.Acquire()
 		if err != nil {

@@ -2,7 +2,6 @@ package serve_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -83,36 +82,5 @@ func TestPgbench(t *testing.T) {
 			continue
 		}
 		t.Logf("pgbench -M %s, 32 clients, 3 s: %s transactions, none failed", mode, m[1])
-	}
-}
-
-// SQLAlchemy (Debian python3-sqlalchemy, which Superset and pandas.read_sql go through) connects,
-// runs a query with a bound parameter and lists the tables.
-func TestSQLAlchemy(t *testing.T) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import sqlalchemy").Run(); err != nil {
-		t.Fatal("python3-sqlalchemy is missing (`make test` installs it)")
-	}
-	host, port, _ := net.SplitHostPort(fx.pgAddr)
-	script := `
-import sys, sqlalchemy as sa
-e = sa.create_engine("postgresql+psycopg2://ann:%s@%s:%s/crmwh" % (sys.argv[3], sys.argv[1], sys.argv[2]))
-with e.connect() as c:
-    n, = c.execute(sa.text("SELECT count(*) FROM fact_sales WHERE order_status = :s"), {"s": "completed"}).one()
-    print(n)
-print(e.dialect.server_version_info)
-print(" ".join(sorted(sa.inspect(e).get_table_names())))
-`
-	out, err := exec.Command(py, "-c", script, host, port, users["ann"][1]).CombinedOutput()
-	if err != nil {
-		t.Fatalf("sqlalchemy: %v\n%s", err, out)
-	}
-	var n int64
-	if err := inProcess(t).QueryRow("SELECT count(*) FROM fact_sales WHERE order_status = 'completed'").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != 3 || lines[0] != fmt.Sprint(n) || lines[1] != "(15, 0)" || len(strings.Fields(lines[2])) != len(starNames()) {
-		t.Errorf("sqlalchemy printed %q; want %d rows, version (15, 0) and the tables", out, n)
 	}
 }

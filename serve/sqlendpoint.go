@@ -533,13 +533,9 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 		sess.cancel = nil
 		sess.mu.Unlock()
 	}()
-	args := make([]any, len(params))
-	for i, p := range params {
-		v, err := paramValue(p, oids[i])
-		if err != nil {
-			return fmt.Errorf("parameter $%d: %w", i+1, err)
-		}
-		args[i] = v
+	args, err := paramValues(params, oids)
+	if err != nil {
+		return err
 	}
 	snap, release, err := e.Readers.Acquire()
 	if err != nil {
@@ -794,6 +790,19 @@ func toText(v any) any {
 		return string(b)
 	}
 	return fmt.Sprint(v)
+}
+
+// paramValues decodes a statement's bound parameters, of the types it declared.
+func paramValues(params []wire.Parameter, oids []uint32) ([]any, error) {
+	args := make([]any, len(params))
+	for i, p := range params {
+		v, err := paramValue(p, oids[i])
+		if err != nil {
+			return nil, fmt.Errorf("parameter $%d: %w", i+1, err)
+		}
+		args[i] = v
+	}
+	return args, nil
 }
 
 // paramValue decodes a bound parameter. Text-format values go to DuckDB as text and are cast
