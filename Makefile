@@ -32,6 +32,9 @@ deps:
 	@[ -d serve/testdata/node/node_modules/pg-cursor ] || { \
 	  echo "installing the npm packages pg and pg-cursor into serve/testdata/node (node-postgres, a client of the SQL endpoint)"; \
 	  cd serve/testdata/node && npm install --no-audit --no-fund --loglevel=error; }
+	@[ -d jobs/testdata/parquet-reader/node_modules/hyparquet-compressors ] || { \
+	  echo "installing the npm packages hyparquet and hyparquet-compressors into jobs/testdata/parquet-reader (an independent reader of the published Parquet)"; \
+	  cd jobs/testdata/parquet-reader && npm install --no-audit --no-fund --loglevel=error; }
 
 build:
 	$(GO) build -o crmwh ./cmd/crmwh

@@ -245,6 +245,10 @@ func TestPipeline(t *testing.T) {
 		}
 	})
 
+	t.Run("an independent Parquet reader reads every published table as DuckDB does", func(t *testing.T) {
+		lakeReader(t, env)
+	})
+
 	t.Run("published scores", func(t *testing.T) {
 		db := open(t, env)
 		if n, want := count(t, db, "SELECT count(*) FROM scores.customer_scores"),
