@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -76,6 +78,13 @@ type SnapshotManifest struct {
 	// Keys are the star schema's primary and foreign keys, which the published views cannot
 	// carry; the SQL endpoint declares them in its PostgreSQL catalog for BI tools.
 	Keys []Key `json:"keys,omitempty"`
+	// Fingerprints are each table's rows and hash sum (per month partition of a partitioned
+	// one: lake/fingerprint.sql); the next publish links what has not changed.
+	Fingerprints map[string]map[string]string `json:"fingerprints,omitempty"`
+	// Written and Linked count the Parquet files this publish wrote and took from the
+	// previous snapshot.
+	Written int `json:"written_files"`
+	Linked  int `json:"linked_files"`
 }
 
 // Key is a primary key (RefTable empty) or a foreign key of a published table.
@@ -109,7 +118,12 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	man := SnapshotManifest{RunID: runID, AsOf: asOf, Tables: map[string]int64{}}
+	man := SnapshotManifest{RunID: runID, AsOf: asOf, Tables: map[string]int64{}, Fingerprints: map[string]map[string]string{}}
+	// The previous snapshot, whose unchanged files are linked rather than written again.
+	prev, prevDir, err := CurrentSnapshot(lakeDir)
+	if err != nil || prev.RunID == runID {
+		prev, prevDir = nil, ""
+	}
 	type item struct{ table, partitionBy, sub, name string }
 	var items []item
 	for _, t := range StarTables {
@@ -145,9 +159,48 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 				return fmt.Errorf("snapshot %s: %w", it.table, err)
 			}
 		}
-		data := map[string]any{"Table": it.table, "Dir": tdir, "File": it.name + ".parquet", "PartitionBy": it.partitionBy, "Empty": n == 0}
-		if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
+		fps, err := w.fingerprints(ctx, it.table, it.partitionBy)
+		if err != nil {
 			return fmt.Errorf("snapshot %s: %w", it.table, err)
+		}
+		man.Fingerprints[it.table] = fps
+		var old map[string]string
+		if prev != nil {
+			old = prev.Fingerprints[it.table]
+		}
+		rel := filepath.Join(it.sub, it.name)
+		var changed []string // the parts (months; "" for an unpartitioned table) to write
+		for part, fp := range fps {
+			if old[part] != fp || n == 0 {
+				changed = append(changed, part)
+				continue
+			}
+			from, to := filepath.Join(prevDir, rel), tdir
+			if part != "" {
+				from, to = filepath.Join(from, "year_month="+part), filepath.Join(to, "year_month="+part)
+			}
+			linked, err := linkFiles(from, to)
+			if err != nil || linked == 0 {
+				// Gone or unreadable: written instead, never onto a link of the old file.
+				if err := os.RemoveAll(to); err != nil {
+					return fmt.Errorf("snapshot %s: %w", it.table, err)
+				}
+				if err := os.MkdirAll(tdir, 0o755); err != nil {
+					return fmt.Errorf("snapshot %s: %w", it.table, err)
+				}
+				changed = append(changed, part)
+				continue
+			}
+			man.Linked += linked
+		}
+		if n == 0 || len(changed) > 0 {
+			sort.Strings(changed)
+			data := map[string]any{"Table": it.table, "Dir": tdir, "File": it.name + ".parquet", "PartitionBy": it.partitionBy,
+				"Empty": n == 0, "Parts": changed}
+			if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
+				return fmt.Errorf("snapshot %s: %w", it.table, err)
+			}
+			man.Written += max(1, len(changed))
 		}
 		man.Tables[it.table] = n
 		glob := filepath.Join(tdir, "**", "*.parquet")
@@ -166,7 +219,6 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 				Quote("Year and month of "+it.partitionBy+" as YYYY-MM: the folder of the Parquet partition.")))
 		}
 		views = append(views, stmts...)
-		rel := filepath.Join(it.sub, it.name)
 		clear.Dirs = append(clear.Dirs, rel)
 		script, personal := personalTables[it.table]
 		if !personal {
@@ -178,9 +230,22 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			return fmt.Errorf("snapshot %s masked: %w", it.table, err)
 		}
-		if _, err := RunScript(ctx, w, script, map[string]string{"File": file}); err != nil {
-			return fmt.Errorf("snapshot %s masked: %w", it.table, err)
+		// The masked copy follows the table: linked when the table was (never written onto a
+		// link, which would change the previous snapshot's file).
+		linked := 0
+		if prev != nil && len(changed) == 0 && n > 0 {
+			linked, _ = linkFiles(filepath.Join(prevDir, MaskedDir, it.name), filepath.Dir(file))
 		}
+		if linked == 0 {
+			if err := os.Remove(file); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("snapshot %s masked: %w", it.table, err)
+			}
+			if _, err := RunScript(ctx, w, script, map[string]string{"File": file}); err != nil {
+				return fmt.Errorf("snapshot %s masked: %w", it.table, err)
+			}
+			man.Written++
+		}
+		man.Linked += linked
 		maskedViews = append(maskedViews, fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM read_parquet(%s)", name, Quote(file)))
 	}
 	comments, keys, err := w.describe(ctx, man.Tables)
@@ -207,6 +272,64 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		return err
 	}
 	return pruneSnapshots(snaps, runID)
+}
+
+// fingerprints returns a table's fingerprint per part: per month of partitionBy, or one ("").
+func (w *DB) fingerprints(ctx context.Context, table, partitionBy string) (map[string]string, error) {
+	fps := map[string]string{}
+	err := ForEachRow(ctx, w, "lake/fingerprint.sql", map[string]string{"Table": table, "PartitionBy": partitionBy}, nil, func(r *sql.Rows) error {
+		var part, fp string
+		if err := r.Scan(&part, &fp); err != nil {
+			return err
+		}
+		fps[part] = fp
+		return nil
+	})
+	return fps, err
+}
+
+// linkFiles hard-links the Parquet files of from into to (created), copying where the file
+// system cannot link, and returns how many there were. A snapshot's files are never written
+// again once published, so the two snapshots can share them.
+func linkFiles(from, to string) (int, error) {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".parquet") {
+			continue
+		}
+		src, dst := filepath.Join(from, e.Name()), filepath.Join(to, e.Name())
+		if err := os.Link(src, dst); err != nil {
+			if err := copyFile(src, dst); err != nil {
+				return n, err
+			}
+		}
+		n++
+	}
+	return n, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // describe returns the COMMENT statements that give the published views the descriptions of
