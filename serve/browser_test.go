@@ -213,14 +213,22 @@ func loadTime(t *testing.T, ctx context.Context) time.Duration {
 
 func waitText(ctx context.Context, sel, want string) error {
 	var got string
+	var lastErr error
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		var err error
-		if got, err = chromedp.Run(ctx, chromedp.Text(css(sel))); err != nil {
-			return err
+		text, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			// The page's script replaces the element while it refreshes: the node asked
+			// for can be gone by the time it is read. Only an error to the end counts.
+			lastErr = err
+			continue
 		}
+		got, lastErr = text, nil
 		if got == want {
 			return nil
 		}
+	}
+	if lastErr != nil {
+		return lastErr
 	}
 	return fmt.Errorf("%s shows %q", sel, got)
 }
