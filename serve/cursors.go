@@ -29,14 +29,38 @@ type sqlCursor struct {
 	columns         wire.Columns
 	convs           []func(any) any
 	rows            *sql.Rows
-	cancel          context.CancelFunc
+	ctx             context.Context // the query's: ended by the cursor's close, a cancel or a timeout
+	cancel          context.CancelCauseFunc
 	release         func()
 }
 
 func (c *sqlCursor) close() {
 	c.rows.Close()
-	c.cancel()
+	c.cancel(nil)
 	c.release()
+}
+
+// errCursorTimeout ends a cursor whose statement ran past serve.statement_timeout.
+var errCursorTimeout = errors.New("canceling statement due to statement timeout; the cursor is closed")
+
+// cursorTimeout cancels a cursor's query if the statement on it outlasts the endpoint's timeout;
+// the returned function stops the clock.
+func (e *SQLEndpoint) cursorTimeout(cancel context.CancelCauseFunc) func() bool {
+	if e.Timeout <= 0 {
+		return func() bool { return false }
+	}
+	return time.AfterFunc(e.Timeout, func() { cancel(errCursorTimeout) }).Stop
+}
+
+// cursorError says why a cursor's query failed: a timeout or a cancel request, else DuckDB's error.
+func cursorError(ctx context.Context, err error) error {
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errCursorTimeout):
+		return pgerror.WithCode(cause, codes.QueryCanceled)
+	case errors.Is(cause, errCancelled):
+		return pgerror.WithCode(errCancelled, codes.QueryCanceled)
+	}
+	return sqlError(err)
 }
 
 const cursorName = `("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`
@@ -65,7 +89,7 @@ func (e *SQLEndpoint) cursorStatement(ctx context.Context, sess *sqlSession, tex
 		return st, true, err
 	}
 	if m := fetchCursor.FindStringSubmatch(text); m != nil {
-		st, err := sess.fetch(strings.ToUpper(m[1]), strings.Join(strings.Fields(strings.ToUpper(m[2])), " "), identifier(m[3]))
+		st, err := e.fetch(sess, strings.ToUpper(m[1]), strings.Join(strings.Fields(strings.ToUpper(m[2])), " "), identifier(m[3]))
 		return st, true, err
 	}
 	if m := closeCursor.FindStringSubmatch(text); m != nil {
@@ -110,25 +134,28 @@ func (e *SQLEndpoint) declare(ctx context.Context, sess *sqlSession, name, optio
 		if err != nil {
 			return err
 		}
-		// The cursor outlives this statement: its query runs under the session's lifetime.
-		cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		// The cursor outlives this statement: its query runs under the session's lifetime,
+		// each statement on it (this one, a FETCH) under the statement timeout.
+		cctx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+		stop := e.cursorTimeout(cancel)
 		rows, err := snap.DB(e.readerKind(sess.role)).QueryContext(duckdb.WithStreamingResults(cctx), d.text, args...)
+		stop()
 		if err != nil {
-			cancel()
+			cancel(nil)
 			release()
-			return sqlError(err)
+			return cursorError(cctx, err)
 		}
 		// The columns of the running query: a query with parameters (range($1)) can have more
 		// than its description without them said.
 		columns, convs, err := resultColumns(rows, d.columns)
 		if err != nil {
 			rows.Close()
-			cancel()
+			cancel(nil)
 			release()
 			return err
 		}
 		c := &sqlCursor{name: name, statement: statement, hold: hold, created: time.Now(), columns: columns, convs: convs,
-			rows: rows, cancel: cancel, release: release}
+			rows: rows, ctx: cctx, cancel: cancel, release: release}
 		if err := sess.addCursor(c); err != nil {
 			c.close()
 			return err
@@ -175,8 +202,9 @@ func resultColumns(rows *sql.Rows, described wire.Columns) (wire.Columns, []func
 	return columns, convs, nil
 }
 
-// fetch answers FETCH (rows, with the cursor's columns) and MOVE (a count) forward.
-func (sess *sqlSession) fetch(verb, direction, name string) (*wire.PreparedStatement, error) {
+// fetch answers FETCH (rows, with the cursor's columns) and MOVE (a count) forward. One that
+// runs longer than serve.statement_timeout ends the cursor, as a cancel request does.
+func (e *SQLEndpoint) fetch(sess *sqlSession, verb, direction, name string) (*wire.PreparedStatement, error) {
 	c := sess.cursor(name)
 	if c == nil {
 		return nil, pgerror.WithCode(fmt.Errorf("cursor %q does not exist", name), codes.InvalidCursorName)
@@ -195,26 +223,28 @@ func (sess *sqlSession) fetch(verb, direction, name string) (*wire.PreparedState
 	}
 	run := func(ctx context.Context, w wire.DataWriter, _ []wire.Parameter) error {
 		sess.mu.Lock()
-		sess.cancel = c.cancel // a cancel request ends the cursor, as it aborts PostgreSQL's transaction
+		// A cancel request ends the cursor, as it aborts PostgreSQL's transaction.
+		sess.cancel = func() { c.cancel(errCancelled) }
 		sess.mu.Unlock()
 		defer func() {
 			sess.mu.Lock()
 			sess.cancel = nil
 			sess.mu.Unlock()
 		}()
+		defer e.cursorTimeout(c.cancel)()
 		if verb == "MOVE" {
 			var n int64
 			for (count < 0 || n < count) && c.rows.Next() {
 				n++
 			}
 			if err := c.rows.Err(); err != nil {
-				return sqlError(err)
+				return cursorError(c.ctx, err)
 			}
 			return w.Complete(fmt.Sprintf("MOVE %d", n))
 		}
 		n, err := writeRows(c.rows, c.convs, w, count)
 		if err != nil {
-			return sqlError(err)
+			return cursorError(c.ctx, err)
 		}
 		return w.Complete(fmt.Sprintf("FETCH %d", n))
 	}

@@ -507,6 +507,27 @@ func TestStatementTimeout(t *testing.T) {
 	if err := c.QueryRow(context.Background(), "SELECT count(*) FROM dim_store").Scan(&n); err != nil {
 		t.Errorf("after a timeout: %v", err)
 	}
+	// A cursor's statements too: the long query times out at its DECLARE or its first FETCH.
+	t0 = time.Now()
+	_, err = c.Exec(context.Background(), "BEGIN")
+	if err == nil {
+		_, err = c.Exec(context.Background(), "DECLARE slow CURSOR FOR SELECT count(*) FROM range(1000000) a, range(1000000) b WHERE a.range * 7 % 13 = b.range % 11")
+	}
+	if err == nil {
+		err = c.QueryRow(context.Background(), "FETCH 1 FROM slow").Scan(&n)
+	}
+	if err == nil || !strings.Contains(err.Error(), "statement timeout") {
+		t.Errorf("a long cursor: %v, want a statement timeout", err)
+	}
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("the cursor's timeout took %v to act", d)
+	}
+	if _, err := c.Exec(context.Background(), "ROLLBACK"); err != nil {
+		t.Errorf("ROLLBACK after a cursor's timeout: %v", err)
+	}
+	if err := c.QueryRow(context.Background(), "SELECT count(*) FROM dim_store").Scan(&n); err != nil {
+		t.Errorf("after a cursor's timeout: %v", err)
+	}
 }
 
 func psqlBinary(t *testing.T) string {
