@@ -27,10 +27,13 @@ func scramVerifier(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	// The username takes no part in the keys; SASLprep of the password is the client's own.
+	// The username takes no part in the keys. The password is SASLprepped as clients do it;
+	// one SASLprep refuses is used as it is, as libpq and PostgreSQL then do.
 	client, err := scram.SHA256.NewClient("", password, "")
 	if err != nil {
-		return "", fmt.Errorf("SCRAM verifier: %w", err)
+		if client, err = scram.SHA256.NewClientUnprepped("", password, ""); err != nil {
+			return "", fmt.Errorf("SCRAM verifier: %w", err)
+		}
 	}
 	c := client.GetStoredCredentials(scram.KeyFactors{Salt: string(salt), Iters: scramIterations})
 	b64 := base64.StdEncoding.EncodeToString
