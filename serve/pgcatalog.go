@@ -9,8 +9,9 @@ import (
 	"github.com/crmwh/crmwh/warehouse"
 )
 
-// pgCatalogData is what sql/serve/pg_compat.sql needs to describe a snapshot as PostgreSQL's
-// catalog does: the type of every DuckDB type (pgTypes), the keys and the rows of each table.
+// pgCatalogData is what sql/serve/pg_catalog.sql needs to describe a snapshot as PostgreSQL's
+// catalog does: the type of every DuckDB type (pgTypes), the keys, the rows and bytes of each
+// table, the settings clients read, and the file to build it in.
 type pgCatalogData struct {
 	File     string // the database file the catalog is built in
 	Types    []pgTypeName

@@ -139,7 +139,7 @@ func (e *SQLEndpoint) closeSession(ctx context.Context) error {
 // Serve accepts connections on l until ctx ends.
 func (e *SQLEndpoint) Serve(ctx context.Context, l net.Listener) error {
 	// psql-wire reports server_version 150000 whatever wire.Version says, so psql sends its
-	// PostgreSQL 15 catalog queries; pgCompat and pg_compat.sql make those run.
+	// PostgreSQL 15 catalog queries; pgCompat, pg_catalog.sql and pg_compat.sql make those run.
 	opts := []wire.OptionFn{
 		wire.SessionAuthStrategy(e.passwordAuth),
 		wire.Logger(e.logger()),
