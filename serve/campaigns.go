@@ -45,8 +45,7 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, s webSession) {
 		err = onlyKeys(pairs, "campaign")
 	}
 	if err != nil {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		w.refuse(rw, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	snap, release, ok := w.acquire(rw)
@@ -76,8 +75,7 @@ func (w *Web) campaigns(rw http.ResponseWriter, r *http.Request, s webSession) {
 			known = known || c.ID == chosen
 		}
 		if !known {
-			rw.WriteHeader(http.StatusBadRequest)
-			w.render(rw, "error.html", map[string]any{"User": s.user, "Error": fmt.Sprintf("no campaign %q in the published run", warehouse.Excerpt(chosen, shownRunes))})
+			w.refuse(rw, s, http.StatusBadRequest, fmt.Sprintf("no campaign %q in the published run", warehouse.Excerpt(chosen, shownRunes)))
 			return
 		}
 		if breakdown, err = readBreakdown(r.Context(), db, chosen); err != nil {

@@ -46,8 +46,7 @@ func (w *Web) customers(rw http.ResponseWriter, r *http.Request, s webSession) {
 		err = onlyKeys(pairs, "q")
 	}
 	if err != nil {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		w.refuse(rw, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	q := strings.TrimSpace(pairs["q"])
@@ -84,8 +83,7 @@ func (w *Web) customers(rw http.ResponseWriter, r *http.Request, s webSession) {
 func (w *Web) customer(rw http.ResponseWriter, r *http.Request, s webSession) {
 	id := r.PathValue("id")
 	if r.URL.RawQuery != "" {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": "the customer page takes no parameters"})
+		w.refuse(rw, s, http.StatusBadRequest, "the customer page takes no parameters")
 		return
 	}
 	snap, release, ok := w.acquire(rw)
@@ -95,8 +93,7 @@ func (w *Web) customer(rw http.ResponseWriter, r *http.Request, s webSession) {
 	defer release()
 	v, err := readCustomer(r.Context(), snap.DB(ReaderClear), id, s.role)
 	if err == sql.ErrNoRows {
-		rw.WriteHeader(http.StatusNotFound)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": fmt.Sprintf("no customer %q in the published run", warehouse.Excerpt(id, shownRunes))})
+		w.refuse(rw, s, http.StatusNotFound, fmt.Sprintf("no customer %q in the published run", warehouse.Excerpt(id, shownRunes)))
 		return
 	}
 	if err != nil {
@@ -114,8 +111,7 @@ func (w *Web) customer(rw http.ResponseWriter, r *http.Request, s webSession) {
 // customerAudit lists the latest customer views, for admins.
 func (w *Web) customerAudit(rw http.ResponseWriter, r *http.Request, s webSession) {
 	if s.role != RoleAdmin {
-		rw.WriteHeader(http.StatusForbidden)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": "the audit of customer views is for admins"})
+		w.refuse(rw, s, http.StatusForbidden, "the audit of customer views is for admins")
 		return
 	}
 	views, err := w.Access.RecentViews(r.Context(), 500)

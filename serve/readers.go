@@ -167,13 +167,13 @@ func (r *Readers) open(ctx context.Context, man *warehouse.SnapshotManifest, dir
 		return nil, fmt.Errorf("open snapshot %s: %w", man.RunID, err)
 	}
 	s.tmp = tmp
+	catalog := pgCatalog(man, dir) // the same for both kinds but for the file it is built in
 	for _, kind := range []string{ReaderClear, ReaderMasked} {
 		rd, ok := man.Readers[kind]
 		if !ok {
 			s.close()
 			return nil, fmt.Errorf("snapshot %s has no %s catalog (published by an older crmwh): run `crmwh run publish lake` once", man.RunID, kind)
 		}
-		catalog := pgCatalog(man, dir)
 		catalog.File = filepath.Join(tmp, kind+".duckdb")
 		db, err := openLocked(ctx, dir, rd, catalog, r.MemoryLimit, r.Threads)
 		if err != nil {

@@ -41,8 +41,7 @@ func (w *Web) report(rw http.ResponseWriter, r *http.Request, s webSession) {
 		}
 	}
 	if err != nil {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		w.refuse(rw, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	snap, release, ok := w.acquire(rw)

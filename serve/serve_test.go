@@ -716,6 +716,20 @@ func get(t *testing.T, c *http.Client, path string) (*http.Response, []byte) {
 	return res, b
 }
 
+// downloadCSV gets a CSV download, which must succeed, and parses it.
+func downloadCSV(t *testing.T, c *http.Client, path string) [][]string {
+	t.Helper()
+	res, body := get(t, c, path)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %s %s", path, res.Status, body)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
 func TestWebRefusesStrangers(t *testing.T) {
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, path := range []string{"/", "/lists", "/lists?list=vip-churn-risk", "/lists/summary?churn_risk=high", "/customers?q=1", "/customers/1", "/customers/audit", "/report", "/service",
@@ -792,18 +806,11 @@ func TestWebDownloads(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := expectedList(t, tc.where)
-			res, body := get(t, c, "/export?format=csv&"+tc.query)
-			if res.StatusCode != http.StatusOK {
-				t.Fatalf("%s: %s", res.Status, body)
-			}
-			recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := downloadCSV(t, c, "/export?format=csv&"+tc.query)
 			if got := idsEmails(recs); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("CSV has %d customers, the snapshot %d:\n%v\n%v", len(got), len(want), head(got), head(want))
 			}
-			res, body = get(t, c, "/export?format=xlsx&"+tc.query)
+			res, body := get(t, c, "/export?format=xlsx&"+tc.query)
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("%s: %s", res.Status, body)
 			}
@@ -867,15 +874,7 @@ func TestWebDownloads(t *testing.T) {
 	want := expectedList(t, "s.churn_risk = 'high'")
 	var files [2][][]string
 	for i := range files {
-		res, body := get(t, c, "/export?format=csv&churn_risk=high&campaign=CMP950&control=0.2&seed=3")
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %s", res.Status, body)
-		}
-		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[i] = idsEmails(recs)
+		files[i] = idsEmails(downloadCSV(t, c, "/export?format=csv&churn_risk=high&campaign=CMP950&control=0.2&seed=3"))
 	}
 	if held := len(want) - len(files[0]); held != int(float64(len(want))*0.2+0.5) || fmt.Sprint(files[0]) != fmt.Sprint(files[1]) {
 		t.Errorf("control 0.2 of %d customers: %d and %d in the files", len(want), len(files[0]), len(files[1]))
@@ -1185,14 +1184,7 @@ func TestCareListsAndTiers(t *testing.T) {
 	for _, list := range configs.CareLists {
 		t.Run(list, func(t *testing.T) {
 			want := expectedList(t, "EXISTS (SELECT 1 FROM scores.care_lists k WHERE k.customer_id = s.customer_id AND k.list = '"+list+"')")
-			res, body := get(t, c, "/export?format=csv&list="+list)
-			if res.StatusCode != http.StatusOK {
-				t.Fatalf("%s: %s", res.Status, body)
-			}
-			recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := downloadCSV(t, c, "/export?format=csv&list="+list)
 			if got := idsEmails(recs); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("%s: %d customers, the snapshot %d", list, len(got), len(want))
 			}
@@ -1217,14 +1209,7 @@ func TestCareListsAndTiers(t *testing.T) {
 		{"loyalty_type=spurious&tier=regular", "s.loyalty_type = 'spurious' AND s.tier = 'regular'"},
 	} {
 		want := expectedList(t, tc.where)
-		res, body := get(t, c, "/export?format=csv&"+tc.query)
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %s %s", tc.query, res.Status, body)
-		}
-		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := downloadCSV(t, c, "/export?format=csv&"+tc.query)
 		if got := idsEmails(recs); len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s: %d customers, the snapshot %d", tc.query, len(got), len(want))
 		}

@@ -53,8 +53,7 @@ const (
 // the tier sizes, all from the published snapshot.
 func (w *Web) service(rw http.ResponseWriter, r *http.Request, s webSession) {
 	if r.URL.RawQuery != "" {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": "the Service page takes no parameters"})
+		w.refuse(rw, s, http.StatusBadRequest, "the Service page takes no parameters")
 		return
 	}
 	snap, release, ok := w.acquire(rw)

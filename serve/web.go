@@ -341,8 +341,7 @@ func (w *Web) lists(rw http.ResponseWriter, r *http.Request, s webSession) {
 	defer release()
 	sel, err := w.selection(r, snap)
 	if err != nil {
-		rw.WriteHeader(http.StatusBadRequest)
-		w.render(rw, "error.html", map[string]any{"User": s.user, "Error": err.Error()})
+		w.refuse(rw, s, http.StatusBadRequest, err.Error())
 		return
 	}
 	db := snap.DB(ReaderClear)
@@ -514,6 +513,12 @@ func (w *Web) render(rw http.ResponseWriter, name string, data any) {
 	if err := w.tmpl.ExecuteTemplate(rw, name, data); err != nil {
 		w.logger().Error("render page", "page", name, "err", err)
 	}
+}
+
+// refuse answers a request the page cannot take with status and a sentence saying why.
+func (w *Web) refuse(rw http.ResponseWriter, s webSession, status int, msg string) {
+	rw.WriteHeader(status)
+	w.render(rw, "error.html", map[string]any{"User": s.user, "Error": msg})
 }
 
 func (w *Web) fail(rw http.ResponseWriter, err error) {

@@ -150,18 +150,14 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		} else if err := os.MkdirAll(filepath.Dir(tdir), 0o755); err != nil {
 			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
-		var n int64
-		if err := w.QueryRowContext(ctx, "SELECT count(*) FROM "+it.table).Scan(&n); err != nil {
+		fps, n, err := w.fingerprints(ctx, it.table, it.partitionBy)
+		if err != nil {
 			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
 		if n == 0 && it.partitionBy != "" {
 			if err := os.MkdirAll(tdir, 0o755); err != nil {
 				return fmt.Errorf("snapshot %s: %w", it.table, err)
 			}
-		}
-		fps, err := w.fingerprints(ctx, it.table, it.partitionBy)
-		if err != nil {
-			return fmt.Errorf("snapshot %s: %w", it.table, err)
 		}
 		man.Fingerprints[it.table] = fps
 		var old map[string]string
@@ -274,18 +270,22 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 	return pruneSnapshots(snaps, runID)
 }
 
-// fingerprints returns a table's fingerprint per part: per month of partitionBy, or one ("").
-func (w *DB) fingerprints(ctx context.Context, table, partitionBy string) (map[string]string, error) {
+// fingerprints returns a table's fingerprint per part (per month of partitionBy, or one "")
+// and its rows.
+func (w *DB) fingerprints(ctx context.Context, table, partitionBy string) (map[string]string, int64, error) {
 	fps := map[string]string{}
+	var total int64
 	err := ForEachRow(ctx, w, "lake/fingerprint.sql", map[string]string{"Table": table, "PartitionBy": partitionBy}, nil, func(r *sql.Rows) error {
 		var part, fp string
-		if err := r.Scan(&part, &fp); err != nil {
+		var n int64
+		if err := r.Scan(&part, &n, &fp); err != nil {
 			return err
 		}
 		fps[part] = fp
+		total += n
 		return nil
 	})
-	return fps, err
+	return fps, total, err
 }
 
 // linkFiles hard-links the Parquet files of from into to (created), copying where the file
