@@ -428,7 +428,12 @@ type FileTable struct {
 type Warehouse struct {
 	MemoryLimit string `yaml:"memory_limit"`
 	Threads     int    `yaml:"threads"`
-	ParquetCopy bool   `yaml:"parquet_copy"`
+	// TempDirectory receives what DuckDB spills past MemoryLimit (relative paths are under the
+	// data directory); MaxTempDirectorySize caps it, so that a huge run fails with DuckDB's
+	// out-of-temp-space error instead of filling the disk.
+	TempDirectory        string `yaml:"temp_directory"`
+	MaxTempDirectorySize string `yaml:"max_temp_directory_size"`
+	ParquetCopy          bool   `yaml:"parquet_copy"`
 }
 
 // Generate holds the defaults of the demo data generator.

@@ -59,13 +59,22 @@ func (e *Env) OpenReader(ctx context.Context) (*warehouse.DB, *warehouse.Snapsho
 // WarehousePath is the DuckDB file under the data directory.
 func (e *Env) WarehousePath() string { return filepath.Join(e.DataDir, warehouse.FileName) }
 
+// WarehouseOptions are the configured limits of the warehouse: memory, threads and spill space.
+func (e *Env) WarehouseOptions() warehouse.Options {
+	w := e.Config.Warehouse
+	tmp := w.TempDirectory
+	if tmp == "" {
+		tmp = "tmp"
+	}
+	if !filepath.IsAbs(tmp) {
+		tmp = filepath.Join(e.DataDir, tmp)
+	}
+	return warehouse.Options{MemoryLimit: w.MemoryLimit, Threads: w.Threads, TempDir: tmp, MaxTempSize: w.MaxTempDirectorySize}
+}
+
 // OpenWarehouse opens the warehouse for writing with the configured limits.
 func (e *Env) OpenWarehouse(ctx context.Context) (*warehouse.DB, error) {
-	return warehouse.Open(ctx, e.WarehousePath(), warehouse.Options{
-		MemoryLimit: e.Config.Warehouse.MemoryLimit,
-		Threads:     e.Config.Warehouse.Threads,
-		TempDir:     filepath.Join(e.DataDir, "tmp"),
-	})
+	return warehouse.Open(ctx, e.WarehousePath(), e.WarehouseOptions())
 }
 
 // JobResult is one job's outcome in a run.

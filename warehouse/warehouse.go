@@ -32,6 +32,8 @@ type Options struct {
 	Threads int
 	// TempDir receives spilled data; empty means DuckDB's default next to the database.
 	TempDir string
+	// MaxTempSize caps TempDir (e.g. "50GB"); empty means DuckDB's default, 90% of the free space.
+	MaxTempSize string
 	// ReadOnly opens the file for reading only, and never creates it.
 	ReadOnly bool
 }
@@ -69,6 +71,14 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, openError(path, err)
+	}
+	// Set after the open: given with temp_directory in the connection string, DuckDB shows the
+	// cap but does not enforce it.
+	if opt.MaxTempSize != "" {
+		if _, err := db.ExecContext(ctx, "SET GLOBAL max_temp_directory_size = "+Quote(opt.MaxTempSize)); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open warehouse: max_temp_directory_size: %w", err)
+		}
 	}
 	w := &DB{DB: db, Path: path}
 	if !opt.ReadOnly {

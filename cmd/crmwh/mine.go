@@ -84,7 +84,8 @@ func (f *mineFlags) open(cmd *cobra.Command, env *jobs.Env, prepare func(ctx con
 		}
 	}
 	path := env.WarehousePath()
-	opt := warehouse.Options{ReadOnly: f.out == "", MemoryLimit: env.Config.Warehouse.MemoryLimit, Threads: env.Config.Warehouse.Threads}
+	opt := env.WarehouseOptions()
+	opt.ReadOnly = f.out == ""
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && f.out == "" {
 		path, opt.ReadOnly = "", false // in memory
 	}

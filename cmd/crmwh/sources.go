@@ -71,8 +71,9 @@ watermarks are used when the warehouse can be read.`,
 					fmt.Fprintf(w, "  %s: rows with %s after %s\n", e.Table, e.Watermark, e.WatermarkFrom)
 				}
 			}
-			db, err := warehouse.Open(cmd.Context(), filepath.Join(scratch, warehouse.FileName), warehouse.Options{
-				MemoryLimit: env.Config.Warehouse.MemoryLimit, TempDir: filepath.Join(scratch, "tmp")})
+			opt := env.WarehouseOptions()
+			opt.TempDir = filepath.Join(scratch, "tmp")
+			db, err := warehouse.Open(cmd.Context(), filepath.Join(scratch, warehouse.FileName), opt)
 			if err != nil {
 				return err
 			}
