@@ -113,19 +113,31 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 				absent = append(absent, c)
 			}
 		}
-		steps := []step{
-			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": path,
-				"HasLine": slices.Contains(present, LineColumn), "Absent": absent}},
-			{"load/stage_" + t.Name + ".sql", nil},
-		}
+		// Checks against other tables join the staging pass; a reference within the table
+		// is checked after it, against the staged rows.
+		var refs, selfRefs []map[string]string
 		for _, r := range t.Refs {
 			target := TableByName(r.Table)
 			earlier := r.Earlier
 			if strings.HasPrefix(target.Target, "dim_") {
 				earlier = target.Target
 			}
-			steps = append(steps, step{"load/check_reference.sql", map[string]string{"Stage": stage, "Column": r.Column,
-				"Key": r.TargetColumn(), "Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "Earlier": earlier}})
+			ref := map[string]string{"Stage": stage, "Column": r.Column, "Key": r.TargetColumn(),
+				"Entity": strings.TrimSuffix(r.Table, "s"), "TargetStage": "stg_" + r.Table, "Earlier": earlier}
+			if r.Table == t.Name {
+				selfRefs = append(selfRefs, ref)
+			} else {
+				refs = append(refs, ref)
+			}
+		}
+		steps := []step{
+			{"load/raw_view.sql", map[string]any{"Table": t.Name, "Columns": t.Columns, "Path": path,
+				"HasLine": slices.Contains(present, LineColumn), "Absent": absent}},
+			{"load/stage_" + t.Name + ".sql", nil},
+			{"load/stage.sql", map[string]any{"Table": t.Name, "Refs": refs}},
+		}
+		for _, r := range selfRefs {
+			steps = append(steps, step{"load/check_reference.sql", r})
 		}
 		steps = append(steps, step{"load/check_duplicates.sql", map[string]any{"Stage": stage, "KeyColumns": t.Key}})
 		for _, s := range steps {
@@ -135,7 +147,7 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 			}
 			// A reference within the table (a customer's referrer) is checked again until no
 			// row is rejected: a rejected row takes the rows naming it along.
-			for s.file == "load/check_reference.sql" && s.data.(map[string]string)["TargetStage"] == stage && c.Updated > 0 {
+			for s.file == "load/check_reference.sql" && c.Updated > 0 {
 				if c, err = run(s.file, s.data); err != nil {
 					return nil, fmt.Errorf("%w (table %s)", err, t.Name)
 				}

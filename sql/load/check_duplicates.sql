@@ -1,10 +1,14 @@
 -- Rejects every valid row of {{.Stage}} that repeats the key ({{join .KeyColumns ", "}}) of an
--- earlier valid row: the first row of a key in file order wins. Grouping finds the few repeated
--- keys cheaply; only their rows are touched.
+-- earlier valid row: the first row of a key in file order wins. Repeated keys are rare: grouping
+-- the keys' 64-bit hashes finds the few candidates cheaply (no grouping on text keys over every
+-- row), the exact keys are grouped among the candidates only, and only their rows are touched.
 UPDATE {{.Stage}} AS s SET reason = 'duplicate_key', detail = 'repeats the key ({{join .KeyColumns ", "}}) of source row ' || d.first_row
 FROM (
     SELECT {{join .KeyColumns ", "}}, min(_row) AS first_row
-    FROM {{.Stage}} WHERE reason IS NULL
+    FROM {{.Stage}}
+    WHERE reason IS NULL AND hash({{join .KeyColumns ", "}}) IN (
+        SELECT hash({{join .KeyColumns ", "}}) FROM {{.Stage}} WHERE reason IS NULL GROUP BY 1 HAVING count(*) > 1
+    )
     GROUP BY {{join .KeyColumns ", "}} HAVING count(*) > 1
 ) AS d
 WHERE s.reason IS NULL AND {{range $i, $k := .KeyColumns}}{{if $i}} AND {{end}}s.{{$k}} = d.{{$k}}{{end}} AND s._row > d.first_row;

@@ -1,6 +1,7 @@
 -- Types and checks one landing partition of campaign contacts (view raw_campaign_contacts). The
 -- optional group is treatment (contacted) or control (held out, not contacted); absent: treatment.
-CREATE OR REPLACE TEMP TABLE stg_campaign_contacts AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_campaign_contacts AS
 WITH t AS (
     SELECT _row, _malformed, txt(campaign_id) AS campaign_id, txt(customer_id) AS customer_id,
         txt(contacted_at) AS ts_raw, txt(responded) AS responded_raw, txt(order_id) AS order_id,

@@ -1,5 +1,6 @@
 -- Types and checks one landing partition of campaigns (view raw_campaigns).
-CREATE OR REPLACE TEMP TABLE stg_campaigns AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_campaigns AS
 WITH t AS (
     SELECT _row, _malformed, txt(campaign_id) AS campaign_id, txt(name) AS name, lower(txt(channel)) AS channel,
         txt(start_date) AS start_raw, txt(end_date) AS end_raw, txt(cost) AS cost_raw

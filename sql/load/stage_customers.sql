@@ -3,7 +3,8 @@
 -- the extractor could not read as a row (_malformed: an unclosed quote, invalid encoding,
 -- a wrong field count, an over-long field) fails first. referred_by (optional) is the customer who
 -- referred this one; that it names a known customer is checked after staging.
-CREATE OR REPLACE TEMP TABLE stg_customers AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_customers AS
 WITH t AS (
     SELECT _row, _malformed,
         txt(customer_id) AS customer_id, txt(name) AS name, upper(txt(gender)) AS gender,

@@ -1,5 +1,6 @@
 -- Types and checks one landing partition of employees (view raw_employees).
-CREATE OR REPLACE TEMP TABLE stg_employees AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_employees AS
 WITH t AS (
     SELECT _row, _malformed, txt(employee_id) AS employee_id, txt(name) AS name, lower(txt(role)) AS role, txt(store_id) AS store_id
     FROM raw_employees

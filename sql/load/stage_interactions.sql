@@ -1,6 +1,7 @@
 -- Types and checks one landing partition of interactions (view raw_interactions). The optional
 -- category is a complaint's topic; resolved_at is when a complaint was resolved (empty while open).
-CREATE OR REPLACE TEMP TABLE stg_interactions AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_interactions AS
 WITH t AS (
     SELECT _row, _malformed, txt(interaction_id) AS interaction_id, txt(customer_id) AS customer_id,
         lower(txt("type")) AS interaction_type, txt(interaction_ts) AS ts_raw,

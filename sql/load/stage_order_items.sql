@@ -1,5 +1,6 @@
 -- Types and checks one landing partition of order lines (view raw_order_items).
-CREATE OR REPLACE TEMP TABLE stg_order_items AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_order_items AS
 WITH t AS (
     SELECT _row, _malformed, txt(order_id) AS order_id, txt(line_number) AS line_raw, txt(product_id) AS product_id,
         txt(quantity) AS qty_raw, txt(unit_price) AS price_raw, txt(discount) AS discount_raw

@@ -1,5 +1,6 @@
 -- Types and checks one landing partition of orders (view raw_orders).
-CREATE OR REPLACE TEMP TABLE stg_orders AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_orders AS
 WITH t AS (
     SELECT _row, _malformed, txt(order_id) AS order_id, txt(customer_id) AS customer_id, txt(store_id) AS store_id,
         txt(employee_id) AS employee_id, lower(txt(channel)) AS channel, txt(order_ts) AS ts_raw,

@@ -1,5 +1,6 @@
 -- Types and checks one landing partition of products (view raw_products).
-CREATE OR REPLACE TEMP TABLE stg_products AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_products AS
 WITH t AS (
     SELECT _row, _malformed, txt(product_id) AS product_id, txt(name) AS name, txt(category) AS category,
         txt(brand) AS brand, txt(model) AS model, txt(list_price) AS price_raw,

@@ -1,5 +1,6 @@
 -- Types and checks one landing partition of stores (view raw_stores).
-CREATE OR REPLACE TEMP TABLE stg_stores AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_stores AS
 WITH t AS (
     SELECT _row, _malformed, txt(store_id) AS store_id, txt(name) AS name, txt(city) AS city, txt(region) AS region
     FROM raw_stores

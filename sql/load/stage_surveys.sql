@@ -1,6 +1,7 @@
 -- Types and checks one landing partition of surveys (view raw_surveys). The optional store_id,
 -- employee_id and order_id say what the survey is about.
-CREATE OR REPLACE TEMP TABLE stg_surveys AS
+-- load/stage.sql stages these rows with the checks against other tables.
+CREATE OR REPLACE TEMP VIEW typed_surveys AS
 WITH t AS (
     SELECT _row, _malformed, txt(survey_id) AS survey_id, txt(customer_id) AS customer_id, txt(survey_ts) AS ts_raw,
         txt(expected_score) AS expected_raw, txt(perceived_score) AS perceived_raw,

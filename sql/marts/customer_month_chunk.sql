@@ -1,6 +1,7 @@
 -- fact_customer_month, step 2 of 2, for the customers of chunk getvariable('chunk'): one row per
 -- customer and month from the month the customer was created to the as-of month. Working a
--- chunk at a time bounds the memory the window and joins need, whatever the customer count.
+-- chunk at a time bounds the memory the window and joins need, whatever the customer count. No ORDER
+-- BY: nothing reads the rows in stored order, and sorting them cost a third of the rebuild.
 INSERT INTO fact_customer_month
 WITH grid AS (
     SELECT c.cust, c.customer_id, c.created_at,
@@ -18,10 +19,10 @@ WITH grid AS (
         coalesce(q.surveys, 0) AS surveys, q.avg_satisfaction,
         coalesce(k.campaign_contacts, 0) AS campaign_contacts, coalesce(k.campaign_responses, 0) AS campaign_responses
     FROM grid AS g
-    LEFT JOIN cm_sales AS s USING (cust, month)
-    LEFT JOIN cm_service AS v USING (cust, month)
-    LEFT JOIN cm_surveys AS q USING (cust, month)
-    LEFT JOIN cm_campaigns AS k USING (cust, month)
+    LEFT JOIN (FROM cm_sales WHERE chunk = getvariable('chunk')) AS s USING (cust, month)
+    LEFT JOIN (FROM cm_service WHERE chunk = getvariable('chunk')) AS v USING (cust, month)
+    LEFT JOIN (FROM cm_surveys WHERE chunk = getvariable('chunk')) AS q USING (cust, month)
+    LEFT JOIN (FROM cm_campaigns WHERE chunk = getvariable('chunk')) AS k USING (cust, month)
 ), w AS (
     SELECT *,
         sum(orders) OVER cust_months AS cumulative_orders,
@@ -41,5 +42,5 @@ SELECT w.month, w.customer_id, d.customer_key,
     CAST(w.cumulative_revenue AS DECIMAL(18, 2)) AS cumulative_revenue,
     CAST(datediff('day', w.last_order_so_far, w.snapshot_at) AS INTEGER) AS days_since_last_order
 FROM w
-JOIN dim_customer AS d ON d.customer_id = w.customer_id AND w.snapshot_at >= d.valid_from AND w.snapshot_at < d.valid_to
-ORDER BY w.customer_id, w.month;
+JOIN (FROM cm_keys WHERE chunk = getvariable('chunk')) AS d
+    ON d.cust = w.cust AND w.snapshot_at >= d.valid_from AND w.snapshot_at < d.valid_to;

@@ -1,15 +1,19 @@
 -- fact_customer_month, step 1 of 2: the facts aggregated per customer and month, on integer keys.
 -- cust is a customer's first key and stands for all their versions. As of getvariable('as_of').
+-- Every table carries the customer's chunk, so that each chunk's step 2 reads its own rows only
+-- instead of joining every chunk against the whole of each table.
 CREATE OR REPLACE TEMP TABLE cm_customers AS
 SELECT customer_id, min(customer_key) AS cust, min(created_at) AS created_at,
     hash(customer_id) % getvariable('chunks') AS chunk
 FROM dim_customer WHERE customer_id <> '' GROUP BY customer_id;
 
+-- Every version of a customer, with its validity, under the customer's cust and chunk.
 CREATE OR REPLACE TEMP TABLE cm_keys AS
-SELECT d.customer_key, c.cust FROM dim_customer AS d JOIN cm_customers AS c USING (customer_id);
+SELECT d.customer_key, c.cust, c.chunk, d.valid_from, d.valid_to
+FROM dim_customer AS d JOIN cm_customers AS c USING (customer_id);
 
 CREATE OR REPLACE TEMP TABLE cm_sales AS
-SELECT k.cust, a.month, sum(a.orders) AS orders, sum(a.order_lines) AS order_lines, sum(a.units) AS units,
+SELECT k.cust, k.chunk, a.month, sum(a.orders) AS orders, sum(a.order_lines) AS order_lines, sum(a.units) AS units,
     sum(a.revenue) AS revenue, sum(a.margin) AS margin, max(a.last_order_ts) AS last_order_ts
 FROM (
     SELECT customer_key, CAST(date_trunc('month', order_ts) AS DATE) AS month,
@@ -22,7 +26,7 @@ FROM (
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE cm_service AS
-SELECT k.cust, a.month, sum(a.interactions) AS interactions, sum(a.service_visits) AS service_visits,
+SELECT k.cust, k.chunk, a.month, sum(a.interactions) AS interactions, sum(a.service_visits) AS service_visits,
     sum(a.complaints) AS complaints, sum(a.unresolved_complaints) AS unresolved_complaints
 FROM (
     SELECT customer_key, CAST(date_trunc('month', interaction_ts) AS DATE) AS month,
@@ -37,14 +41,14 @@ FROM (
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE cm_surveys AS
-SELECT k.cust, CAST(date_trunc('month', s.survey_ts) AS DATE) AS month,
+SELECT k.cust, k.chunk, CAST(date_trunc('month', s.survey_ts) AS DATE) AS month,
     count(*) AS surveys, avg(s.satisfaction) AS avg_satisfaction
 FROM fact_survey AS s JOIN cm_keys AS k USING (customer_key)
 WHERE CAST(s.survey_ts AS DATE) <= getvariable('as_of')
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE cm_campaigns AS
-SELECT k.cust, CAST(date_trunc('month', f.contacted_at) AS DATE) AS month,
+SELECT k.cust, k.chunk, CAST(date_trunc('month', f.contacted_at) AS DATE) AS month,
     count(*) AS campaign_contacts, count(*) FILTER (WHERE f.responded) AS campaign_responses
 FROM fact_campaign_contact AS f JOIN cm_keys AS k USING (customer_key)
 WHERE CAST(f.contacted_at AS DATE) <= getvariable('as_of')
