@@ -383,6 +383,9 @@ type Lifecycle struct {
 type Marts struct {
 	// ChunkCustomers is how many customers fact_customer_month is built for at a time.
 	ChunkCustomers int `yaml:"chunk_customers"`
+	// Incremental rebuilds only the rows that can have changed since the last build (see
+	// marts.CustomerMonth); false rebuilds every row every run.
+	Incremental bool `yaml:"incremental"`
 }
 
 // Source says where the operational data comes from.

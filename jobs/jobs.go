@@ -36,6 +36,8 @@ type Env struct {
 	// ReplaceExport lets the extract replace a landing partition that holds a different export
 	// for the same date (crmwh run --replace-export); without it that is an error.
 	ReplaceExport bool
+	// FullMarts rebuilds the marts in full rather than incrementally (crmwh run --full-marts).
+	FullMarts bool
 }
 
 // LakeDir is the data lake under the data directory.
@@ -491,10 +493,15 @@ func loadJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	return read, loaded, rejected, nil
 }
 
-// martsJob rebuilds fact_customer_month (marts.CustomerMonth).
+// martsJob rebuilds fact_customer_month (marts.CustomerMonth): incrementally unless the config
+// or the run asks for a full rebuild.
 func martsJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
-	n, err := marts.CustomerMonth(ctx, r.db, r.sum.AsOf, r.env.Config.Marts.ChunkCustomers, r.env.Log)
-	return 0, n, 0, err
+	full := r.env.FullMarts || !r.env.Config.Marts.Incremental
+	b, err := marts.CustomerMonth(ctx, r.db, r.sum.AsOf, r.env.Config.Marts.ChunkCustomers, full, r.sum.RunID, r.env.Log)
+	if err == nil {
+		r.env.Log.Info("fact_customer_month built", "run_id", r.sum.RunID, "mode", b.Mode, "customers_rebuilt", b.Customers, "rows", b.Rows)
+	}
+	return 0, b.Rows, 0, err
 }
 
 func lakeJob(ctx context.Context, r *runState) (int64, int64, int64, error) {

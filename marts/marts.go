@@ -4,6 +4,8 @@ package marts
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -11,50 +13,95 @@ import (
 	"github.com/crmwh/crmwh/warehouse"
 )
 
-// CustomerMonth rebuilds fact_customer_month up to asOf in one transaction, chunkCustomers
-// customers at a time so that memory stays bounded at any scale. It returns the rows written.
-func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkCustomers int, log *slog.Logger) (int64, error) {
+// Build is what one rebuild of fact_customer_month did.
+type Build struct {
+	// Mode is full (every row rebuilt) or incremental (see sql/marts/customer_month_incremental.sql).
+	Mode string
+	// Customers is how many customers' earlier months were rewritten: all in a full rebuild; in
+	// an incremental one those whose facts or versions changed. Rows is the rows written.
+	Customers, Rows int64
+}
+
+// CustomerMonth rebuilds fact_customer_month as of asOf in one transaction, chunkCustomers
+// customers at a time so that memory stays bounded at any scale. Unless full is set it is
+// incremental when the table was last built as of asOf or earlier: only the months from that
+// date's month on, and the customers whose facts or versions changed from their first changed
+// month, are built again; the result is the same as a full rebuild's.
+func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkCustomers int, full bool, runID string, log *slog.Logger) (Build, error) {
+	var b Build
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("marts: %w", err)
+		return b, fmt.Errorf("marts: %w", err)
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("marts: %w", err)
+		return b, fmt.Errorf("marts: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	q, err := warehouse.Render("marts/customer_count.sql", nil)
-	if err != nil {
-		return 0, err
+	query := func(file string, data any, dest ...any) error {
+		q, err := warehouse.Render(file, data)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, q).Scan(dest...); err != nil {
+			return fmt.Errorf("marts: %s: %w", file, err)
+		}
+		return nil
 	}
+	run := func(file string, data any) (warehouse.Counts, error) {
+		c, err := warehouse.RunScript(ctx, tx, file, data)
+		if err != nil {
+			return c, fmt.Errorf("marts: %w", err)
+		}
+		return c, nil
+	}
+
 	var customers int64
-	if err := tx.QueryRowContext(ctx, q).Scan(&customers); err != nil {
-		return 0, fmt.Errorf("marts: count customers: %w", err)
+	if err := query("marts/customer_count.sql", nil, &customers); err != nil {
+		return b, err
+	}
+	var prevAsOf sql.NullTime
+	var prevMaxKey int64
+	err = query("marts/state.sql", map[string]string{"Mart": "fact_customer_month"}, &prevAsOf, &prevMaxKey)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return b, err
+	}
+	b.Mode = "incremental"
+	if full || !prevAsOf.Valid || prevAsOf.Time.After(asOf) {
+		b.Mode = "full"
 	}
 	chunks := max(1, (customers+int64(chunkCustomers)-1)/int64(chunkCustomers))
-	if _, err := warehouse.RunScript(ctx, tx, "marts/variables.sql", map[string]any{
-		"AsOf": asOf.Format(time.DateOnly), "Chunks": chunks,
+	if _, err := run("marts/variables.sql", map[string]any{
+		"AsOf": asOf.Format(time.DateOnly), "Chunks": chunks, "PrevAsOf": prevAsOf.Time.Format(time.DateOnly), "PrevMaxKey": prevMaxKey,
 	}); err != nil {
-		return 0, fmt.Errorf("marts: %w", err)
+		return b, err
 	}
-	if _, err := warehouse.RunScript(ctx, tx, "marts/customer_month_prepare.sql", nil); err != nil {
-		return 0, fmt.Errorf("marts: %w", err)
+	if _, err := run("marts/customer_month_prepare.sql", nil); err != nil {
+		return b, err
 	}
-	var written int64
+	if _, err := run("marts/customer_month_"+b.Mode+".sql", nil); err != nil {
+		return b, err
+	}
+	if err := query("marts/rebuilt_customers.sql", nil, &b.Customers); err != nil {
+		return b, err
+	}
 	for c := int64(0); c < chunks; c++ {
-		if _, err := warehouse.RunScript(ctx, tx, "marts/chunk.sql", map[string]any{"Chunk": c}); err != nil {
-			return 0, fmt.Errorf("marts: %w", err)
+		if _, err := run("marts/chunk.sql", map[string]any{"Chunk": c}); err != nil {
+			return b, err
 		}
-		n, err := warehouse.RunScript(ctx, tx, "marts/customer_month_chunk.sql", nil)
+		n, err := run("marts/customer_month_chunk.sql", nil)
 		if err != nil {
-			return 0, fmt.Errorf("marts: %w", err)
+			return b, err
 		}
-		written += n.Inserted
-		log.Debug("fact_customer_month chunk", "chunk", c+1, "of", chunks, "rows", n.Inserted)
+		b.Rows += n.Inserted
+		log.Debug("fact_customer_month chunk", "chunk", c+1, "of", chunks, "rows", n.Inserted, "mode", b.Mode)
+	}
+	if _, err := run("marts/save_state.sql", map[string]any{"Mart": "fact_customer_month", "Build": b, "RunID": runID}); err != nil {
+		return b, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("marts: commit: %w", err)
+		return b, fmt.Errorf("marts: commit: %w", err)
 	}
-	return written, nil
+	return b, nil
 }

@@ -20,7 +20,7 @@ import (
 
 func newRun(g *globals) *cobra.Command {
 	var asOf, from, to, every string
-	var only, wait, replace bool
+	var only, wait, replace, fullMarts bool
 	cmd := &cobra.Command{
 		Use:   "run [JOB...]",
 		Short: "Run the nightly DAG, or the named jobs and what they need, for an as-of date or a range",
@@ -53,6 +53,7 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 				return err
 			}
 			env.ReplaceExport = replace
+			env.FullMarts = fullMarts
 			dates, err := runDates(asOf, from, to, every)
 			if err != nil {
 				return err
@@ -89,6 +90,7 @@ Re-running a date changes nothing; a failed job leaves the warehouse as it was.`
 	cmd.Flags().StringVar(&every, "every", "day", "backfill step: day, week or month (each month's last day)")
 	cmd.Flags().BoolVar(&only, "only", false, "run only the named jobs, not the jobs they need")
 	cmd.Flags().BoolVar(&wait, "wait", false, "wait for another run to finish instead of failing")
+	cmd.Flags().BoolVar(&fullMarts, "full-marts", false, "rebuild fact_customer_month in full instead of incrementally (the same table, slower)")
 	cmd.Flags().BoolVar(&replace, "replace-export", false, "let a corrected export replace the landing partition of the same date (recorded in ops.replaced_exports)")
 	return cmd
 }

@@ -125,3 +125,24 @@ COMMENT ON COLUMN ops.data_checks.failing_rows IS 'Rows that break the check (fr
 COMMENT ON COLUMN ops.data_checks.sample IS 'Up to five keys of failing rows, sorted.';
 COMMENT ON COLUMN ops.data_checks.detail IS 'What was measured, in words; for a check that could not run, why.';
 COMMENT ON COLUMN ops.data_checks.checked_at IS 'When the check ran (UTC).';
+
+-- What fact_customer_month holds, so that the next rebuild can be incremental (marts.CustomerMonth).
+CREATE TABLE IF NOT EXISTS ops.mart_state (
+    mart             VARCHAR PRIMARY KEY,
+    as_of            DATE NOT NULL,
+    max_customer_key BIGINT NOT NULL,
+    mode             VARCHAR NOT NULL,
+    customers        BIGINT NOT NULL,
+    rows_written     BIGINT NOT NULL,
+    run_id           VARCHAR NOT NULL,
+    built_at         TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE ops.mart_state IS 'The as-of date and extent of each mart''s last build: an incremental rebuild starts from it.';
+COMMENT ON COLUMN ops.mart_state.mart IS 'Mart table (fact_customer_month).';
+COMMENT ON COLUMN ops.mart_state.as_of IS 'As-of date the mart was last built for.';
+COMMENT ON COLUMN ops.mart_state.max_customer_key IS 'Highest dim_customer key then: customers with a newer version are rebuilt from its start.';
+COMMENT ON COLUMN ops.mart_state.mode IS 'full (every row rebuilt) or incremental (the months of the last as-of month on, and the changed customers from their first changed month).';
+COMMENT ON COLUMN ops.mart_state.customers IS 'Customers whose earlier months the build rewrote: all in a full build; in an incremental one, those whose facts or versions changed (every customer''s months from the previous as-of month are rewritten too).';
+COMMENT ON COLUMN ops.mart_state.rows_written IS 'Rows the build wrote.';
+COMMENT ON COLUMN ops.mart_state.run_id IS 'Run that built it.';
+COMMENT ON COLUMN ops.mart_state.built_at IS 'When the build committed (UTC).';

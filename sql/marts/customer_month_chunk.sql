@@ -1,13 +1,20 @@
 -- fact_customer_month, step 2 of 2, for the customers of chunk getvariable('chunk'): one row per
--- customer and month from the month the customer was created to the as-of month. Working a
+-- customer and month from the month the customer was created (an incremental rebuild: from
+-- cm_customers.start, the running totals seeded with the months kept) to the as-of month. Working a
 -- chunk at a time bounds the memory the window and joins need, whatever the customer count. No ORDER
 -- BY: nothing reads the rows in stored order, and sorting them cost a third of the rebuild.
 INSERT INTO fact_customer_month
 WITH grid AS (
     SELECT c.cust, c.customer_id, c.created_at,
-        CAST(unnest(generate_series(date_trunc('month', c.created_at), date_trunc('month', getvariable('as_of')), INTERVAL 1 MONTH)) AS DATE) AS month
+        CAST(unnest(generate_series(greatest(date_trunc('month', c.created_at), c.start), date_trunc('month', getvariable('as_of')), INTERVAL 1 MONTH)) AS DATE) AS month
     FROM cm_customers AS c
     WHERE c.chunk = getvariable('chunk') AND CAST(c.created_at AS DATE) <= getvariable('as_of')
+), seed AS (
+    -- what the months kept (before start, from the month of creation) add to the running totals
+    SELECT c.cust, sum(s.orders) AS orders, sum(s.revenue) AS revenue, max(s.last_order_ts) AS last_order_ts
+    FROM cm_customers AS c JOIN (FROM cm_sales WHERE chunk = getvariable('chunk')) AS s USING (cust)
+    WHERE c.chunk = getvariable('chunk') AND s.month >= date_trunc('month', c.created_at) AND s.month < c.start
+    GROUP BY c.cust
 ), m AS (
     SELECT g.cust, g.customer_id, g.month, g.created_at,
         -- the instant the month's snapshot is taken: its last moment, or the end of the as-of day
@@ -24,11 +31,11 @@ WITH grid AS (
     LEFT JOIN (FROM cm_surveys WHERE chunk = getvariable('chunk')) AS q USING (cust, month)
     LEFT JOIN (FROM cm_campaigns WHERE chunk = getvariable('chunk')) AS k USING (cust, month)
 ), w AS (
-    SELECT *,
-        sum(orders) OVER cust_months AS cumulative_orders,
-        sum(revenue) OVER cust_months AS cumulative_revenue,
-        max(last_order_ts) OVER cust_months AS last_order_so_far
-    FROM m
+    SELECT m.*,
+        coalesce(seed.orders, 0) + sum(m.orders) OVER cust_months AS cumulative_orders,
+        coalesce(seed.revenue, 0) + sum(m.revenue) OVER cust_months AS cumulative_revenue,
+        greatest(seed.last_order_ts, max(m.last_order_ts) OVER cust_months) AS last_order_so_far
+    FROM m LEFT JOIN seed USING (cust)
     WINDOW cust_months AS (PARTITION BY cust ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
 SELECT w.month, w.customer_id, d.customer_key,

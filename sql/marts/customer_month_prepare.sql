@@ -2,9 +2,11 @@
 -- cust is a customer's first key and stands for all their versions. As of getvariable('as_of').
 -- Every table carries the customer's chunk, so that each chunk's step 2 reads its own rows only
 -- instead of joining every chunk against the whole of each table.
+-- start is the first month step 2 rebuilds for the customer: NULL (from the month they were
+-- created) unless customer_month_incremental.sql sets it for an incremental rebuild.
 CREATE OR REPLACE TEMP TABLE cm_customers AS
 SELECT customer_id, min(customer_key) AS cust, min(created_at) AS created_at,
-    hash(customer_id) % getvariable('chunks') AS chunk
+    hash(customer_id) % getvariable('chunks') AS chunk, CAST(NULL AS DATE) AS start
 FROM dim_customer WHERE customer_id <> '' GROUP BY customer_id;
 
 -- Every version of a customer, with its validity, under the customer's cust and chunk.
@@ -54,4 +56,3 @@ FROM fact_campaign_contact AS f JOIN cm_keys AS k USING (customer_key)
 WHERE CAST(f.contacted_at AS DATE) <= getvariable('as_of')
 GROUP BY ALL;
 
-DELETE FROM fact_customer_month;
