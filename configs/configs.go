@@ -334,11 +334,14 @@ type Cluster struct {
 	// SilhouetteTolerance: the largest k whose silhouette is within this of the best is chosen.
 	SilhouetteTolerance float64 `yaml:"silhouette_tolerance"`
 	// SilhouetteSample is how many customers the silhouette score is computed on.
-	SilhouetteSample int     `yaml:"silhouette_sample"`
-	NInit            int     `yaml:"n_init"`
-	MaxIter          int     `yaml:"max_iter"`
-	Tol              float64 `yaml:"tol"`
-	Seed             uint64  `yaml:"seed"`
+	SilhouetteSample int `yaml:"silhouette_sample"`
+	// CandidateSample is how many customers the candidate k are fitted on (a seeded sample; 0:
+	// all); the chosen k is then fitted on every customer.
+	CandidateSample int     `yaml:"candidate_sample"`
+	NInit           int     `yaml:"n_init"`
+	MaxIter         int     `yaml:"max_iter"`
+	Tol             float64 `yaml:"tol"`
+	Seed            uint64  `yaml:"seed"`
 	// LabelThreshold: a feature names a cluster when its mean is this many standard deviations
 	// above or below the overall mean.
 	LabelThreshold float64 `yaml:"label_threshold"`
@@ -645,6 +648,9 @@ func (m *Mining) Validate() error {
 	}
 	if cl.SilhouetteTolerance < 0 || cl.SilhouetteTolerance >= 1 {
 		errs = append(errs, errors.New("config: mining.cluster.silhouette_tolerance must be in [0, 1)"))
+	}
+	if cl.CandidateSample < 0 {
+		errs = append(errs, errors.New("config: mining.cluster.candidate_sample must be 0 (every customer) or more"))
 	}
 	if cl.Tol < 0 || cl.LabelThreshold <= 0 {
 		errs = append(errs, errors.New("config: mining.cluster.tol must be 0 or more and label_threshold above 0"))

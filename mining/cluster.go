@@ -27,8 +27,9 @@ type ClusterSpec struct {
 	LogFeatures []string // log(1 + x) first (negative values count as 0)
 	Standardize bool     // z-score each feature
 	// K > 0 fixes k; otherwise it is chosen in [KMin, KMax] by the silhouette score on
-	// SilhouetteSample rows (kmeans.ChooseK with SilhouetteTolerance).
-	K, KMin, KMax, SilhouetteSample int
+	// SilhouetteSample rows (kmeans.ChooseK with SilhouetteTolerance), the candidates fitted on
+	// CandidateSample rows (0: all) and the chosen k then on all rows.
+	K, KMin, KMax, SilhouetteSample, CandidateSample int
 	SilhouetteTolerance             float64
 	NInit, MaxIter                  int
 	Tol                             float64
@@ -91,7 +92,7 @@ func Cluster(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*ClusterFit
 	fit.Model = &Model{Method: "cluster", Customers: int64(x.Rows),
 		Parameters: map[string]any{"features": spec.Features, "log_features": spec.LogFeatures,
 			"standardize": spec.Standardize, "k": spec.K, "k_min": spec.KMin, "k_max": spec.KMax, "silhouette_tolerance": spec.SilhouetteTolerance,
-			"silhouette_sample": spec.SilhouetteSample, "n_init": spec.NInit, "max_iter": spec.MaxIter,
+			"silhouette_sample": spec.SilhouetteSample, "candidate_sample": spec.CandidateSample, "n_init": spec.NInit, "max_iter": spec.MaxIter,
 			"tol": spec.Tol, "seed": spec.Seed, "label_threshold": spec.LabelThreshold,
 			"null_treatment": "replaced by the feature's mean", "constant_treatment": "feature left out"},
 		Metrics: map[string]any{"k": fit.Result.K, "inertia": fit.Result.Inertia, "iterations": fit.Result.Iterations,
@@ -196,7 +197,11 @@ func readFeatures(ctx context.Context, conn *sql.Conn, spec ClusterSpec) (*matri
 
 // chooseK fits every k in [KMin, KMax] and keeps the one kmeans.ChooseK picks by the silhouette
 // on a seeded sample.
-func chooseK(ctx context.Context, x *matrix.Dense, spec ClusterSpec, opt kmeans.Options) (*kmeans.Result, map[int]float64, error) {
+func chooseK(ctx context.Context, all *matrix.Dense, spec ClusterSpec, opt kmeans.Options) (*kmeans.Result, map[int]float64, error) {
+	x := all
+	if spec.CandidateSample > 0 && all.Rows > spec.CandidateSample {
+		x = sampleRows(all, spec.CandidateSample, spec.Seed)
+	}
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x73696c))
 	sample := rng.Perm(x.Rows)
 	if len(sample) > spec.SilhouetteSample {
@@ -233,7 +238,25 @@ func chooseK(ctx context.Context, x *matrix.Dense, spec ClusterSpec, opt kmeans.
 	for i, s := range scores {
 		out[ks[i]] = s
 	}
-	return fits[kmeans.ChooseK(ks, scores, spec.SilhouetteTolerance)], out, nil
+	chosen := fits[kmeans.ChooseK(ks, scores, spec.SilhouetteTolerance)]
+	if x != all {
+		opt.K = chosen.K
+		if chosen, err = kmeans.Fit(ctx, all, opt); err != nil {
+			return nil, nil, err
+		}
+	}
+	return chosen, out, nil
+}
+
+// sampleRows is a seeded sample of n rows of x, in their order.
+func sampleRows(x *matrix.Dense, n int, seed uint64) *matrix.Dense {
+	rows := rand.New(rand.NewPCG(seed, 0x63616e)).Perm(x.Rows)[:n]
+	sort.Ints(rows)
+	s := &matrix.Dense{Data: make([]float64, 0, n*x.Cols), Rows: n, Cols: x.Cols}
+	for _, r := range rows {
+		s.Data = append(s.Data, x.Row(r)...)
+	}
+	return s
 }
 
 // bySize renumbers clusters so that 0 is the largest (ties by their first row), making ids

@@ -12,7 +12,7 @@ import (
 // defaults of `crmwh mine kmeans`, which overrides what its flags set).
 func ClusterSpecFor(c configs.Cluster, language, input string) ClusterSpec {
 	return ClusterSpec{Input: input, Features: c.Features, LogFeatures: c.LogFeatures, Standardize: true,
-		K: c.K, KMin: c.KMin, KMax: c.KMax, SilhouetteTolerance: c.SilhouetteTolerance, SilhouetteSample: c.SilhouetteSample, NInit: c.NInit,
+		K: c.K, KMin: c.KMin, KMax: c.KMax, SilhouetteTolerance: c.SilhouetteTolerance, SilhouetteSample: c.SilhouetteSample, CandidateSample: c.CandidateSample, NInit: c.NInit,
 		MaxIter: c.MaxIter, Tol: c.Tol, Seed: c.Seed, LabelThreshold: c.LabelThreshold, Language: language}
 }
 
