@@ -30,13 +30,13 @@ type ClusterSpec struct {
 	// SilhouetteSample rows (kmeans.ChooseK with SilhouetteTolerance), the candidates fitted on
 	// CandidateSample rows (0: all) and the chosen k then on all rows.
 	K, KMin, KMax, SilhouetteSample, CandidateSample int
-	SilhouetteTolerance             float64
-	NInit, MaxIter                  int
-	Tol                             float64
-	Seed                            uint64
-	LabelThreshold                  float64 // in standard deviations
-	Language                        string  // of the labels: en or zh
-	Revenue                         string  // column whose share per cluster is reported; "" for none
+	SilhouetteTolerance                              float64
+	NInit, MaxIter                                   int
+	Tol                                              float64
+	Seed                                             uint64
+	LabelThreshold                                   float64 // in standard deviations
+	Language                                         string  // of the labels: en or zh
+	Revenue                                          string  // column whose share per cluster is reported; "" for none
 }
 
 // ClusterFit is the outcome of Cluster.
