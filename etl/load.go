@@ -203,6 +203,11 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		}
 		stats = append(stats, s)
 	}
+	for _, t := range Contract {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE stg_"+t.Name); err != nil {
+			return nil, fmt.Errorf("load: drop stg_%s: %w", t.Name, err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("load: commit: %w", err)
 	}
