@@ -5,7 +5,6 @@ package marts
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -39,12 +38,9 @@ func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkC
 		return b, fmt.Errorf("marts: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	// query scans the one row of an embedded query into dest; no row leaves dest as it is.
 	query := func(file string, data any, dest ...any) error {
-		q, err := warehouse.Render(file, data)
-		if err != nil {
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, q).Scan(dest...); err != nil {
+		if err := warehouse.ForEachRow(ctx, tx, file, data, nil, func(r *sql.Rows) error { return r.Scan(dest...) }); err != nil {
 			return fmt.Errorf("marts: %s: %w", file, err)
 		}
 		return nil
@@ -63,8 +59,7 @@ func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkC
 	}
 	var prevAsOf sql.NullTime
 	var prevMaxKey int64
-	err = query("marts/state.sql", map[string]string{"Mart": "fact_customer_month"}, &prevAsOf, &prevMaxKey)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := query("marts/state.sql", map[string]string{"Mart": "fact_customer_month"}, &prevAsOf, &prevMaxKey); err != nil {
 		return b, err
 	}
 	b.Mode = "incremental"
