@@ -18,6 +18,26 @@ import (
 	"github.com/crmwh/crmwh/etl/demodata"
 )
 
+// TestDAGOrder: every job comes after the jobs it needs, needs only known jobs, and says what it
+// makes (crmwh run's help is built from the Doc).
+func TestDAGOrder(t *testing.T) {
+	seen := map[string]bool{}
+	for _, j := range DAG {
+		if j.Doc == "" || j.run == nil {
+			t.Errorf("job %s: Doc %q, run set %v", j.Name, j.Doc, j.run != nil)
+		}
+		for _, n := range j.Needs {
+			if !seen[n] {
+				t.Errorf("job %s needs %s, which does not come before it", j.Name, n)
+			}
+		}
+		if seen[j.Name] {
+			t.Errorf("job %s twice", j.Name)
+		}
+		seen[j.Name] = true
+	}
+}
+
 func TestPlan(t *testing.T) {
 	for _, c := range []struct {
 		names   []string

@@ -103,29 +103,30 @@ type Summary struct {
 type Job struct {
 	Name  string
 	Needs []string
+	Doc   string // one line for crmwh run's help: what the job makes
 	run   job
 }
 
 // DAG is every job, in an order that respects the needs (the order a run takes them in).
 var DAG = []Job{
-	{"extract", nil, extractJob},
-	{"load", []string{"extract"}, loadJob},
-	{"marts", []string{"load"}, martsJob},
-	{"checks", []string{"load", "marts"}, checksJob},
-	{"rfm", []string{"checks"}, rfmJob},
-	{"abc", []string{"checks"}, abcJob},
-	{"clv", []string{"checks"}, clvJob},
-	{"lifecycle", []string{"checks"}, lifecycleJob},
-	{"cluster", []string{"checks"}, clusterJob},
-	{"churn", []string{"checks"}, churnJob},
-	{"assoc", []string{"checks"}, assocJob},
-	{"campaigns", []string{"checks"}, campaignsJob},
-	{"service", []string{"checks"}, serviceJob},
-	{"loyalty", []string{"checks"}, loyaltyJob},
-	{"care", []string{"checks"}, careJob},
-	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns", "service", "loyalty", "care"}, publishJob},
-	{"lake", []string{"marts", "publish"}, lakeJob},
-	{"report", []string{"publish"}, reportJob},
+	{"extract", nil, "copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)", extractJob},
+	{"load", []string{"extract"}, "validate and load it into the star schema; bad rows go to ops.etl_rejects", loadJob},
+	{"marts", []string{"load"}, "build fact_customer_month as of the date (incrementally unless --full-marts)", martsJob},
+	{"checks", []string{"load", "marts"}, "data checks on the star schema and marts, ops.data_checks; config checks", checksJob},
+	{"rfm", []string{"checks"}, "recency, frequency, monetary scores and segments, mining.rfm", rfmJob},
+	{"abc", []string{"checks"}, "Pareto classes A, B, C by revenue, mining.abc", abcJob},
+	{"clv", []string{"checks"}, "BG/NBD + Gamma-Gamma lifetime value and quadrant, mining.clv", clvJob},
+	{"lifecycle", []string{"checks"}, "lifecycle stage and decline warning, mining.lifecycle", lifecycleJob},
+	{"cluster", []string{"checks"}, "k-means segments with profiles and labels, mining.cluster", clusterJob},
+	{"churn", []string{"checks"}, "decision tree of who is lost, trained on history, mining.churn", churnJob},
+	{"assoc", []string{"checks"}, "FP-growth association rules and recommendations", assocJob},
+	{"campaigns", []string{"checks"}, "campaign response, ROI and uplift against a control group", campaignsJob},
+	{"service", []string{"checks"}, "satisfaction (CSI), complaints and their link to repurchase and churn", serviceJob},
+	{"loyalty", []string{"checks"}, "loyalty index and type, referrals, membership tiers", loyaltyJob},
+	{"care", []string{"checks"}, "care lists: birthdays, anniversaries, service due, missed appointments, complaints", careJob},
+	{"publish", []string{"rfm", "abc", "clv", "lifecycle", "cluster", "churn", "assoc", "campaigns", "service", "loyalty", "care"}, "replace the scores tables with the results, in one transaction; score history", publishJob},
+	{"lake", []string{"marts", "publish"}, "publish the star schema and the scores as a Parquet snapshot", lakeJob},
+	{"report", []string{"publish"}, "the customer value report (HTML and Excel) in lake/reports/<as-of>/", reportJob},
 }
 
 // Nightly is every job, in DAG order.

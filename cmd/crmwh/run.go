@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,23 +26,8 @@ func newRun(g *globals) *cobra.Command {
 		Use:   "run [JOB...]",
 		Short: "Run the nightly DAG, or the named jobs and what they need, for an as-of date or a range",
 		Long: `Runs the jobs of the DAG for --as-of (or from --from to --to, --every day, week or month: each
-month's last day), in this order, each after
-the jobs it needs:
-  extract    copy the source export into the landing zone (lake/raw/<table>/load_date=<as-of>/)
-  load       validate and load it into the star schema; bad rows go to ops.etl_rejects  (extract)
-  marts      rebuild fact_customer_month as of the date                                  (load)
-  checks     data checks on the star schema and marts, ops.data_checks; config checks (marts)
-  rfm        recency, frequency, monetary scores and segments, mining.rfm              (checks)
-  abc        Pareto classes A, B, C by revenue, mining.abc                              (checks)
-  clv        BG/NBD + Gamma-Gamma lifetime value and quadrant, mining.clv               (checks)
-  lifecycle  lifecycle stage and decline warning, mining.lifecycle                      (checks)
-  cluster    k-means segments with profiles and labels, mining.cluster                  (checks)
-  churn      decision tree of who is lost, trained on history, mining.churn             (checks)
-  assoc      FP-growth association rules and recommendations                            (checks)
-  campaigns  campaign response, ROI and uplift against a control group                  (checks)
-  publish    replace the scores tables with the results, in one transaction      (the mining jobs)
-  lake       publish the star schema and the scores as a Parquet snapshot   (marts, publish)
-
+month's last day), in this order, each after the jobs it needs (in brackets):
+` + jobList() + `
 Named jobs run with every job they need unless --only is given. A failed job is retried as the
 config says (not a failed data check or model-input guard: the data must change first); if
 it still fails, the jobs that need it are skipped and the others go on. One run
@@ -326,4 +312,17 @@ func printLoad(w io.Writer, s *jobs.Summary) (read, loaded, rejected int64) {
 	lt.add("total", "", num(read), num(loaded), num(rejected), "", "")
 	lt.print(w)
 	return read, loaded, rejected
+}
+
+// jobList is the DAG for the help text, a job a line, from jobs.DAG so that it cannot fall behind.
+func jobList() string {
+	var b strings.Builder
+	for _, j := range jobs.DAG {
+		needs := ""
+		if len(j.Needs) > 0 {
+			needs = " (" + strings.Join(j.Needs, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "  %-10s %s%s\n", j.Name, j.Doc, needs)
+	}
+	return b.String()
 }
