@@ -7,6 +7,13 @@
 //     load into the star schema, rebuild fact_customer_month, write the Parquet copy), as a
 //     separate process so that its peak memory (max RSS) is measured.
 //
+// Then, unless -next=false, the next night: a second export of the same history one day later
+// (same seed and start: the same rows plus a day's new orders and changes), and `crmwh run` for
+// that day in the same data directory, as a scheduled nightly run finds it: the load inserts only
+// what is new, the marts are rebuilt incrementally, the lake writes only what changed. It is
+// compared with the same bare ingest of the later export (a system without a warehouse reads
+// everything every night).
+//
 // Both sides run -repeat times, alternating, and the medians are compared: the machine is shared
 // and noisy. It prints both times, our per-job times and the ratios, and name=value lines.
 package main
@@ -28,6 +35,7 @@ import (
 
 	"github.com/crmwh/crmwh/etl"
 	"github.com/crmwh/crmwh/etl/demodata"
+	"github.com/crmwh/crmwh/jobs"
 	"github.com/crmwh/crmwh/warehouse"
 )
 
@@ -37,29 +45,33 @@ func main() {
 	work := flag.String("dir", "bench/out", "work directory (exports are kept and reused)")
 	memLimit := flag.String("memory-limit", "2GB", "DuckDB memory limit for both sides")
 	repeat := flag.Int("repeat", 3, "runs of each side, alternating; medians are reported (the machine is noisy)")
+	next := flag.Bool("next", true, "also time the next night's run (a day later, same data directory)")
 	flag.Parse()
-	if err := run(*customers, *seed, *work, *memLimit, max(1, *repeat)); err != nil {
+	if err := run(*customers, *seed, *work, *memLimit, max(1, *repeat), *next); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(customers int, seed uint64, work, memLimit string, repeat int) error {
+func run(customers int, seed uint64, work, memLimit string, repeat int, next bool) error {
 	ctx := context.Background()
 	work, err := filepath.Abs(work)
 	if err != nil {
 		return err
 	}
 	end := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	start := end.AddDate(-3, 0, 0)
 	src := filepath.Join(work, fmt.Sprintf("export-%d-%d", customers, seed))
-	m, err := demodata.ReadManifest(src)
+	m, err := export(ctx, src, demodata.Options{Customers: customers, Seed: seed, Start: start, End: end, DirtyRate: 0.002, Dir: src})
 	if err != nil {
-		fmt.Printf("generating %d customers into %s ...\n", customers, src)
-		t0 := time.Now()
-		if m, err = demodata.Generate(ctx, demodata.Options{Customers: customers, Seed: seed, End: end, DirtyRate: 0.002, Dir: src}); err != nil {
+		return err
+	}
+	nextEnd := end.AddDate(0, 0, 1)
+	nextSrc := filepath.Join(work, fmt.Sprintf("export-%d-%d-next", customers, seed))
+	if next {
+		if _, err := export(ctx, nextSrc, demodata.Options{Customers: customers, Seed: seed, Start: start, End: nextEnd, DirtyRate: 0.002, Dir: nextSrc}); err != nil {
 			return err
 		}
-		fmt.Printf("  %.1f s\n", time.Since(t0).Seconds())
 	}
 	var rows, bytes int64
 	for _, t := range etl.Contract {
@@ -77,10 +89,11 @@ func run(customers int, seed uint64, work, memLimit string, repeat int) error {
 		return fmt.Errorf("build crmwh: %w", err)
 	}
 
-	var refs, ourTimes []float64
-	var maxRSS int64
-	var out string
-	jobTimes := map[string][]float64{}
+	var refs, ourTimes, nextRefs, nextTimes []float64
+	var maxRSS, nextRSS int64
+	var out, nextOut string
+	jobTimes, nextJobTimes := map[string][]float64{}, map[string][]float64{}
+	data := filepath.Join(work, "data")
 	for k := 0; k < repeat; k++ {
 		ref, err := reference(ctx, src, work, memLimit)
 		if err != nil {
@@ -88,7 +101,10 @@ func run(customers int, seed uint64, work, memLimit string, repeat int) error {
 		}
 		refs = append(refs, ref.Seconds())
 		fmt.Printf("run %d/%d: reference %.2f s", k+1, repeat, ref.Seconds())
-		ours, rss, o, jobs, err := crmwhRun(ctx, bin, src, work, memLimit, end)
+		if err := os.RemoveAll(data); err != nil {
+			return err
+		}
+		ours, rss, o, jobs, err := crmwhRun(ctx, bin, src, work, data, memLimit, end)
 		if err != nil {
 			fmt.Print(o)
 			return err
@@ -97,7 +113,24 @@ func run(customers int, seed uint64, work, memLimit string, repeat int) error {
 		for j, s := range jobs {
 			jobTimes[j] = append(jobTimes[j], s)
 		}
-		fmt.Printf(", crmwh run %.2f s\n", ours.Seconds())
+		fmt.Printf(", crmwh run %.2f s", ours.Seconds())
+		if next {
+			ref, err := reference(ctx, nextSrc, work, memLimit)
+			if err != nil {
+				return err
+			}
+			ours, rss, o, jobs, err := crmwhRun(ctx, bin, nextSrc, work, data, memLimit, nextEnd)
+			if err != nil {
+				fmt.Print(o)
+				return err
+			}
+			nextRefs, nextTimes, nextRSS, nextOut = append(nextRefs, ref.Seconds()), append(nextTimes, ours.Seconds()), max(nextRSS, rss), o
+			for j, s := range jobs {
+				nextJobTimes[j] = append(nextJobTimes[j], s)
+			}
+			fmt.Printf("; next night: reference %.2f s, crmwh run %.2f s", ref.Seconds(), ours.Seconds())
+		}
+		fmt.Println()
 	}
 	fmt.Printf("\nthe last crmwh run:\n%s", out)
 	ref, ours := median(refs), median(ourTimes)
@@ -110,10 +143,50 @@ func run(customers int, seed uint64, work, memLimit string, repeat int) error {
 		repeat, ref, ours, jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"], float64(maxRSS)/1024)
 	fmt.Printf("ratio extract+load / reference: %.2f (target <= 3)\n", extractLoad/ref)
 	fmt.Printf("ratio full nightly run (with marts and the Parquet copy) / reference: %.2f\n\n", ours/ref)
+	fmt.Printf("per job: %s\n", perJob(jobs))
+	if next {
+		fmt.Printf("\nthe last next-night run:\n%s", nextOut)
+		nref, nours := median(nextRefs), median(nextTimes)
+		njobs := map[string]float64{}
+		for j, ts := range nextJobTimes {
+			njobs[j] = median(ts)
+		}
+		fmt.Printf("\nnext night, medians of %d runs: reference %.2f s; crmwh run %.2f s; peak RSS %.0f MiB\n", repeat, nref, nours, float64(nextRSS)/1024)
+		fmt.Printf("per job: %s\n", perJob(njobs))
+		fmt.Printf("ratio next night / reference: %.2f\n\n", nours/nref)
+		fmt.Printf("next_reference_seconds=%.2f\nnext_ours_seconds=%.2f\nnext_load_seconds=%.2f\nnext_marts_seconds=%.2f\nnext_lake_seconds=%.2f\nratio_next=%.2f\nnext_peak_rss_mib=%.0f\n",
+			nref, nours, njobs["load"], njobs["marts"], njobs["lake"], nours/nref, float64(nextRSS)/1024)
+	}
 	fmt.Printf("customers=%d\nrows=%d\nrepeat=%d\nreference_seconds=%.2f\nours_seconds=%.2f\nextract_seconds=%.2f\nload_seconds=%.2f\nmarts_seconds=%.2f\nlake_seconds=%.2f\nratio_extract_load=%.2f\nratio_full=%.2f\npeak_rss_mib=%.0f\n",
 		customers, rows, repeat, ref, ours, jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"],
 		extractLoad/ref, ours/ref, float64(maxRSS)/1024)
 	return nil
+}
+
+// export reuses the generated export in dir when its manifest is there, else generates it.
+func export(ctx context.Context, dir string, opt demodata.Options) (*demodata.Manifest, error) {
+	if m, err := demodata.ReadManifest(dir); err == nil {
+		return m, nil
+	}
+	fmt.Printf("generating %d customers up to %s into %s ...\n", opt.Customers, opt.End.Format(time.DateOnly), dir)
+	t0 := time.Now()
+	m, err := demodata.Generate(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("  %.1f s\n", time.Since(t0).Seconds())
+	return m, nil
+}
+
+// perJob is the jobs' times in DAG order, as "name s, ...".
+func perJob(times map[string]float64) string {
+	var parts []string
+	for _, j := range jobs.Nightly {
+		if s, ok := times[j]; ok {
+			parts = append(parts, fmt.Sprintf("%s %.1f", j, s))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // reference ingests every source file into a fresh DuckDB file with DuckDB's own read_csv and
@@ -147,13 +220,9 @@ func reference(ctx context.Context, src, work, memLimit string) (time.Duration, 
 	return time.Since(t0), nil
 }
 
-// crmwhRun runs the nightly jobs in a fresh data directory as a separate process, so that its
-// peak memory is its own; it returns the wall time, max RSS (KiB), the output and per-job times.
-func crmwhRun(ctx context.Context, bin, src, work, memLimit string, end time.Time) (time.Duration, int64, string, map[string]float64, error) {
-	data := filepath.Join(work, "data")
-	if err := os.RemoveAll(data); err != nil {
-		return 0, 0, "", nil, err
-	}
+// crmwhRun runs the nightly jobs for end in data as a separate process, so that its peak memory
+// is its own; it returns the wall time, max RSS (KiB), the output and that date's per-job times.
+func crmwhRun(ctx context.Context, bin, src, work, data, memLimit string, end time.Time) (time.Duration, int64, string, map[string]float64, error) {
 	cfg := filepath.Join(work, "bench.yaml")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("source:\n  dir: %s\nwarehouse:\n  memory_limit: %s\n", src, memLimit)), 0o644); err != nil {
 		return 0, 0, "", nil, err
@@ -167,7 +236,7 @@ func crmwhRun(ctx context.Context, bin, src, work, memLimit string, end time.Tim
 	}
 	elapsed := time.Since(t0)
 	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
-	jobs, err := jobSeconds(ctx, filepath.Join(data, warehouse.FileName))
+	jobs, err := jobSeconds(ctx, filepath.Join(data, warehouse.FileName), end)
 	return elapsed, rss, out.String(), jobs, err
 }
 
@@ -180,13 +249,13 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-func jobSeconds(ctx context.Context, path string) (map[string]float64, error) {
+func jobSeconds(ctx context.Context, path string, asOf time.Time) (map[string]float64, error) {
 	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT job, epoch(ended_at) - epoch(started_at) FROM ops.job_runs")
+	rows, err := db.QueryContext(ctx, "SELECT job, epoch(ended_at) - epoch(started_at) FROM ops.job_runs WHERE as_of = ?", asOf)
 	if err != nil {
 		return nil, err
 	}
