@@ -322,6 +322,8 @@ type Churn struct {
 	Model string `yaml:"model"`
 	// LogisticC is the challenger's inverse regularisation strength (scikit-learn's C).
 	LogisticC float64 `yaml:"logistic_c"`
+	// TrainSample caps the rows both models learn from (a seeded sample; 0: all).
+	TrainSample int `yaml:"train_sample"`
 }
 
 // Cluster configures the k-means segmentation.
@@ -671,6 +673,9 @@ func (m *Mining) Validate() error {
 	}
 	if !(ch.LogisticC > 0) {
 		errs = append(errs, fmt.Errorf("config: mining.churn.logistic_c must be positive, not %g", ch.LogisticC))
+	}
+	if ch.TrainSample < 0 {
+		errs = append(errs, errors.New("config: mining.churn.train_sample must be 0 (every customer) or more"))
 	}
 	if ch.Criterion != "gini" && ch.Criterion != "entropy" {
 		errs = append(errs, fmt.Errorf("config: mining.churn.criterion %q is not gini or entropy", ch.Criterion))

@@ -141,7 +141,7 @@ func churnJob(ctx context.Context, r *runState) (int64, int64, int64, error) {
 	}
 	m := fit.Metrics
 	r.env.Log.Info("churn model", "auc", m.AUC, "accuracy", m.Accuracy, "precision", m.Precision, "recall", m.Recall,
-		"train", fit.Train, "test", fit.Test, "scored", fit.Scored)
+		"train", fit.Train, "test", fit.Test, "sampled_from", fit.Sampled, "scored", fit.Scored)
 	n, err := saveModel(ctx, conn, r, fit.Model(), "churn", "churn_tree", "feature_drift")
 	if err != nil {
 		return 0, 0, 0, err

@@ -4,14 +4,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/crmwh/crmwh/mining/evaluate"
 	"github.com/crmwh/crmwh/mining/logit"
@@ -51,42 +48,23 @@ func (f *TreeFit) TrainLogit(ctx context.Context, c float64, maxIter int, thresh
 // like TreeFit.Score, the tree_scores table: probability, predicted class and the reason: the
 // features that raise this customer's risk most, with their values.
 func (f *TreeFit) ScoreLogit(ctx context.Context, conn *sql.Conn, lf *LogitFit, table string, words map[string]string) (int, error) {
-	x, _, err := f.Encoding.Encode(ctx, conn, table, "")
-	if err != nil {
-		return 0, err
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+Temp.TreeScores+` (input_row BIGINT, probability DOUBLE,
-		predicted VARCHAR, reason VARCHAR)`); err != nil {
-		return 0, fmt.Errorf("logistic regression: %w", err)
-	}
 	classes := f.Tree.Classes
 	negative := classes[0]
 	if f.Positive == 0 {
 		negative = classes[1]
 	}
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", Temp.TreeScores)
-		if err != nil {
-			return err
+	n, err := f.writeScores(ctx, conn, table, func(row []float64) (float64, string, string) {
+		p := lf.Model.Proba(row)
+		predicted := negative
+		if p >= 0.5 {
+			predicted = classes[f.Positive]
 		}
-		for i := range x.Rows {
-			row := x.Row(i)
-			p := lf.Model.Proba(row)
-			predicted := negative
-			if p >= 0.5 {
-				predicted = classes[f.Positive]
-			}
-			if err := a.AppendRow(int64(i), p, predicted, f.logitReason(lf.Model, row, words)); err != nil {
-				a.Close()
-				return err
-			}
-		}
-		return a.Close()
+		return p, predicted, f.logitReason(lf.Model, row, words)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("logistic regression: score %s: %w", table, err)
 	}
-	return x.Rows, nil
+	return n, nil
 }
 
 // logitReason names up to three features that raise the row's log-odds most, with the row's

@@ -61,7 +61,7 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	}
 	spec := TreeSpec{Table: Temp.ChurnTrain, Label: "churned", Include: c.Features, Exclude: []string{"customer_id"},
 		MaxCategories: 32, Options: cart.Options{Criterion: c.Criterion, MaxDepth: c.MaxDepth, MinLeaf: c.MinLeaf},
-		TestFraction: c.TestFraction, Seed: c.Seed, Threshold: c.Threshold}
+		TestFraction: c.TestFraction, Seed: c.Seed, Threshold: c.Threshold, MaxRows: c.TrainSample}
 	fit, err := TrainTree(ctx, conn, spec)
 	if err != nil {
 		return nil, err

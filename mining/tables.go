@@ -24,13 +24,14 @@ var Temp = struct {
 	KMeansInput     string // `crmwh mine kmeans`'s query rows
 	TreeInput       string // `crmwh mine tree`'s query rows
 	TreeScores      string // a tree's probability, class and path per scored row
+	TreeSample      string // the seeded sample of a tree's training table it learns from (TreeSpec.MaxRows)
 	ChurnTrain      string // churn features at as-of − horizon with the label
 	ChurnScore      string // churn features at the as-of date
 	ServiceOrders   string // orders (any status) with their store, seller, channel and main category, for the service measures
 }{
 	Tx: "mining_tx", AssocItems: "assoc_items", AssocBaskets: "assoc_baskets", AssocOwned: "assoc_owned",
 	RulesRaw: "rules_raw", ClusterAssigned: "cluster_assigned", KMeansInput: "kmeans_input",
-	TreeInput: "tree_input", TreeScores: "tree_scores", ChurnTrain: "churn_train", ChurnScore: "churn_score",
+	TreeInput: "tree_input", TreeScores: "tree_scores", TreeSample: "tree_sample", ChurnTrain: "churn_train", ChurnScore: "churn_score",
 	ServiceOrders: "service_orders",
 }
 

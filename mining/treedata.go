@@ -158,7 +158,51 @@ func (c TreeColumn) expr() string {
 // Encode reads table in row order into features. With label set, it also returns each row's
 // label as text (NULL as ok=false).
 func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label string) (*matrix.Dense, []sql.NullString, error) {
-	var sel []string
+	x := &matrix.Dense{Cols: len(e.Features)}
+	var labels []sql.NullString
+	err := e.read(ctx, conn, table, label, -1, -1, func(_ int64, row []float64, l sql.NullString) error {
+		x.Data = append(x.Data, row...)
+		x.Rows++
+		if label != "" {
+			labels = append(labels, l)
+		}
+		return nil
+	})
+	return x, labels, err
+}
+
+// EncodeBatches encodes table's rows in rowid order, at most batch rows at a time, and hands each
+// batch with its rows' rowids to fn: a pass over a table of any size holds one batch in memory.
+func (e *TreeEncoding) EncodeBatches(ctx context.Context, conn *sql.Conn, table string, batch int, fn func(x *matrix.Dense, rowids []int64) error) error {
+	var last sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT max(rowid) FROM "+table).Scan(&last); err != nil {
+		return fmt.Errorf("tree: read %s: %w", table, err)
+	}
+	x := &matrix.Dense{Cols: len(e.Features)}
+	var rowids []int64
+	for lo := int64(0); last.Valid && lo <= last.Int64; lo += int64(batch) {
+		x.Data, x.Rows, rowids = x.Data[:0], 0, rowids[:0]
+		err := e.read(ctx, conn, table, "", lo, lo+int64(batch), func(id int64, row []float64, _ sql.NullString) error {
+			x.Data = append(x.Data, row...)
+			x.Rows++
+			rowids = append(rowids, id)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := fn(x, rowids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// read encodes table's rows in rowid order (those with lo <= rowid < hi when lo >= 0), reading
+// label too when it is set, and calls fn with each row's rowid, encoding (a buffer reused for the
+// next row) and label.
+func (e *TreeEncoding) read(ctx context.Context, conn *sql.Conn, table, label string, lo, hi int64, fn func(rowid int64, row []float64, label sql.NullString) error) error {
+	sel := []string{"rowid"}
 	for _, c := range e.Columns {
 		if c.Numeric {
 			sel = append(sel, c.expr())
@@ -169,30 +213,34 @@ func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label 
 	if label != "" {
 		sel = append(sel, "CAST("+warehouse.Ident(label)+" AS VARCHAR)")
 	}
-	rows, err := conn.QueryContext(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+table+" ORDER BY rowid")
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + table
+	if lo >= 0 {
+		q += fmt.Sprintf(" WHERE rowid >= %d AND rowid < %d", lo, hi)
+	}
+	rows, err := conn.QueryContext(ctx, q+" ORDER BY rowid")
 	if err != nil {
-		return nil, nil, fmt.Errorf("tree: read %s: %w", table, err)
+		return fmt.Errorf("tree: read %s: %w", table, err)
 	}
 	defer rows.Close()
+	var rowid int64
 	nums := make([]sql.NullFloat64, len(e.Columns))
 	strs := make([]sql.NullString, len(e.Columns)+1)
 	ptrs := make([]any, len(sel))
+	ptrs[0] = &rowid
 	for i, c := range e.Columns {
 		if c.Numeric {
-			ptrs[i] = &nums[i]
+			ptrs[i+1] = &nums[i]
 		} else {
-			ptrs[i] = &strs[i]
+			ptrs[i+1] = &strs[i]
 		}
 	}
 	if label != "" {
-		ptrs[len(e.Columns)] = &strs[len(e.Columns)]
+		ptrs[len(e.Columns)+1] = &strs[len(e.Columns)]
 	}
-	x := &matrix.Dense{Cols: len(e.Features)}
-	var labels []sql.NullString
-	row := make([]float64, x.Cols)
+	row := make([]float64, len(e.Features))
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, fmt.Errorf("tree: read %s: %w", table, err)
+			return fmt.Errorf("tree: read %s: %w", table, err)
 		}
 		clear(row)
 		f := 0
@@ -219,13 +267,14 @@ func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label 
 			}
 			f += len(c.Categories)
 		}
-		x.Data = append(x.Data, row...)
-		x.Rows++
-		if label != "" {
-			labels = append(labels, strs[len(e.Columns)])
+		if err := fn(rowid, row, strs[len(e.Columns)]); err != nil {
+			return err
 		}
 	}
-	return x, labels, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("tree: read %s: %w", table, err)
+	}
+	return nil
 }
 
 // Condition is the test of a split, in words: the left side (value at most the threshold) or

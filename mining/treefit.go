@@ -25,6 +25,9 @@ type TreeSpec struct {
 	TestFraction     float64
 	Seed             uint64
 	Threshold        float64 // probability of the positive class from which a row is predicted positive
+	// MaxRows, when positive and below Table's row count, has the tree learn from a seeded sample
+	// of that many rows (Temp.TreeSample), so that its memory is bounded by configuration.
+	MaxRows int
 }
 
 // TreeFit is a trained and evaluated tree.
@@ -36,6 +39,7 @@ type TreeFit struct {
 	Train      int
 	Test       int
 	NullLabels int // rows without a label, left out
+	Sampled    int // rows of the table the sample was drawn from; 0 when every row was used
 	FitSeconds float64
 	// The split the tree was trained and evaluated on, kept for a challenger on the same rows.
 	trainX, testX *matrix.Dense
@@ -50,11 +54,24 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 	if err != nil {
 		return nil, err
 	}
-	x, labels, err := enc.Encode(ctx, conn, spec.Table, spec.Label)
+	fit := &TreeFit{Encoding: enc}
+	table := spec.Table
+	if spec.MaxRows > 0 {
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+			return nil, fmt.Errorf("tree: count %s: %w", table, err)
+		}
+		if n > spec.MaxRows {
+			if err := script(ctx, conn, "mining/tree_sample.sql", map[string]any{"Table": table, "Rows": spec.MaxRows, "Seed": spec.Seed}); err != nil {
+				return nil, err
+			}
+			table, fit.Sampled = Temp.TreeSample, n
+		}
+	}
+	x, labels, err := enc.Encode(ctx, conn, table, spec.Label)
 	if err != nil {
 		return nil, err
 	}
-	fit := &TreeFit{Encoding: enc}
 	var classes []string
 	for _, l := range labels {
 		if l.Valid && !slices.Contains(classes, l.String) {
@@ -133,7 +150,7 @@ func (f *TreeFit) Model(method string, spec TreeSpec, extra map[string]any) *Mod
 		}
 	}
 	params := map[string]any{"label": spec.Label, "criterion": spec.Options.Criterion, "max_depth": spec.Options.MaxDepth,
-		"min_leaf": spec.Options.MinLeaf, "test_fraction": spec.TestFraction, "seed": spec.Seed, "threshold": spec.Threshold,
+		"min_leaf": spec.Options.MinLeaf, "max_rows": spec.MaxRows, "test_fraction": spec.TestFraction, "seed": spec.Seed, "threshold": spec.Threshold,
 		"engine": spec.Engine, "positive_class": f.Tree.Classes[f.Positive], "features": f.Encoding.Features,
 		"skipped_columns": f.Encoding.Skipped, "null_treatment": "numeric: the column's median; categorical: its own category (null)"}
 	for k, v := range extra {
@@ -144,7 +161,8 @@ func (f *TreeFit) Model(method string, spec TreeSpec, extra map[string]any) *Mod
 			"f1": m.F1, "lift_top_decile": m.LiftTopDecile, "threshold": m.Threshold,
 			"confusion_matrix": map[string]int{"tp": m.TP, "fp": m.FP, "tn": m.TN, "fn": m.FN},
 			"train_rows":       f.Train, "test_rows": f.Test, "test_positives": m.Positives, "null_labels": f.NullLabels,
-			"nodes": len(f.Tree.Nodes), "leaves": (len(f.Tree.Nodes) + 1) / 2, "feature_importance": top,
+			"sampled_from_rows": f.Sampled,
+			"nodes":             len(f.Tree.Nodes), "leaves": (len(f.Tree.Nodes) + 1) / 2, "feature_importance": top,
 			"fit_seconds": f.FitSeconds}}
 }
 
@@ -152,39 +170,52 @@ func (f *TreeFit) Model(method string, spec TreeSpec, extra map[string]any) *Mod
 // probability, predicted, reason) on the connection: the positive class's probability, the most
 // probable class and the path's conditions in words.
 func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words map[string]string) (int, error) {
-	x, _, err := f.Encoding.Encode(ctx, conn, table, "")
-	if err != nil {
-		return 0, err
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE tree_scores (input_row BIGINT, probability DOUBLE,
-		predicted VARCHAR, reason VARCHAR)`); err != nil {
-		return 0, fmt.Errorf("tree: %w", err)
-	}
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "tree_scores")
-		if err != nil {
-			return err
-		}
-		for i := range x.Rows {
-			row := x.Row(i)
-			p := f.Tree.Proba(row)
-			best := 0
-			for c, v := range p {
-				if v > p[best] {
-					best = c
-				}
-			}
-			if err := a.AppendRow(int64(i), p[f.Positive], f.Tree.Classes[best], f.Encoding.Reason(f.Tree, row, words)); err != nil {
-				a.Close()
-				return err
+	n, err := f.writeScores(ctx, conn, table, func(row []float64) (float64, string, string) {
+		p := f.Tree.Proba(row)
+		best := 0
+		for c, v := range p {
+			if v > p[best] {
+				best = c
 			}
 		}
-		return a.Close()
+		return p[f.Positive], f.Tree.Classes[best], f.Encoding.Reason(f.Tree, row, words)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("tree: score %s: %w", table, err)
 	}
-	return x.Rows, nil
+	return n, nil
+}
+
+// scoreBatch is how many rows a scoring pass encodes at a time: its memory stays flat whatever
+// the number of customers.
+const scoreBatch = 100_000
+
+// writeScores leaves Temp.TreeScores (input_row = the row's rowid in table): for each row of
+// table, the probability, predicted class and reason score gives its encoding.
+func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, table string, score func(row []float64) (float64, string, string)) (int, error) {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+Temp.TreeScores+` (input_row BIGINT, probability DOUBLE,
+		predicted VARCHAR, reason VARCHAR)`); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := f.Encoding.EncodeBatches(ctx, conn, table, scoreBatch, func(x *matrix.Dense, rowids []int64) error {
+		return conn.Raw(func(dc any) error {
+			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", Temp.TreeScores)
+			if err != nil {
+				return err
+			}
+			for i := range x.Rows {
+				p, predicted, reason := score(x.Row(i))
+				if err := a.AppendRow(rowids[i], p, predicted, reason); err != nil {
+					a.Close()
+					return err
+				}
+			}
+			n += x.Rows
+			return a.Close()
+		})
+	})
+	return n, err
 }
 
 // WriteNodes leaves tree_nodes on the connection: the nodes in depth-first order with their
