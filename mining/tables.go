@@ -15,7 +15,7 @@ import (
 // one declaration of that contract: Go code uses these fields and every mining SQL file receives
 // them as {{.T.Name}} (see script), so a name is changed here and nowhere else.
 var Temp = struct {
-	Tx              string // the value methods' input: customer_id, txn_id, ts, amount, margin
+	Tx              string // the value methods' input: customer_id, txn_id, ts, amount, margin; one row per purchase (customer_id, txn_id), so count(*) counts purchases
 	AssocItems      string // item_id (dense from 0), item and label of the baskets' items
 	AssocBaskets    string // (basket_id dense from 1, item_id) pairs
 	AssocOwned      string // (customer_id, item_id, basis, blocked): what a customer bought or returned, for recommendations

@@ -14,13 +14,13 @@ WITH p AS (
     WHERE valid_from < p.at_end
     GROUP BY customer_id
 ), buys AS (
-    SELECT t.customer_id, t.ts, t.amount, t.txn_id FROM {{$.T.Tx}} AS t, p WHERE t.ts < p.at_end
+    SELECT t.customer_id, t.ts, t.amount FROM {{$.T.Tx}} AS t, p WHERE t.ts < p.at_end
 ), b AS (
     SELECT b.customer_id,
         max(b.ts) AS last_purchase,
-        count(DISTINCT b.txn_id) AS frequency,
+        count(*) AS frequency,
         sum(b.amount) AS monetary,
-        count(DISTINCT b.txn_id) FILTER (WHERE b.ts >= p.at - {{.Horizon}}) AS orders_recent,
+        count(*) FILTER (WHERE b.ts >= p.at - {{.Horizon}}) AS orders_recent,
         coalesce(sum(b.amount) FILTER (WHERE b.ts >= p.at - {{.Horizon}}), 0) AS spend_recent,
         coalesce(sum(b.amount) FILTER (WHERE b.ts < p.at - {{.Horizon}} AND b.ts >= p.at - 2 * {{.Horizon}}), 0) AS spend_before
     FROM buys AS b, p

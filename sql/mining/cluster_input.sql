@@ -11,7 +11,7 @@ CREATE OR REPLACE TEMP TABLE cluster_input AS
 WITH p AS (
     SELECT customer_id,
         date_diff('day', CAST(max(ts) AS DATE), CAST({{quote .AsOf}} AS DATE)) AS recency_days,
-        count(DISTINCT txn_id) AS frequency,
+        count(*) AS frequency,
         sum(amount) AS monetary
     FROM {{$.T.Tx}}
     GROUP BY customer_id

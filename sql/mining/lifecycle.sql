@@ -18,7 +18,7 @@ WITH p AS (
         CAST(max(t.ts) AS DATE) AS last_day,
         CAST(coalesce(sum(t.amount) FILTER (WHERE t.ts >= p.recent_start), 0) AS DOUBLE) AS recent_spend,
         CAST(sum(t.amount) FILTER (WHERE t.ts < p.recent_start AND t.ts >= p.recent_start - {{.BaselineDays}}) AS DOUBLE) AS baseline_spend,
-        count(DISTINCT t.txn_id) FILTER (WHERE t.ts < p.recent_start AND t.ts >= p.recent_start - {{.BaselineDays}}) AS baseline_orders
+        count(*) FILTER (WHERE t.ts < p.recent_start AND t.ts >= p.recent_start - {{.BaselineDays}}) AS baseline_orders
     FROM {{$.T.Tx}} AS t, p
     GROUP BY t.customer_id
 ), r AS (

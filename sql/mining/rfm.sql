@@ -6,7 +6,7 @@ CREATE OR REPLACE TEMP TABLE rfm_result AS
 WITH base AS (
     SELECT customer_id,
         CAST(date_diff('day', CAST(max(ts) AS DATE), CAST({{quote .AsOf}} AS DATE)) AS INTEGER) AS recency_days,
-        count(DISTINCT txn_id) AS frequency,
+        count(*) AS frequency,
         CAST(round(sum(amount), 2) AS DOUBLE) AS monetary
     FROM {{$.T.Tx}}
     GROUP BY customer_id
