@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"database/sql"
 	"math"
 	"slices"
 	"testing"
@@ -15,21 +16,27 @@ import (
 // --test-fraction 0.3 --seed 42` does, with the given engine and depth.
 func trainTelco(t *testing.T, engine string, depth int) *TreeFit {
 	t.Helper()
-	path, err := datasets.Path("telco_churn.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", path); err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn := context.Background(), telcoConn(t)
 	fit, err := TrainTree(ctx, conn, TreeSpec{Table: "telco", Label: "Churn", MaxCategories: 32, Engine: engine,
 		Options: cart.Options{Criterion: "gini", MaxDepth: depth, MinLeaf: 1}, TestFraction: 0.3, Seed: 42, Threshold: 0.5})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fit
+}
+
+// telcoConn is a connection with the shared Telco churn data as the temp table telco.
+func telcoConn(t *testing.T) *sql.Conn {
+	t.Helper()
+	path, err := datasets.Path("telco_churn.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
+	if _, err := conn.ExecContext(context.Background(), "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", path); err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
 
 func TestTreeOnTelco(t *testing.T) {
@@ -69,15 +76,7 @@ func TestGolearnOnTelco(t *testing.T) {
 // distinct rows of the table, the same sample and tree for the same seed, and the whole table
 // (no sample) when MaxRows is not below its row count.
 func TestTreeSample(t *testing.T) {
-	path, err := datasets.Path("telco_churn.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", path); err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn := context.Background(), telcoConn(t)
 	train := func(maxRows int, seed uint64) *TreeFit {
 		t.Helper()
 		fit, err := TrainTree(ctx, conn, TreeSpec{Table: "telco", Label: "Churn", Exclude: []string{"customerID"}, MaxCategories: 32,
@@ -115,12 +114,7 @@ func TestTreeSample(t *testing.T) {
 // rowid order, whatever the batch size.
 func TestEncodeBatches(t *testing.T) {
 	fit := trainTelco(t, "crmwh", 4)
-	ctx := context.Background()
-	conn, _ := memConn(t, "2026-01-31", []purchase{{"c", "2026-01-01", 1}})
-	path, _ := datasets.Path("telco_churn.csv")
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE telco AS SELECT * FROM read_csv(?)", path); err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn := context.Background(), telcoConn(t)
 	whole, _, err := fit.Encoding.Encode(ctx, conn, "telco", "")
 	if err != nil {
 		t.Fatal(err)
