@@ -332,6 +332,10 @@ func (m *miner) mine(t *fpTree) {
 // combinations emits the suffix with every non-empty subset of a single path's nodes (from
 // path[from] on); a subset's count is that of its deepest node.
 func (m *miner) combinations(t *fpTree, path []int32, from int) {
+	// A long path has 2^len subsets: check for a cancel here too, not only between trees.
+	if m.stop.Load() {
+		return
+	}
 	for i := from; i < len(path); i++ {
 		n := path[i]
 		m.suffix = append(m.suffix, t.item[n])
