@@ -41,7 +41,7 @@ func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkC
 	// query scans the one row of an embedded query into dest; no row leaves dest as it is.
 	query := func(file string, data any, dest ...any) error {
 		if err := warehouse.ForEachRow(ctx, tx, file, data, nil, func(r *sql.Rows) error { return r.Scan(dest...) }); err != nil {
-			return fmt.Errorf("marts: %s: %w", file, err)
+			return fmt.Errorf("marts: %w", err) // ForEachRow names the file
 		}
 		return nil
 	}
