@@ -104,13 +104,13 @@ func run(customers int, seed uint64, work, memLimit string, repeat int, next boo
 		if err := os.RemoveAll(data); err != nil {
 			return err
 		}
-		ours, rss, o, jobs, err := crmwhRun(ctx, bin, src, work, data, memLimit, end)
+		ours, rss, o, secs, err := crmwhRun(ctx, bin, src, work, data, memLimit, end)
 		if err != nil {
 			fmt.Print(o)
 			return err
 		}
 		ourTimes, maxRSS, out = append(ourTimes, ours.Seconds()), max(maxRSS, rss), o
-		for j, s := range jobs {
+		for j, s := range secs {
 			jobTimes[j] = append(jobTimes[j], s)
 		}
 		fmt.Printf(", crmwh run %.2f s", ours.Seconds())
@@ -119,13 +119,13 @@ func run(customers int, seed uint64, work, memLimit string, repeat int, next boo
 			if err != nil {
 				return err
 			}
-			ours, rss, o, jobs, err := crmwhRun(ctx, bin, nextSrc, work, data, memLimit, nextEnd)
+			ours, rss, o, secs, err := crmwhRun(ctx, bin, nextSrc, work, data, memLimit, nextEnd)
 			if err != nil {
 				fmt.Print(o)
 				return err
 			}
 			nextRefs, nextTimes, nextRSS, nextOut = append(nextRefs, ref.Seconds()), append(nextTimes, ours.Seconds()), max(nextRSS, rss), o
-			for j, s := range jobs {
+			for j, s := range secs {
 				nextJobTimes[j] = append(nextJobTimes[j], s)
 			}
 			fmt.Printf("; next night: reference %.2f s, crmwh run %.2f s", ref.Seconds(), ours.Seconds())
@@ -134,31 +134,31 @@ func run(customers int, seed uint64, work, memLimit string, repeat int, next boo
 	}
 	fmt.Printf("\nthe last crmwh run:\n%s", out)
 	ref, ours := median(refs), median(ourTimes)
-	jobs := map[string]float64{}
+	secs := map[string]float64{}
 	for j, ts := range jobTimes {
-		jobs[j] = median(ts)
+		secs[j] = median(ts)
 	}
-	extractLoad := jobs["extract"] + jobs["load"]
+	extractLoad := secs["extract"] + secs["load"]
 	fmt.Printf("\nmedians of %d runs: reference (DuckDB read_csv + INSERT) %.2f s; crmwh run %.2f s (extract %.2f, load %.2f, marts %.2f, lake %.2f); peak RSS %.0f MiB\n",
-		repeat, ref, ours, jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"], float64(maxRSS)/1024)
+		repeat, ref, ours, secs["extract"], secs["load"], secs["marts"], secs["lake"], float64(maxRSS)/1024)
 	fmt.Printf("ratio extract+load / reference: %.2f (target <= 3)\n", extractLoad/ref)
 	fmt.Printf("ratio full nightly run (with marts and the Parquet copy) / reference: %.2f\n\n", ours/ref)
-	fmt.Printf("per job: %s\n", perJob(jobs))
+	fmt.Printf("per job: %s\n", perJob(secs))
 	if next {
 		fmt.Printf("\nthe last next-night run:\n%s", nextOut)
 		nref, nours := median(nextRefs), median(nextTimes)
-		njobs := map[string]float64{}
+		nsecs := map[string]float64{}
 		for j, ts := range nextJobTimes {
-			njobs[j] = median(ts)
+			nsecs[j] = median(ts)
 		}
 		fmt.Printf("\nnext night, medians of %d runs: reference %.2f s; crmwh run %.2f s; peak RSS %.0f MiB\n", repeat, nref, nours, float64(nextRSS)/1024)
-		fmt.Printf("per job: %s\n", perJob(njobs))
+		fmt.Printf("per job: %s\n", perJob(nsecs))
 		fmt.Printf("ratio next night / reference: %.2f\n\n", nours/nref)
 		fmt.Printf("next_reference_seconds=%.2f\nnext_ours_seconds=%.2f\nnext_load_seconds=%.2f\nnext_marts_seconds=%.2f\nnext_lake_seconds=%.2f\nratio_next=%.2f\nnext_peak_rss_mib=%.0f\n",
-			nref, nours, njobs["load"], njobs["marts"], njobs["lake"], nours/nref, float64(nextRSS)/1024)
+			nref, nours, nsecs["load"], nsecs["marts"], nsecs["lake"], nours/nref, float64(nextRSS)/1024)
 	}
 	fmt.Printf("customers=%d\nrows=%d\nrepeat=%d\nreference_seconds=%.2f\nours_seconds=%.2f\nextract_seconds=%.2f\nload_seconds=%.2f\nmarts_seconds=%.2f\nlake_seconds=%.2f\nratio_extract_load=%.2f\nratio_full=%.2f\npeak_rss_mib=%.0f\n",
-		customers, rows, repeat, ref, ours, jobs["extract"], jobs["load"], jobs["marts"], jobs["lake"],
+		customers, rows, repeat, ref, ours, secs["extract"], secs["load"], secs["marts"], secs["lake"],
 		extractLoad/ref, ours/ref, float64(maxRSS)/1024)
 	return nil
 }
