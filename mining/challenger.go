@@ -53,7 +53,7 @@ func (f *TreeFit) ScoreLogit(ctx context.Context, conn *sql.Conn, lf *LogitFit, 
 	if f.Positive == 0 {
 		negative = classes[1]
 	}
-	n, err := f.writeScores(ctx, conn, table, func(row []float64) (float64, string, string) {
+	return f.writeScores(ctx, conn, "logistic regression", table, func(row []float64) (float64, string, string) {
 		p := lf.Model.Proba(row)
 		predicted := negative
 		if p >= 0.5 {
@@ -61,10 +61,6 @@ func (f *TreeFit) ScoreLogit(ctx context.Context, conn *sql.Conn, lf *LogitFit, 
 		}
 		return p, predicted, f.logitReason(lf.Model, row, words)
 	})
-	if err != nil {
-		return 0, fmt.Errorf("logistic regression: score %s: %w", table, err)
-	}
-	return n, nil
 }
 
 // logitReason names up to three features that raise the row's log-odds most, with the row's

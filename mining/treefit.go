@@ -170,7 +170,7 @@ func (f *TreeFit) Model(method string, spec TreeSpec, extra map[string]any) *Mod
 // probability, predicted, reason) on the connection: the positive class's probability, the most
 // probable class and the path's conditions in words.
 func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words map[string]string) (int, error) {
-	n, err := f.writeScores(ctx, conn, table, func(row []float64) (float64, string, string) {
+	return f.writeScores(ctx, conn, "tree", table, func(row []float64) (float64, string, string) {
 		p := f.Tree.Proba(row)
 		best := 0
 		for c, v := range p {
@@ -180,10 +180,6 @@ func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words
 		}
 		return p[f.Positive], f.Tree.Classes[best], f.Encoding.Reason(f.Tree, row, words)
 	})
-	if err != nil {
-		return 0, fmt.Errorf("tree: score %s: %w", table, err)
-	}
-	return n, nil
 }
 
 // scoreBatch is how many rows a scoring pass encodes at a time: its memory stays flat whatever
@@ -191,31 +187,35 @@ func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words
 const scoreBatch = 100_000
 
 // writeScores leaves Temp.TreeScores (input_row = the row's rowid in table): for each row of
-// table, the probability, predicted class and reason score gives its encoding.
-func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, table string, score func(row []float64) (float64, string, string)) (int, error) {
+// table, the probability, predicted class and reason score gives its encoding. model names the
+// scorer in errors.
+func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, model, table string, score func(row []float64) (float64, string, string)) (int, error) {
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+Temp.TreeScores+` (input_row BIGINT, probability DOUBLE,
 		predicted VARCHAR, reason VARCHAR)`); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("%s: score %s: %w", model, table, err)
 	}
 	n := 0
 	err := f.Encoding.EncodeBatches(ctx, conn, table, scoreBatch, func(x *matrix.Dense, rowids []int64) error {
 		return conn.Raw(func(dc any) error {
 			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", Temp.TreeScores)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s: score %s: %w", model, table, err)
 			}
 			for i := range x.Rows {
 				p, predicted, reason := score(x.Row(i))
 				if err := a.AppendRow(rowids[i], p, predicted, reason); err != nil {
 					a.Close()
-					return err
+					return fmt.Errorf("%s: score %s: %w", model, table, err)
 				}
 			}
 			n += x.Rows
-			return a.Close()
+			if err := a.Close(); err != nil {
+				return fmt.Errorf("%s: score %s: %w", model, table, err)
+			}
+			return nil
 		})
 	})
-	return n, err
+	return n, err // the encoding's errors name the table already
 }
 
 // WriteNodes leaves tree_nodes on the connection: the nodes in depth-first order with their
