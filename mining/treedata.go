@@ -32,6 +32,7 @@ type TreeEncoding struct {
 	Columns  []TreeColumn
 	Features []string // one name per feature: the column, or "column = category"
 	Skipped  map[string]string
+	Rows     int64 // rows of the table the encoding was decided on
 }
 
 const (
@@ -74,10 +75,10 @@ func NewTreeEncoding(ctx context.Context, conn *sql.Conn, table, label string, i
 		}
 	}
 	enc := &TreeEncoding{Skipped: map[string]string{}}
-	var total int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&total); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&enc.Rows); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
 	}
+	total := enc.Rows
 	for _, c := range cols {
 		if c.name == label || slices.Contains(exclude, c.name) || (len(include) > 0 && !slices.Contains(include, c.name)) {
 			continue

@@ -56,17 +56,11 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 	}
 	fit := &TreeFit{Encoding: enc}
 	table := spec.Table
-	if spec.MaxRows > 0 {
-		var n int
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-			return nil, fmt.Errorf("tree: count %s: %w", table, err)
+	if spec.MaxRows > 0 && enc.Rows > int64(spec.MaxRows) {
+		if err := script(ctx, conn, "mining/tree_sample.sql", map[string]any{"Table": table, "Rows": spec.MaxRows, "Seed": spec.Seed}); err != nil {
+			return nil, err
 		}
-		if n > spec.MaxRows {
-			if err := script(ctx, conn, "mining/tree_sample.sql", map[string]any{"Table": table, "Rows": spec.MaxRows, "Seed": spec.Seed}); err != nil {
-				return nil, err
-			}
-			table, fit.Sampled = Temp.TreeSample, n
-		}
+		table, fit.Sampled = Temp.TreeSample, int(enc.Rows)
 	}
 	x, labels, err := enc.Encode(ctx, conn, table, spec.Label)
 	if err != nil {
