@@ -159,6 +159,9 @@ func (f *AssocFit) noRules() string {
 type Recommending struct {
 	TopN  int
 	Score string
+	// Batch is how many customers are read before their recommendations are appended (0:
+	// recommendBatch); it bounds the memory the recommendations take.
+	Batch int
 }
 
 // PrepareQueryBaskets builds the baskets and items from a query's (basket_id, item) rows.
@@ -205,7 +208,7 @@ func Associate(ctx context.Context, conn *sql.Conn, spec AssocSpec, rec *Recomme
 		}
 	}
 	if rec != nil {
-		if fit.Recommendations, err = fit.Recommend(ctx, conn, Temp.AssocOwned, items, rec.TopN, rec.Score); err != nil {
+		if fit.Recommendations, err = fit.Recommend(ctx, conn, Temp.AssocOwned, items, *rec); err != nil {
 			return nil, err
 		}
 	}
@@ -276,11 +279,12 @@ func (f *AssocFit) WriteRules(ctx context.Context, conn *sql.Conn) error {
 
 // Recommend scores, for every customer in owned (customer_id, item_id, basis, blocked), the items
 // not blocked for them: each rule whose antecedent they have entirely (basis items) proposes its
-// consequent's items, scored by score (confidence, lift or confidence_x_lift); an item keeps its
-// best rule. The topN best per
-// customer (ties by item id) go to recs_raw (customer_id, item_id, rank, score, rule_id).
-// Customers are streamed in order; only one is held at a time.
-func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, items, topN int, score string) (int64, error) {
+// consequent's items, scored by spec.Score (confidence, lift or confidence_x_lift); an item keeps
+// its best rule. The spec.TopN best per customer (ties by item id) go to recs_raw (customer_id,
+// item_id, rank, score, rule_id). Customers are streamed in order, in batches of spec.Batch
+// customers: one customer's items and one batch's recommendations are held at a time.
+func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, items int, spec Recommending) (int64, error) {
+	topN, score := spec.TopN, spec.Score
 	// Rules by their antecedent's first item, so a customer only looks at rules they might meet.
 	byFirst := make([][]int, items)
 	var fromNothing []int // rules with an empty antecedent
@@ -304,9 +308,9 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		"rank" INTEGER, score DOUBLE, rule_id INTEGER)`); err != nil {
 		return 0, fmt.Errorf("recommend: %w", err)
 	}
-	rows, err := conn.QueryContext(ctx, "SELECT customer_id, item_id, basis, blocked FROM "+owned+" ORDER BY customer_id, item_id")
+	bounds, err := recommendBatches(ctx, conn, owned, cmp.Or(spec.Batch, recommendBatch))
 	if err != nil {
-		return 0, fmt.Errorf("recommend: %w", err)
+		return 0, err
 	}
 	type rec struct {
 		item  int32
@@ -318,8 +322,8 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 	best := make([]int, items)     // index into cands + 1, per item
 	var mine []int32
 	var cands []rec
-	// The recommendations are appended once reading is done (the connection cannot do both);
-	// they are kept compact meanwhile: top_n per customer.
+	// A batch's recommendations are appended once its reading is done (the connection cannot do
+	// both); they are kept compact meanwhile: top_n per customer.
 	type outRec struct {
 		customer string
 		item     int32
@@ -375,48 +379,104 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		}
 		mine = mine[:0]
 	}
-	var cur string
-	started := false
 	var written int64
-	for rows.Next() {
-		var id string
-		var it int32
-		var basis, block bool
-		if err := rows.Scan(&id, &it, &basis, &block); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("recommend: %w", err)
+	// One batch of customers: those after lo (none: from the first) up to and including hi (none:
+	// to the last).
+	batch := func(lo, hi *string) error {
+		q := "SELECT customer_id, item_id, basis, blocked FROM " + owned
+		var where []string
+		var args []any
+		if lo != nil {
+			where, args = append(where, "customer_id > ?"), append(args, *lo)
 		}
-		if started && id != cur {
-			flush(cur)
+		if hi != nil {
+			where, args = append(where, "customer_id <= ?"), append(args, *hi)
 		}
-		cur, started = id, true
-		// One row per (customer, item): mine lists each item once.
-		has[it], blocked[it] = basis, block
-		mine = append(mine, it)
-	}
-	if started {
-		flush(cur)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("recommend: %w", err)
-	}
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "recs_raw")
+		if len(where) > 0 {
+			q += " WHERE " + strings.Join(where, " AND ")
+		}
+		rows, err := conn.QueryContext(ctx, q+" ORDER BY customer_id, item_id", args...)
 		if err != nil {
 			return err
 		}
-		for _, r := range out {
-			if err := a.AppendRow(r.customer, r.item, r.rank, r.score, r.rule); err != nil {
-				a.Close()
+		var cur string
+		started := false
+		for rows.Next() {
+			var id string
+			var it int32
+			var basis, block bool
+			if err := rows.Scan(&id, &it, &basis, &block); err != nil {
+				rows.Close()
 				return err
 			}
-			written++
+			if started && id != cur {
+				flush(cur)
+			}
+			cur, started = id, true
+			// One row per (customer, item): mine lists each item once.
+			has[it], blocked[it] = basis, block
+			mine = append(mine, it)
 		}
-		return a.Close()
-	})
-	if err != nil {
+		if started {
+			flush(cur)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		err = conn.Raw(func(dc any) error {
+			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "recs_raw")
+			if err != nil {
+				return err
+			}
+			for _, r := range out {
+				if err := a.AppendRow(r.customer, r.item, r.rank, r.score, r.rule); err != nil {
+					a.Close()
+					return err
+				}
+				written++
+			}
+			return a.Close()
+		})
+		out = out[:0]
+		return err
+	}
+	var lo *string
+	for i := range bounds {
+		if err := batch(lo, &bounds[i]); err != nil {
+			return 0, fmt.Errorf("recommend: %w", err)
+		}
+		lo = &bounds[i]
+	}
+	if err := batch(lo, nil); err != nil {
 		return 0, fmt.Errorf("recommend: %w", err)
 	}
 	return written, nil
+}
+
+// recommendBatch is how many customers Recommend reads, by default, before appending their
+// recommendations: it bounds the recommendations held in memory (at ten million customers, all of them at once
+// took 12.9 GiB of peak RSS).
+const recommendBatch = 500_000
+
+// recommendBatches returns the customer id that ends each full batch of size customers of owned,
+// in order; the customers after the last bound are the last batch.
+func recommendBatches(ctx context.Context, conn *sql.Conn, owned string, size int) ([]string, error) {
+	q, err := render("mining/recommend_batches.sql", map[string]any{"Owned": owned, "Batch": size})
+	if err != nil {
+		return nil, err
+	}
+	var bounds []string
+	err = warehouse.EachRow(ctx, conn, q, nil, func(rows *sql.Rows) error {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		bounds = append(bounds, id)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recommend: batches: %w", err)
+	}
+	return bounds, nil
 }

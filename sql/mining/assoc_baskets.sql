@@ -41,4 +41,7 @@ JOIN dim_product AS p USING (product_key)
 JOIN {{$.T.AssocItems}} AS i ON i.item = {{if eq .Level "product"}}p.product_id{{else}}p.category{{end}}
 WHERE f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
     AND (f.order_status = 'returned' OR f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}}))
-GROUP BY ALL;
+GROUP BY ALL
+-- Stored in customer order: the recommendations read it in batches of customer ranges, each of
+-- which then reads its own row groups only.
+ORDER BY l.customer_id, i.item_id;

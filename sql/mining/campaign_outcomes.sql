@@ -6,7 +6,11 @@
 -- control group, whose members were not contacted and name no order (the same rule for both, or
 -- the comparison would be biased); and the customer's RFM segment, CLV quadrant and churn risk at
 -- contact time from the score history.
-CREATE OR REPLACE TEMP TABLE campaign_outcomes AS
+-- The purchases are the run's mining input ({{.T.Tx}}, one row per purchase up to the as-of
+-- date), not fact_sales aggregated again; and the contacts and their windows are tables of their
+-- own, so that no statement holds the contacts, the purchases and three joins at once (at ten
+-- million customers, 25M contacts, the one statement this was ran out of an 8 GB memory limit).
+CREATE OR REPLACE TEMP TABLE campaign_contacts AS
 WITH recorded AS (
     SELECT k.campaign_id, c.customer_id, f.contacted_at, f.responded, f.order_id,
         coalesce(f.contact_group, 'treatment') AS contact_group
@@ -14,39 +18,34 @@ WITH recorded AS (
     JOIN dim_campaign AS k USING (campaign_key)
     JOIN dim_customer AS c USING (customer_key)
     WHERE f.contacted_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-), contacts AS (
-    -- The source's contacts, and the customers held out of the campaign's list at export (from
-    -- the moment they were held out), unless the source names them itself.
-    SELECT * FROM recorded
-    UNION ALL
-    SELECT h.campaign_id, h.customer_id, h.held_out_at, false, NULL, 'control'
-    FROM campaign_holdouts AS h
-    ANTI JOIN recorded AS r ON r.campaign_id = h.campaign_id AND r.customer_id = h.customer_id
-    WHERE h.held_out_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-), purchases AS (
-    SELECT c.customer_id, s.order_id, min(s.order_ts) AS order_ts,
-        sum(s.net_amount) AS revenue, sum(s.margin_amount) AS margin
-    FROM fact_sales AS s
-    JOIN dim_customer AS c USING (customer_key)
-    WHERE s.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
-        AND s.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-    GROUP BY ALL
-), own AS (
-    SELECT x.campaign_id, x.customer_id, p.revenue, p.margin
-    FROM contacts AS x
-    JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_id = x.order_id
-), in_window AS (
-    SELECT x.campaign_id, x.customer_id, count(*) AS orders, sum(p.revenue) AS revenue, sum(p.margin) AS margin
-    FROM contacts AS x
-    JOIN purchases AS p ON p.customer_id = x.customer_id AND p.order_ts >= x.contacted_at
-        AND p.order_ts < x.contacted_at + INTERVAL {{.WindowDays}} DAY
-    GROUP BY ALL
+)
+-- The source's contacts, and the customers held out of the campaign's list at export (from the
+-- moment they were held out), unless the source names them itself.
+SELECT * FROM recorded
+UNION ALL
+SELECT h.campaign_id, h.customer_id, h.held_out_at, false, NULL, 'control'
+FROM campaign_holdouts AS h
+ANTI JOIN recorded AS r ON r.campaign_id = h.campaign_id AND r.customer_id = h.customer_id
+WHERE h.held_out_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY;
+
+CREATE OR REPLACE TEMP TABLE campaign_windows AS
+SELECT x.campaign_id, x.customer_id, count(*) AS orders, sum(p.amount) AS revenue, sum(p.margin) AS margin
+FROM campaign_contacts AS x
+JOIN {{.T.Tx}} AS p ON p.customer_id = x.customer_id AND p.ts >= x.contacted_at
+    AND p.ts < x.contacted_at + INTERVAL {{.WindowDays}} DAY
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE campaign_outcomes AS
+WITH own AS (
+    SELECT x.campaign_id, x.customer_id, p.amount AS revenue, p.margin
+    FROM campaign_contacts AS x
+    JOIN {{.T.Tx}} AS p ON p.customer_id = x.customer_id AND p.txn_id = x.order_id
 ), segments AS (
     SELECT x.campaign_id, x.customer_id,
         any_value(h.value) FILTER (WHERE h.score = 'rfm_segment') AS rfm_segment,
         any_value(h.value) FILTER (WHERE h.score = 'clv_quadrant') AS clv_quadrant,
         any_value(h.value) FILTER (WHERE h.score = 'churn_risk') AS churn_risk
-    FROM contacts AS x
+    FROM campaign_contacts AS x
     JOIN scores.customer_score_history AS h ON h.customer_id = x.customer_id
         AND h.score IN ('rfm_segment', 'clv_quadrant', 'churn_risk')
         AND h.valid_from <= CAST(x.contacted_at AS DATE)
@@ -60,7 +59,10 @@ SELECT x.campaign_id, x.customer_id, x.contact_group,
     coalesce(w.revenue, 0) AS window_revenue, coalesce(w.margin, 0) AS window_margin,
     coalesce(g.rfm_segment, 'unknown') AS rfm_segment, coalesce(g.clv_quadrant, 'unknown') AS clv_quadrant,
     coalesce(g.churn_risk, 'unknown') AS churn_risk
-FROM contacts AS x
+FROM campaign_contacts AS x
 LEFT JOIN own AS o USING (campaign_id, customer_id)
-LEFT JOIN in_window AS w USING (campaign_id, customer_id)
+LEFT JOIN campaign_windows AS w USING (campaign_id, customer_id)
 LEFT JOIN segments AS g USING (campaign_id, customer_id);
+
+DROP TABLE campaign_contacts;
+DROP TABLE campaign_windows;
