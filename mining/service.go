@@ -57,6 +57,10 @@ func bandNames(bounds []float64, language string) []band {
 	return out
 }
 
+// serviceOrderDimensions are the columns of Temp.ServiceOrders the orders are counted by, for the
+// response and complaint rates (besides the total).
+var serviceOrderDimensions = []string{"store", "employee", "category", "channel"}
+
 // Service computes the customer-relations department's service measures at asOf: satisfaction
 // (CSI and gap) and complaints (rates, resolution, repeat complainers) by store, employee,
 // product category, channel or topic, in total and by month, and the satisfaction -> loyalty
@@ -71,6 +75,7 @@ func Service(ctx context.Context, conn *sql.Conn, c configs.Service, horizon int
 		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses, "Horizon": horizon,
 		"Bands": c.SatisfactionBands, "BandNames": bandNames(c.SatisfactionBands, language), "RepurchaseDays": c.RepurchaseDays,
 		"Unresolved": words[0], "Resolved": words[1], "NoComplaint": words[2],
+		"OrderDimensions": serviceOrderDimensions,
 	}
 	for _, f := range []string{"service_orders", "satisfaction_summary", "complaint_summary", "service_outcomes"} {
 		if err := script(ctx, conn, "mining/"+f+".sql", data); err != nil {

@@ -29,25 +29,19 @@ SELECT survey_id, satisfaction, gap, period, unnest([
 FROM s;
 
 -- Orders and customers with an order per dimension, member and period (each month and 'all'),
--- for the rates here and in complaint_summary.sql: one grouping per dimension with its months
+-- for the rates here and in complaint_summary.sql: one grouping per dimension (the columns of
+-- {{.T.ServiceOrders}} named in OrderDimensions, and the total) with its months
 -- and its total as grouping sets, customers as a DISTINCT count (a third of the time of counting
 -- per customer first over all five dimensions at once).
 CREATE OR REPLACE TEMP TABLE service_order_counts AS
 SELECT 'total' AS dimension, 'all' AS member, coalesce(period, 'all') AS period, count(*) AS orders,
     count(DISTINCT customer_id) AS customers
 FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((period), ())
+{{- range .OrderDimensions}}
 UNION ALL
-SELECT 'store', store, coalesce(period, 'all'), count(*), count(DISTINCT customer_id)
-FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((store, period), (store))
-UNION ALL
-SELECT 'employee', employee, coalesce(period, 'all'), count(*), count(DISTINCT customer_id)
-FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((employee, period), (employee))
-UNION ALL
-SELECT 'category', category, coalesce(period, 'all'), count(*), count(DISTINCT customer_id)
-FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((category, period), (category))
-UNION ALL
-SELECT 'channel', channel, coalesce(period, 'all'), count(*), count(DISTINCT customer_id)
-FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((channel, period), (channel));
+SELECT '{{.}}', {{.}}, coalesce(period, 'all'), count(*), count(DISTINCT customer_id)
+FROM {{$.T.ServiceOrders}} GROUP BY GROUPING SETS (({{.}}, period), ({{.}}))
+{{- end}};
 
 CREATE OR REPLACE TEMP TABLE satisfaction_summary_result AS
 WITH s AS (
