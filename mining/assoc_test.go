@@ -31,14 +31,14 @@ func TestRecommendBatches(t *testing.T) {
 		{"f", 0, true, true}, {"f", 2, true, true}, {"f", 3, false, true},
 		{"g", 2, true, true},
 	}
-	// By hand, top 2 by confidence, an item scored by its best rule: customer item rank rule.
+	// By hand, top 2 by confidence, an item scored by its best rule: customer|item|rank|rule.
 	want := []string{
-		"a 1 1 1", "a 4 2 4",
-		"b 3 1 2", "b 1 2 1",
-		"c 4 1 4",
-		"e 4 1 4",
-		"f 1 1 1", "f 4 2 4",
-		"g 1 1 3", "g 4 2 4",
+		"a|1|1|1", "a|4|2|4",
+		"b|3|1|2", "b|1|2|1",
+		"c|4|1|4",
+		"e|4|1|4",
+		"f|1|1|1", "f|4|2|4",
+		"g|1|1|3", "g|4|2|4",
 	}
 	for _, batch := range []int{1, 2, 3, 6, 7, 0} {
 		t.Run(fmt.Sprintf("batch %d", batch), func(t *testing.T) {
@@ -55,23 +55,7 @@ func TestRecommendBatches(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := conn.QueryContext(ctx, `SELECT customer_id || ' ' || item_id || ' ' || "rank" || ' ' || rule_id
-				FROM recs_raw ORDER BY customer_id, "rank"`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var got []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, s)
-			}
-			if err := rows.Err(); err != nil {
-				t.Fatal(err)
-			}
+			got := rowText(t, conn, `SELECT customer_id, item_id, "rank", rule_id FROM recs_raw ORDER BY customer_id, "rank"`)
 			if n != int64(len(want)) || !slices.Equal(got, want) {
 				t.Errorf("Recommend wrote %d:\n%q\nwant %d:\n%q", n, got, len(want), want)
 			}
