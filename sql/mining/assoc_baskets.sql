@@ -26,6 +26,10 @@ SELECT DISTINCT dense_rank() OVER (ORDER BY {{if eq .Basket "order"}}l.order_id{
 FROM assoc_lines AS l
 JOIN {{$.T.AssocItems}} AS i ON i.item = {{if eq .Level "product"}}l.product_id{{else}}l.category{{end}};
 
+-- The lines go now, not when the run's mining connection closes: temp tables spill uncompressed,
+-- and at ten million customers they are 161M rows.
+DROP TABLE assoc_lines;
+
 -- Per customer and item to date, for recommendations: basis when they bought it (the rules whose
 -- antecedent they have apply); blocked when it must not be offered: bought {{if .ExcludeDays}}in the last
 -- {{.ExcludeDays}} days{{else}}at any time{{end}}, or returned (a product sent back is no recommendation).

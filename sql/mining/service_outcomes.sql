@@ -5,7 +5,8 @@
 -- a complaint of theirs is unresolved at the as-of date, resolved, or none was made, and how many
 -- of them are lost. Lost: no purchase and no service visit in the {{.Horizon}} days up to the as-of
 -- date (as churn_risk = 'lost' in scores.customer_scores). Leaves service_outcomes_result; needs
--- service_complaint_members (complaint_summary.sql).
+-- service_complaint_members (complaint_summary.sql), and, the last of the service measures,
+-- drops their inputs.
 CREATE OR REPLACE TEMP TABLE service_outcomes_result AS
 WITH purchases AS (
     SELECT DISTINCT d.customer_id, f.order_id, f.order_ts
@@ -63,3 +64,10 @@ FROM (VALUES ('unresolved', {{quote .Unresolved}}, 0), ('resolved', {{quote .Res
 LEFT JOIN complaint_status AS cs USING (grp)
 GROUP BY g.grp, g.label, g.sort
 ORDER BY analysis DESC, sort;
+
+-- The service measures' inputs go now, not when the run's mining connection closes: temp tables
+-- spill uncompressed, and at ten million customers the orders alone are 73M rows.
+DROP TABLE service_survey_members;
+DROP TABLE service_complaint_members;
+DROP TABLE service_order_counts;
+DROP TABLE {{.T.ServiceOrders}};
