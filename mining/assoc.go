@@ -395,18 +395,13 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		if len(where) > 0 {
 			q += " WHERE " + strings.Join(where, " AND ")
 		}
-		rows, err := conn.QueryContext(ctx, q+" ORDER BY customer_id, item_id", args...)
-		if err != nil {
-			return err
-		}
 		var cur string
 		started := false
-		for rows.Next() {
+		err := warehouse.EachRow(ctx, conn, q+" ORDER BY customer_id, item_id", args, func(rows *sql.Rows) error {
 			var id string
 			var it int32
 			var basis, block bool
 			if err := rows.Scan(&id, &it, &basis, &block); err != nil {
-				rows.Close()
 				return err
 			}
 			if started && id != cur {
@@ -416,13 +411,13 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 			// One row per (customer, item): mine lists each item once.
 			has[it], blocked[it] = basis, block
 			mine = append(mine, it)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		if started {
 			flush(cur)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 		err = conn.Raw(func(dc any) error {
 			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "recs_raw")
