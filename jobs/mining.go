@@ -179,7 +179,7 @@ func campaignsJob(ctx context.Context, r *runState) (int64, int64, int64, error)
 		return 0, 0, 0, err
 	}
 	m := r.env.Config.Mining
-	fit, err := mining.Campaigns(ctx, conn, m.Campaigns, m.PurchaseStatuses, m.Language, r.sum.AsOf,
+	fit, err := mining.Campaigns(ctx, conn, m.Campaigns, m.Language, r.sum.AsOf,
 		filepath.Join(r.env.DataDir, warehouse.AccessFile))
 	if err != nil {
 		return 0, 0, 0, err

@@ -47,14 +47,15 @@ type groupPair struct {
 // uplift in response rate and revenue per customer with 95% intervals and p-values (package
 // uplift), overall and by the customers' segments at contact time. The control group is the
 // source's (campaign_contacts.group) or the one held out of the campaign's list at export, read
-// from the access store at path access. It leaves
-// campaign_effectiveness_result and campaign_breakdown_result for Save.
-func Campaigns(ctx context.Context, conn *sql.Conn, c configs.Campaigns, statuses []string, language string, asOf time.Time, access string) (*CampaignFit, error) {
+// from the access store at path access. The purchases are the connection's mining input (Temp.Tx,
+// built by PrepareWarehouse for asOf). It leaves campaign_effectiveness_result and
+// campaign_breakdown_result for Save.
+func Campaigns(ctx context.Context, conn *sql.Conn, c configs.Campaigns, language string, asOf time.Time, access string) (*CampaignFit, error) {
 	if err := readHoldouts(ctx, conn, access); err != nil {
 		return nil, fmt.Errorf("campaigns: control groups held out at export: %w", err)
 	}
 	if err := script(ctx, conn, "mining/campaign_outcomes.sql", map[string]any{
-		"AsOf": asOf.Format(time.DateOnly), "WindowDays": c.WindowDays, "Statuses": statuses,
+		"AsOf": asOf.Format(time.DateOnly), "WindowDays": c.WindowDays,
 	}); err != nil {
 		return nil, fmt.Errorf("campaigns: %w", err)
 	}

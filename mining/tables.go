@@ -17,8 +17,8 @@ import (
 var Temp = struct {
 	Tx              string // the value methods' input: customer_id, txn_id, ts, amount, margin; one row per purchase (customer_id, txn_id), so count(*) counts purchases
 	AssocItems      string // item_id (dense from 0), item and label of the baskets' items
-	AssocBaskets    string // (basket_id dense from 1, item_id) pairs
-	AssocOwned      string // (customer_id, item_id, basis, blocked): what a customer bought or returned, for recommendations
+	AssocBaskets    string // (basket_id dense from 1, item_id) pairs; dropped once assoc_result.sql has run
+	AssocOwned      string // (customer_id, item_id, basis, blocked): what a customer bought or returned, for recommendations, in customer order; dropped with AssocBaskets
 	RulesRaw        string // the mined rules with item ids, before labels are joined
 	ClusterAssigned string // the clustered rows with cluster_id and cluster_label, in input order
 	KMeansInput     string // `crmwh mine kmeans`'s query rows
@@ -27,7 +27,7 @@ var Temp = struct {
 	TreeSample      string // the seeded sample of a tree's training table it learns from (TreeSpec.MaxRows)
 	ChurnTrain      string // churn features at as-of − horizon with the label
 	ChurnScore      string // churn features at the as-of date
-	ServiceOrders   string // orders (any status) with their store, seller, channel and main category, for the service measures
+	ServiceOrders   string // orders (any status) with their store, seller, channel and main category, for the service measures; dropped by service_outcomes.sql
 }{
 	Tx: "mining_tx", AssocItems: "assoc_items", AssocBaskets: "assoc_baskets", AssocOwned: "assoc_owned",
 	RulesRaw: "rules_raw", ClusterAssigned: "cluster_assigned", KMeansInput: "kmeans_input",
