@@ -184,30 +184,32 @@ const scoreBatch = 100_000
 // table, the probability, predicted class and reason score gives its encoding. model names the
 // scorer in errors.
 func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, model, table string, score func(row []float64) (float64, string, string)) (int, error) {
+	wrap := func(err error) error { return fmt.Errorf("%s: score %s: %w", model, table, err) }
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+Temp.TreeScores+` (input_row BIGINT, probability DOUBLE,
 		predicted VARCHAR, reason VARCHAR)`); err != nil {
-		return 0, fmt.Errorf("%s: score %s: %w", model, table, err)
+		return 0, wrap(err)
 	}
 	n := 0
 	err := f.Encoding.EncodeBatches(ctx, conn, table, scoreBatch, func(x *matrix.Dense, rowids []int64) error {
-		return conn.Raw(func(dc any) error {
+		err := conn.Raw(func(dc any) error {
 			a, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", Temp.TreeScores)
 			if err != nil {
-				return fmt.Errorf("%s: score %s: %w", model, table, err)
+				return err
 			}
 			for i := range x.Rows {
 				p, predicted, reason := score(x.Row(i))
 				if err := a.AppendRow(rowids[i], p, predicted, reason); err != nil {
 					a.Close()
-					return fmt.Errorf("%s: score %s: %w", model, table, err)
+					return err
 				}
 			}
-			n += x.Rows
-			if err := a.Close(); err != nil {
-				return fmt.Errorf("%s: score %s: %w", model, table, err)
-			}
-			return nil
+			return a.Close()
 		})
+		if err != nil {
+			return wrap(err)
+		}
+		n += x.Rows
+		return nil
 	})
 	return n, err // the encoding's errors name the table already
 }
