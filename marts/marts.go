@@ -33,20 +33,27 @@ func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkC
 		return b, fmt.Errorf("marts: %w", err)
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return b, fmt.Errorf("marts: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	defer func() {
+		// after the transaction ends (deferred later, so run earlier), before the connection goes back
+		if _, err := warehouse.RunScript(context.WithoutCancel(ctx), conn, "marts/drop_inputs.sql", nil); err != nil {
+			log.Warn("marts: could not drop the rebuild's temp tables", "err", err)
+		}
+	}()
+	// The inputs are temp tables of this connection, built before the transaction opens (see
+	// sql/marts/customer_month_prepare.sql); the transaction holds the rows written.
+	var q interface {
+		warehouse.Querier
+		warehouse.Execer
+	} = conn
 	// query scans the one row of an embedded query into dest; no row leaves dest as it is.
 	query := func(file string, data any, dest ...any) error {
-		if err := warehouse.ForEachRow(ctx, tx, file, data, nil, func(r *sql.Rows) error { return r.Scan(dest...) }); err != nil {
+		if err := warehouse.ForEachRow(ctx, q, file, data, nil, func(r *sql.Rows) error { return r.Scan(dest...) }); err != nil {
 			return fmt.Errorf("marts: %w", err) // ForEachRow names the file
 		}
 		return nil
 	}
 	run := func(file string, data any) (warehouse.Counts, error) {
-		c, err := warehouse.RunScript(ctx, tx, file, data)
+		c, err := warehouse.RunScript(ctx, q, file, data)
 		if err != nil {
 			return c, fmt.Errorf("marts: %w", err)
 		}
@@ -75,10 +82,22 @@ func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkC
 	if _, err := run("marts/customer_month_prepare.sql", nil); err != nil {
 		return b, err
 	}
-	if _, err := run("marts/customer_month_"+b.Mode+".sql", nil); err != nil {
-		return b, err
+	if b.Mode == "incremental" {
+		if _, err := run("marts/customer_month_changed.sql", nil); err != nil {
+			return b, err
+		}
 	}
 	if err := query("marts/rebuilt_customers.sql", nil, &b.Customers); err != nil {
+		return b, err
+	}
+
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return b, fmt.Errorf("marts: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	q = tx
+	if _, err := run("marts/customer_month_"+b.Mode+".sql", nil); err != nil {
 		return b, err
 	}
 	for c := int64(0); c < chunks; c++ {
