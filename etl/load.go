@@ -3,6 +3,7 @@ package etl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -70,14 +71,24 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		return nil, fmt.Errorf("load: %w", err)
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-
+	// Staging and its checks write stage tables only, committed as they go, before the load's
+	// transaction opens: that transaction then reads them as committed tables, which DuckDB scans
+	// faster than ones it has written itself (1M customers: the duplicate check of the order lines
+	// 8.8 s -> 6.3 s). The star schema changes in the transaction alone; the stage tables are
+	// dropped whether the load succeeds or fails.
+	var q interface {
+		warehouse.Querier
+		warehouse.Execer
+	} = conn
+	defer func() {
+		for _, t := range Contract {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS stg_"+t.Name); err != nil {
+				slog.WarnContext(ctx, "load: could not drop a stage table", "table", "stg_"+t.Name, "err", err)
+			}
+		}
+	}()
 	run := func(file string, data any) (warehouse.Counts, error) {
-		c, err := warehouse.RunScript(ctx, tx, file, data)
+		c, err := warehouse.RunScript(ctx, q, file, data)
 		if err != nil {
 			return c, fmt.Errorf("load: %w", err)
 		}
@@ -86,10 +97,10 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	if _, err := run("load/00_macros.sql", nil); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, "SET VARIABLE run_id = "+warehouse.Quote(runID)); err != nil {
+	if _, err := q.ExecContext(ctx, "SET VARIABLE run_id = "+warehouse.Quote(runID)); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "SET VARIABLE load_date = DATE "+warehouse.Quote(loadDate.Format(time.DateOnly))); err != nil {
+	if _, err := q.ExecContext(ctx, "SET VARIABLE load_date = DATE "+warehouse.Quote(loadDate.Format(time.DateOnly))); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
 
@@ -100,7 +111,7 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		path := PartitionFile(lakeDir, t.Name, loadDate)
 		// Partitions landed earlier may lack _line and the optional columns that joined the contract since.
 		var names []any
-		if err := tx.QueryRowContext(ctx, "SELECT list(name) FROM parquet_schema(?)", path).Scan(&names); err != nil {
+		if err := conn.QueryRowContext(ctx, "SELECT list(name) FROM parquet_schema(?)", path).Scan(&names); err != nil {
 			return nil, fmt.Errorf("load %s: %w", t.Name, err)
 		}
 		present := make([]string, len(names))
@@ -155,6 +166,12 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		}
 	}
 
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	q = tx
 	if _, err := tx.ExecContext(ctx, "DELETE FROM ops.etl_rejects WHERE load_date = getvariable('load_date')"); err != nil {
 		return nil, fmt.Errorf("load: clear earlier rejects: %w", err)
 	}

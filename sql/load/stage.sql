@@ -6,10 +6,11 @@
 -- is exact. An empty reference column is allowed here: required columns are checked while typing.
 -- A reference within the table (a customer's referrer) is checked afterwards by
 -- check_reference.sql, which repeats until no row is rejected.
--- A regular table, not a temp one: inside the load's transaction DuckDB writes it compressed into
--- the warehouse file as it fills (optimistic writes), where a temp table spills uncompressed into
--- temp_directory (1M customers: peak spill 4.8 GB -> 1.8 GB; at 10M the temp tables outgrew a 28 GiB
--- cap). Load drops every stage before it commits: no reader sees one, a failed load leaves none.
+-- A regular table, not a temp one: DuckDB writes it compressed into the warehouse file as it fills,
+-- where a temp table spills uncompressed into temp_directory (1M customers: peak spill 4.8 GB ->
+-- 1.8 GB; at 10M the temp tables outgrew a 28 GiB cap). It is committed before the load's
+-- transaction opens (see etl.Load) and dropped when the load ends, loaded or failed; one left by a
+-- killed load is replaced by the next.
 CREATE OR REPLACE TABLE stg_{{.Table}} AS
 SELECT * EXCLUDE (reason, detail, rj), rj[1] AS reason, rj[2] AS detail
 FROM (
