@@ -74,7 +74,24 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	defer conn.Close()
+	defer func() {
+		if _, err := warehouse.RunScript(context.WithoutCancel(ctx), conn, "publish/customer_base_drop.sql", nil); err != nil {
+			log.Warn("publish: could not drop the customer base's temp tables", "err", err)
+		}
+	}()
+	// The customer base's events come from the star schema alone: built before the transaction
+	// opens, they are read as committed tables (see the file).
+	if _, err := warehouse.RunScript(ctx, conn, "publish/customer_base_events.sql", map[string]any{
+		"AsOf": day, "Horizon": opt.HorizonDays, "Statuses": opt.PurchaseStatuses,
+	}); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
