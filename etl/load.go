@@ -76,17 +76,8 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 	// faster than ones it has written itself (1M customers: the duplicate check of the order lines
 	// 8.8 s -> 6.3 s). The star schema changes in the transaction alone; the stage tables are
 	// dropped whether the load succeeds or fails.
-	var q interface {
-		warehouse.Querier
-		warehouse.Execer
-	} = conn
-	defer func() {
-		for _, t := range Contract {
-			if _, err := conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS stg_"+t.Name); err != nil {
-				slog.WarnContext(ctx, "load: could not drop a stage table", "table", "stg_"+t.Name, "err", err)
-			}
-		}
-	}()
+	var q warehouse.Session = conn
+	defer warehouse.DropOnExit(ctx, conn, "load/drop_stages.sql", Contract, slog.Default())
 	run := func(file string, data any) (warehouse.Counts, error) {
 		c, err := warehouse.RunScript(ctx, q, file, data)
 		if err != nil {
@@ -219,11 +210,6 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 			return nil, err
 		}
 		stats = append(stats, s)
-	}
-	for _, t := range Contract {
-		if _, err := tx.ExecContext(ctx, "DROP TABLE stg_"+t.Name); err != nil {
-			return nil, fmt.Errorf("load: drop stg_%s: %w", t.Name, err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("load: commit: %w", err)

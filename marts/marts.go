@@ -33,18 +33,11 @@ func CustomerMonth(ctx context.Context, db *warehouse.DB, asOf time.Time, chunkC
 		return b, fmt.Errorf("marts: %w", err)
 	}
 	defer conn.Close()
-	defer func() {
-		// after the transaction ends (deferred later, so run earlier), before the connection goes back
-		if _, err := warehouse.RunScript(context.WithoutCancel(ctx), conn, "marts/drop_inputs.sql", nil); err != nil {
-			log.Warn("marts: could not drop the rebuild's temp tables", "err", err)
-		}
-	}()
+	// after the transaction ends (deferred later, so run earlier), before the connection goes back
+	defer warehouse.DropOnExit(ctx, conn, "marts/drop_inputs.sql", nil, log)
 	// The inputs are temp tables of this connection, built before the transaction opens (see
 	// sql/marts/customer_month_prepare.sql); the transaction holds the rows written.
-	var q interface {
-		warehouse.Querier
-		warehouse.Execer
-	} = conn
+	var q warehouse.Session = conn
 	// query scans the one row of an embedded query into dest; no row leaves dest as it is.
 	query := func(file string, data any, dest ...any) error {
 		if err := warehouse.ForEachRow(ctx, q, file, data, nil, func(r *sql.Rows) error { return r.Scan(dest...) }); err != nil {

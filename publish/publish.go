@@ -79,11 +79,7 @@ func Scores(ctx context.Context, db *warehouse.DB, opt Options, log *slog.Logger
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	defer conn.Close()
-	defer func() {
-		if _, err := warehouse.RunScript(context.WithoutCancel(ctx), conn, "publish/customer_base_drop.sql", nil); err != nil {
-			log.Warn("publish: could not drop the customer base's temp tables", "err", err)
-		}
-	}()
+	defer warehouse.DropOnExit(ctx, conn, "publish/customer_base_drop.sql", nil, log)
 	// The customer base's events come from the star schema alone: built before the transaction
 	// opens, they are read as committed tables (see the file).
 	if _, err := warehouse.RunScript(ctx, conn, "publish/customer_base_events.sql", map[string]any{

@@ -20,6 +20,23 @@ type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// Session is a connection or a transaction that scripts run on and queries read from: a job that
+// builds temp tables on its connection before its transaction opens switches from one to the other.
+type Session interface {
+	Querier
+	Execer
+}
+
+// DropOnExit runs the embedded script file (DROP TABLE IF EXISTS ..., rendered with data) on
+// conn, for a defer: the tables a job builds on its connection go when it ends, done or failed,
+// instead of staying on the pooled connection for the rest of the run. It runs even when ctx is
+// cancelled; a failure is logged (the job's outcome stands).
+func DropOnExit(ctx context.Context, conn *sql.Conn, file string, data any, log *slog.Logger) {
+	if _, err := RunScript(context.WithoutCancel(ctx), conn, file, data); err != nil {
+		log.WarnContext(ctx, "could not drop temp tables", "file", file, "err", err)
+	}
+}
+
 // Counts are the rows a script's statements affected, by kind of statement.
 type Counts struct {
 	Inserted, Updated, Deleted int64
