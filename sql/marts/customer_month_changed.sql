@@ -1,8 +1,8 @@
 -- fact_customer_month, incremental rebuild: which months to build again. Sets cm_customers.start,
 -- the first month to rebuild for each customer (customer_month_incremental.sql deletes the rows
 -- from there on). Temp tables only, so it runs before the rebuild's transaction, as
--- customer_month_prepare.sql does. The table was built as of
--- getvariable('prev_as_of'); the months before that date's month are kept unless they changed:
+-- customer_month_prepare.sql does. The table was built as of getvariable('prev_as_of'); the months
+-- before that date's month are kept unless they changed:
 --   * every customer is rebuilt from the previous as-of month (its snapshot moved with the as-of
 --     date, and later months are new);
 --   * a customer whose monthly figures from the facts differ from the stored ones (new facts of
