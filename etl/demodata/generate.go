@@ -116,11 +116,7 @@ func Generate(ctx context.Context, opt Options) (*Manifest, error) {
 	if opt.DirtyRate < 0 || opt.DirtyRate > 0.5 {
 		return nil, fmt.Errorf("generate: dirty rate %g is outside 0..0.5", opt.DirtyRate)
 	}
-	end := opt.End.UTC().Truncate(day)
-	start := opt.Start.UTC().Truncate(day)
-	if opt.Start.IsZero() {
-		start = end.Add(-DefaultHistory)
-	}
+	start, end := opt.span()
 	if !start.Before(end) {
 		return nil, fmt.Errorf("generate: start %s is not before end %s", start.Format(time.DateOnly), end.Format(time.DateOnly))
 	}
@@ -314,6 +310,49 @@ func (g *generator) campaignRows() [][]string {
 			strconv.FormatFloat(c.cost, 'f', 2, 64)})
 	}
 	return rows
+}
+
+// span is the history Generate writes for opt: its first day and its last.
+func (opt Options) span() (start, end time.Time) {
+	end = opt.End.UTC().Truncate(day)
+	start = opt.Start.UTC().Truncate(day)
+	if opt.Start.IsZero() {
+		start = end.Add(-DefaultHistory)
+	}
+	return start, end
+}
+
+// Reuse returns the manifest of the demo data in opt.Dir when Generate(opt) would write the same
+// data set: the same seed, customers, history, dirty rate and planted drift, by a generator that
+// writes every manifest field today's does. Otherwise (no data, other options, an older
+// generator) it returns nil: an export kept from other options once made a benchmark's "next
+// night" load a different history on top of the first.
+func Reuse(opt Options) *Manifest {
+	raw, err := os.ReadFile(filepath.Join(opt.Dir, ManifestFile))
+	if err != nil {
+		return nil
+	}
+	m := &Manifest{}
+	var have, want map[string]json.RawMessage
+	today, err := json.Marshal(Manifest{})
+	if err != nil || json.Unmarshal(raw, m) != nil || json.Unmarshal(raw, &have) != nil || json.Unmarshal(today, &want) != nil {
+		return nil
+	}
+	for k := range want {
+		if _, ok := have[k]; !ok {
+			return nil
+		}
+	}
+	start, end := opt.span()
+	drop := ""
+	if !opt.SatisfactionDropFrom.IsZero() {
+		drop = opt.SatisfactionDropFrom.Format(time.DateOnly)
+	}
+	if m.Seed != opt.Seed || m.Customers != opt.Customers || m.DirtyRate != opt.DirtyRate ||
+		m.Start != start.Format(time.DateOnly) || m.End != end.Format(time.DateOnly) || m.SatisfactionDropFrom != drop {
+		return nil
+	}
+	return m
 }
 
 // ReadManifest reads the manifest of the demo data in dir.
