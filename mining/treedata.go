@@ -159,8 +159,17 @@ func (c TreeColumn) expr() string {
 // Encode reads table in row order into features. With label set, it also returns each row's
 // label as text (NULL as ok=false).
 func (e *TreeEncoding) Encode(ctx context.Context, conn *sql.Conn, table, label string) (*matrix.Dense, []sql.NullString, error) {
-	x := &matrix.Dense{Cols: len(e.Features)}
+	// Sized up front: grown by append, a million rows of 33 features were copied over and over
+	// (5 s of a 40 s churn fit).
+	var n int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		return nil, nil, fmt.Errorf("tree: read %s: %w", table, err)
+	}
+	x := &matrix.Dense{Cols: len(e.Features), Data: make([]float64, 0, int(n)*len(e.Features))}
 	var labels []sql.NullString
+	if label != "" {
+		labels = make([]sql.NullString, 0, n)
+	}
 	err := e.read(ctx, conn, table, label, -1, -1, func(_ int64, row []float64, l sql.NullString) error {
 		x.Data = append(x.Data, row...)
 		x.Rows++

@@ -77,8 +77,9 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 		return nil, fmt.Errorf("tree: the label %s needs at least two values, it has %d", spec.Label, len(classes))
 	}
 	fit.Positive = len(classes) - 1
-	// Rows without a label are left out.
-	keep := &matrix.Dense{Cols: x.Cols}
+	// Rows without a label are left out. The matrices are sized before they are filled: rows
+	// are copied once, from x into train or test.
+	var keep []int
 	var y []int32
 	for i, l := range labels {
 		if !l.Valid {
@@ -86,21 +87,32 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 			continue
 		}
 		c, _ := slices.BinarySearch(classes, l.String)
-		keep.Data = append(keep.Data, x.Row(i)...)
-		keep.Rows++
+		keep = append(keep, i)
 		y = append(y, int32(c))
 	}
 	test := evaluate.StratifiedSplit(y, len(classes), spec.TestFraction, spec.Seed)
-	train := &matrix.Dense{Cols: x.Cols}
-	var ytr []int32
-	for i := range keep.Rows {
-		if !test[i] {
-			train.Data = append(train.Data, keep.Row(i)...)
-			train.Rows++
-			ytr = append(ytr, y[i])
+	nTest := 0
+	for _, t := range test {
+		if t {
+			nTest++
 		}
 	}
-	fit.Train, fit.Test = train.Rows, keep.Rows-train.Rows
+	train := &matrix.Dense{Cols: x.Cols, Data: make([]float64, 0, (len(keep)-nTest)*x.Cols)}
+	testX := &matrix.Dense{Cols: x.Cols, Data: make([]float64, 0, nTest*x.Cols)}
+	ytr := make([]int32, 0, len(keep)-nTest)
+	for k, i := range keep {
+		if test[k] {
+			testX.Data = append(testX.Data, x.Row(i)...)
+			testX.Rows++
+			fit.testY = append(fit.testY, y[k])
+			continue
+		}
+		train.Data = append(train.Data, x.Row(i)...)
+		train.Rows++
+		ytr = append(ytr, y[k])
+	}
+	x = nil // the training and test rows are all that is used from here
+	fit.Train, fit.Test = train.Rows, testX.Rows
 	if train.Rows == 0 {
 		return nil, fmt.Errorf("tree: no training rows left after holding out %.0f%%", spec.TestFraction*100)
 	}
@@ -117,18 +129,13 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 		return nil, err
 	}
 	fit.FitSeconds = time.Since(t0).Seconds()
-	var p []float64
-	var lab []bool
-	fit.trainX, fit.trainY, fit.testX = train, ytr, &matrix.Dense{Cols: x.Cols}
-	for i := range keep.Rows {
-		if test[i] {
-			p = append(p, fit.Tree.Proba(keep.Row(i))[fit.Positive])
-			lab = append(lab, int(y[i]) == fit.Positive)
-			fit.testX.Data = append(fit.testX.Data, keep.Row(i)...)
-			fit.testX.Rows++
-			fit.testY = append(fit.testY, y[i])
-		}
+	p := make([]float64, testX.Rows)
+	lab := make([]bool, testX.Rows)
+	for i := range testX.Rows {
+		p[i] = fit.Tree.Proba(testX.Row(i))[fit.Positive]
+		lab[i] = int(fit.testY[i]) == fit.Positive
 	}
+	fit.trainX, fit.trainY, fit.testX = train, ytr, testX
 	fit.Metrics = evaluate.Binary(p, lab, spec.Threshold)
 	return fit, nil
 }
