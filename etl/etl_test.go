@@ -3,6 +3,7 @@ package etl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -334,5 +335,69 @@ func TestLaterStatusChangeUpdatesLines(t *testing.T) {
 	}
 	if returned != 2 {
 		t.Errorf("%d lines of O1 are returned, want 2", returned)
+	}
+}
+
+// A later export repeats every earlier line and brings new ones: a line added to an earlier order
+// and a new order. The later load inserts exactly those (new_order_lines.sql finds them before
+// its transaction), each with its order's keys, and loading that date again inserts nothing.
+func TestLaterExportAddsOnlyNewLines(t *testing.T) {
+	e := base()
+	lake := t.TempDir()
+	db := openDB(t)
+	ctx := context.Background()
+	load := func(e export, date time.Time, runID string) []LoadStats {
+		t.Helper()
+		if _, err := ExtractCSV(ctx, e.write(t), lake, date, CSVOptions{}, quiet); err != nil {
+			t.Fatal(err)
+		}
+		stats, err := Load(ctx, db, lake, date, runID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats
+	}
+	load(e, loadDate, "run-1")
+	e["orders"] += "O3,3,S2,E2,app,2025-08-01 09:30:00,completed\n"
+	e["order_items"] += "O1,3,P2,1,19.00,0\nO3,1,P1,2,480.00,0\nO3,2,P2,1,19.00,0.5\n"
+	later := loadDate.AddDate(0, 0, 1)
+	for _, tc := range []struct {
+		runID    string
+		inserted int64
+	}{{"run-2", 3}, {"run-3", 0}} {
+		for _, s := range load(e, later, tc.runID) {
+			if s.Source == "order_items" && s.Inserted != tc.inserted {
+				t.Errorf("%s: order_items inserted %d, want %d", tc.runID, s.Inserted, tc.inserted)
+			}
+		}
+	}
+	// Every line once, with the keys of its order's customer, store and channel as the
+	// dimensions hold them, and the net amount from the export's figures.
+	rows, err := db.Query(`SELECT f.order_id, f.line_number, c.customer_id, coalesce(s.store_id, '-'), ch.channel, f.load_run_id, CAST(f.net_amount AS VARCHAR)
+		FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key) LEFT JOIN dim_store AS s ON s.store_key = f.store_key AND f.store_key <> 0
+		JOIN dim_channel AS ch USING (channel_key) ORDER BY 1, 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var order, customer, store, channel, run, net string
+		var line int
+		if err := rows.Scan(&order, &line, &customer, &store, &channel, &run, &net); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s/%d %s %s %s %s %s", order, line, customer, store, channel, run, net))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"O1/1 1 S1 store run-1 449.10", "O1/2 1 S1 store run-1 38.00", "O1/3 1 S1 store run-2 19.00",
+		"O2/1 2 - web run-1 19.00",
+		"O3/1 3 S2 app run-2 960.00", "O3/2 3 S2 app run-2 9.50",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fact_sales:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -157,6 +157,18 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 		}
 	}
 
+	// The order lines the warehouse has already are told apart before the transaction opens
+	// (new_order_lines.sql says why); on a first load every line is new.
+	var known bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM fact_sales)").Scan(&known); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if known {
+		if _, err := run("load/new_order_lines.sql", nil); err != nil {
+			return nil, err
+		}
+	}
+
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
@@ -185,7 +197,11 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 				return nil, err
 			}
 		}
-		c, err := run(m.file, m.data)
+		data := m.data
+		if m.source == "order_items" {
+			data = map[string]any{"Known": known}
+		}
+		c, err := run(m.file, data)
 		if err != nil {
 			return nil, err
 		}
