@@ -111,7 +111,6 @@ func TrainTree(ctx context.Context, conn *sql.Conn, spec TreeSpec) (*TreeFit, er
 		train.Rows++
 		ytr = append(ytr, y[k])
 	}
-	x = nil // the training and test rows are all that is used from here
 	fit.Train, fit.Test = train.Rows, testX.Rows
 	if train.Rows == 0 {
 		return nil, fmt.Errorf("tree: no training rows left after holding out %.0f%%", spec.TestFraction*100)

@@ -19,8 +19,8 @@ WHERE o.reason IS NULL
     AND o.order_id IN (SELECT order_id FROM new_order_lines)
 {{- end}};
 
--- 2. Lines not yet in the warehouse ({{if .Known}}new_order_lines.sql found them{{else}}the warehouse has none: every valid staged line{{end}}), with
---    their order, the product version valid at the order time and the amounts. No ORDER BY:
+-- 2. Lines not yet in the warehouse, with their order, the product version valid at the order
+--    time and the amounts: {{if .Known}}those new_order_lines.sql found{{else}}every valid staged line, the warehouse has none yet{{end}}. No ORDER BY:
 --    sorting every new line costs more than the whole ingest at a million customers, and nothing
 --    depends on the physical order.
 INSERT INTO fact_sales
