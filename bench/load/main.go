@@ -163,22 +163,17 @@ func run(customers int, seed uint64, work, memLimit string, repeat int, next boo
 	return nil
 }
 
-// export reuses the export in opt.Dir when it is what opt generates (demodata.Reuse), else
-// generates it anew.
+// export reuses the export in opt.Dir when it is what opt generates, else generates it anew
+// (demodata.Ensure).
 func export(ctx context.Context, opt demodata.Options) (*demodata.Manifest, error) {
-	if m := demodata.Reuse(opt); m != nil {
-		return m, nil
-	}
-	if err := os.RemoveAll(opt.Dir); err != nil {
-		return nil, err
-	}
-	fmt.Printf("generating %d customers up to %s into %s ...\n", opt.Customers, opt.End.Format(time.DateOnly), opt.Dir)
 	t0 := time.Now()
-	m, err := demodata.Generate(ctx, opt)
+	m, generated, err := demodata.Ensure(ctx, opt)
 	if err != nil {
 		return nil, err
 	}
-	fmt.Printf("  %.1f s\n", time.Since(t0).Seconds())
+	if generated {
+		fmt.Printf("generated %d customers up to %s into %s in %.1f s\n", opt.Customers, opt.End.Format(time.DateOnly), opt.Dir, time.Since(t0).Seconds())
+	}
 	return m, nil
 }
 

@@ -44,16 +44,14 @@ func run(customers int, work string, repeat int) error {
 	}
 	end := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
 	// bench/load keeps its exports under the same name with three years of history from the end;
-	// this one reuses them, or makes one they reuse (demodata.Reuse).
+	// this one reuses them, or makes one they reuse (demodata.Ensure).
 	opt := demodata.Options{Customers: customers, Seed: 42, Start: end.AddDate(-3, 0, 0), End: end, DirtyRate: 0.002, Dir: src}
-	if demodata.Reuse(opt) == nil {
-		fmt.Printf("generating %d customers into %s ...\n", customers, src)
-		if err := os.RemoveAll(src); err != nil {
-			return err
-		}
-		if _, err := demodata.Generate(ctx, opt); err != nil {
-			return err
-		}
+	_, generated, err := demodata.Ensure(ctx, opt)
+	if err != nil {
+		return err
+	}
+	if generated {
+		fmt.Printf("generated %d customers into %s\n", customers, src)
 	}
 	srv, stop, err := pgtest.StartServer()
 	if err != nil {

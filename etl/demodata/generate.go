@@ -355,6 +355,20 @@ func Reuse(opt Options) *Manifest {
 	return m
 }
 
+// Ensure leaves in opt.Dir the data set Generate(opt) writes: the one there when Reuse says it is
+// the same, else a new one (what else was in opt.Dir goes first, so that no file of another data
+// set stays beside it). generated says which; the benchmarks keep their exports this way.
+func Ensure(ctx context.Context, opt Options) (m *Manifest, generated bool, err error) {
+	if m := Reuse(opt); m != nil {
+		return m, false, nil
+	}
+	if err := os.RemoveAll(opt.Dir); err != nil {
+		return nil, false, fmt.Errorf("generate: %w", err)
+	}
+	m, err = Generate(ctx, opt)
+	return m, err == nil, err
+}
+
 // ReadManifest reads the manifest of the demo data in dir.
 func ReadManifest(dir string) (*Manifest, error) {
 	path := filepath.Join(dir, ManifestFile)

@@ -1,6 +1,7 @@
 package demodata
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -56,5 +57,32 @@ func TestReuse(t *testing.T) {
 	}
 	if Reuse(opt) != nil {
 		t.Error("a manifest without the service plant was reused")
+	}
+}
+
+// TestEnsure: the data set is generated when the folder holds another (which goes, stray files
+// included) and reused as it is when the folder holds the same.
+func TestEnsure(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "export")
+	opt := Options{Customers: 100, Seed: 3, End: end, DirtyRate: 0.01, Dir: dir}
+	for i, tc := range []struct {
+		opt       Options
+		generated bool
+	}{{opt, true}, {opt, false}, {func() Options { o := opt; o.Seed++; return o }(), true}} {
+		if i == 2 {
+			if err := os.WriteFile(filepath.Join(dir, "stray.csv"), []byte("x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m, generated, err := Ensure(context.Background(), tc.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if generated != tc.generated || m.Seed != tc.opt.Seed {
+			t.Errorf("step %d: generated %v (want %v), manifest seed %d (want %d)", i, generated, tc.generated, m.Seed, tc.opt.Seed)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stray.csv")); !os.IsNotExist(err) {
+		t.Errorf("a file of the earlier folder stayed: %v", err)
 	}
 }
