@@ -26,9 +26,15 @@ deps:
 	@{ command -v chromium >/dev/null 2>&1 && /usr/bin/python3 -c 'import psycopg2, psycopg, pandas, scipy, sklearn, sqlalchemy' 2>/dev/null; } || { \
 	  echo "installing chromium, python3-psycopg2, python3-psycopg, python3-sqlalchemy, python3-pandas, python3-scipy and python3-sklearn (the web UI's browser test; clients of the SQL endpoint; references for the CLV standard errors and the churn back-test)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium python3-psycopg2 python3-psycopg python3-sqlalchemy python3-pandas python3-scipy python3-sklearn; }
-	@{ command -v javac >/dev/null 2>&1 && [ -f /usr/share/java/postgresql.jar ] && command -v npm >/dev/null 2>&1; } || { \
-	  echo "installing a JDK, libpostgresql-jdbc-java and npm (pgjdbc, as BI tools use it, and node-postgres: clients of the SQL endpoint)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q default-jdk-headless libpostgresql-jdbc-java npm; }
+	@# Each of the three only when it is missing: a machine with Node.js from elsewhere (NodeSource
+	@# bundles npm) cannot take Debian's npm package, which conflicts with it.
+	@pkgs=""; \
+	  command -v javac >/dev/null 2>&1 || pkgs="$$pkgs default-jdk-headless"; \
+	  [ -f /usr/share/java/postgresql.jar ] || pkgs="$$pkgs libpostgresql-jdbc-java"; \
+	  command -v npm >/dev/null 2>&1 || pkgs="$$pkgs npm"; \
+	  [ -z "$$pkgs" ] || { \
+	  echo "installing$$pkgs (pgjdbc, as BI tools use it, and node-postgres: clients of the SQL endpoint)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$pkgs; }
 	@[ -d serve/testdata/node/node_modules/pg-cursor ] || { \
 	  echo "installing the npm packages pg and pg-cursor into serve/testdata/node (node-postgres, a client of the SQL endpoint)"; \
 	  cd serve/testdata/node && npm install --no-audit --no-fund --loglevel=error; }
