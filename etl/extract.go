@@ -2,6 +2,7 @@ package etl
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,11 +14,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 	"unsafe"
 
+	"github.com/klauspost/compress/s2"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/snappy"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -87,7 +91,7 @@ func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time,
 	out := make([]Extracted, len(Contract))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i := range Contract {
+	for _, i := range largestFirst(csvSizes(srcDir)) {
 		t := &Contract[i]
 		g.Go(func() error {
 			e, err := extractTable(ctx, t, filepath.Join(srcDir, t.Name+".csv"), lakeDir, loadDate, opts)
@@ -105,6 +109,30 @@ func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time,
 		return nil, err
 	}
 	return out, nil
+}
+
+// largestFirst orders the contract's tables (their indexes) by size, largest first (a table
+// size lacks counts as empty), so that the biggest table starts at once and the parallel
+// workers finish together instead of one extracting the order lines alone at the end.
+func largestFirst(size map[string]float64) []int {
+	order := make([]int, len(Contract))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[Contract[b].Name], size[Contract[a].Name]) })
+	return order
+}
+
+// csvSizes is the size of each of the contract's tables' export in srcDir, by name (absent files
+// are left out).
+func csvSizes(srcDir string) map[string]float64 {
+	size := map[string]float64{}
+	for _, t := range Contract {
+		if st, err := os.Stat(filepath.Join(srcDir, t.Name+".csv")); err == nil {
+			size[t.Name] = float64(st.Size())
+		}
+	}
+	return size
 }
 
 func extractTable(ctx context.Context, t *Table, src, lakeDir string, loadDate time.Time, opts CSVOptions) (Extracted, error) {
@@ -262,7 +290,15 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 		return err
 	}
 	defer out.Close()
-	w := parquet.NewWriter(out, schema, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(256*1024))
+	// No page statistics and no column index: the load reads a partition whole, never filtered,
+	// and computing the bounds of every text page was a fifth of the time (order lines at a
+	// million customers: 13.5 s -> 11.0 s).
+	opts := []parquet.WriterOption{schema, parquet.Compression(&fastSnappy{}), parquet.MaxRowsPerRowGroup(256 * 1024),
+		parquet.DataPageStatistics(false)}
+	for _, c := range cols {
+		opts = append(opts, parquet.SkipPageBounds(c))
+	}
+	w := parquet.NewWriter(out, opts...)
 
 	sc := newCSVScanner(in, lim)
 	header, err := sc.header()
@@ -331,6 +367,13 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 	}
 	return out.Sync()
 }
+
+// fastSnappy is Parquet's SNAPPY codec compressing at s2's faster snappy-compatible level:
+// parquet-go's own uses the "better" level, a seventh of the extract's time at a million
+// customers; the files are a few percent larger and every reader reads them as before.
+type fastSnappy struct{ snappy.Codec }
+
+func (*fastSnappy) Encode(dst, src []byte) ([]byte, error) { return s2.EncodeSnappy(dst, src), nil }
 
 // mapHeader finds each contract column in the file's header (case and spaces ignored); an
 // optional column the header lacks gets position -1.

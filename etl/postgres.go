@@ -2,7 +2,6 @@ package etl
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -75,10 +74,11 @@ func ExtractPostgres(ctx context.Context, src PostgresSource, lakeDir string, lo
 		return nil, err
 	}
 	defer conv.Close()
-	order, err := largestFirst(ctx, tx, src.schema())
+	size, err := pgTableSizes(ctx, tx, src.schema())
 	if err != nil {
 		return nil, err
 	}
+	order := largestFirst(size)
 	out := make([]Extracted, len(Contract))
 	next := make(chan int, len(Contract))
 	for _, i := range order {
@@ -121,10 +121,8 @@ func ExtractPostgres(ctx context.Context, src PostgresSource, lakeDir string, lo
 	return out, nil
 }
 
-// largestFirst orders the contract's tables by size on disk, largest first, so the
-// biggest table starts at once and the workers finish together instead of one extracting
-// order_items alone at the end.
-func largestFirst(ctx context.Context, tx pgx.Tx, schema string) ([]int, error) {
+// pgTableSizes is the size on disk of each of the contract's tables in schema, by name.
+func pgTableSizes(ctx context.Context, tx pgx.Tx, schema string) (map[string]float64, error) {
 	names := make([]string, len(Contract))
 	for i, t := range Contract {
 		names[i] = t.Name
@@ -141,12 +139,7 @@ func largestFirst(ctx context.Context, tx pgx.Tx, schema string) ([]int, error) 
 	if _, err := pgx.ForEachRow(rows, []any{&name, &n}, func() error { size[name] = n; return nil }); err != nil {
 		return nil, fmt.Errorf("PostgreSQL table sizes: %w", err)
 	}
-	order := make([]int, len(Contract))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[Contract[b].Name], size[Contract[a].Name]) })
-	return order, nil
+	return size, nil
 }
 
 // Columns reads the columns of a table; none when it does not exist.

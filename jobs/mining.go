@@ -195,7 +195,7 @@ var (
 	// serviceJob measures satisfaction and complaints and links them to loyalty (mining.Service).
 	serviceJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.ServiceFit, error) {
 		m := r.env.Config.Mining
-		return mining.Service(ctx, conn, m.Service, m.Churn.HorizonDays, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+		return mining.Service(ctx, conn, m.Service, m.Churn.HorizonDays, m.Language, r.sum.AsOf)
 	}, mining.ServiceTables...)
 	// loyaltyJob scores every customer's loyalty, referrals and tier (mining.Loyalty).
 	loyaltyJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.LoyaltyFit, error) {
@@ -205,7 +205,7 @@ var (
 	// careJob builds the care lists (mining.Care).
 	careJob = miningJob(func(ctx context.Context, conn *sql.Conn, r *runState) (*mining.CareFit, error) {
 		m := r.env.Config.Mining
-		return mining.Care(ctx, conn, m.Care, m.PurchaseStatuses, m.Language, r.sum.AsOf)
+		return mining.Care(ctx, conn, m.Care, m.Language, r.sum.AsOf)
 	}, "care_lists")
 )
 

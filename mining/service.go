@@ -65,14 +65,15 @@ var serviceOrderDimensions = []string{"store", "employee", "category", "channel"
 // (CSI and gap) and complaints (rates, resolution, repeat complainers) by store, employee,
 // product category, channel or topic, in total and by month, and the satisfaction -> loyalty
 // link (repurchase and churn by satisfaction band, churn by complaint status). horizon is the
-// churn horizon that makes a customer lost. It leaves the ServiceTables' results for Save.
-func Service(ctx context.Context, conn *sql.Conn, c configs.Service, horizon int, statuses []string, language string, asOf time.Time) (*ServiceFit, error) {
+// churn horizon that makes a customer lost; purchases are the mining input on conn (Temp.Tx,
+// built for asOf). It leaves the ServiceTables' results for Save.
+func Service(ctx context.Context, conn *sql.Conn, c configs.Service, horizon int, language string, asOf time.Time) (*ServiceFit, error) {
 	words := map[string][3]string{
 		"en": {"unresolved complaint", "complaints, all resolved", "no complaint"},
 		"zh": {"有未解决的投诉", "投诉均已解决", "无投诉"},
 	}[language]
 	data := map[string]any{
-		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses, "Horizon": horizon,
+		"AsOf": asOf.Format(time.DateOnly), "Horizon": horizon,
 		"Bands": c.SatisfactionBands, "BandNames": bandNames(c.SatisfactionBands, language), "RepurchaseDays": c.RepurchaseDays,
 		"Unresolved": words[0], "Resolved": words[1], "NoComplaint": words[2],
 		"OrderDimensions": serviceOrderDimensions,
@@ -178,10 +179,11 @@ func (f *CareFit) Model() *Model {
 }
 
 // Care builds the care lists at asOf (who to care for now, and why, in language) and leaves
-// care_lists_result for Save.
-func Care(ctx context.Context, conn *sql.Conn, c configs.Care, statuses []string, language string, asOf time.Time) (*CareFit, error) {
+// care_lists_result for Save. First purchases come from the mining input on conn (Temp.Tx, built
+// for asOf).
+func Care(ctx context.Context, conn *sql.Conn, c configs.Care, language string, asOf time.Time) (*CareFit, error) {
 	if err := script(ctx, conn, "mining/care_lists.sql", map[string]any{
-		"AsOf": asOf.Format(time.DateOnly), "Statuses": statuses, "Language": language,
+		"AsOf": asOf.Format(time.DateOnly), "Language": language,
 		"BirthdayDays": c.BirthdayDays, "AnniversaryDays": c.AnniversaryDays, "ServiceInterval": c.ServiceIntervalDays,
 		"MissedDays": c.MissedAppointmentDays, "ComplaintDays": c.ComplaintOpenDays,
 	}); err != nil {

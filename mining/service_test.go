@@ -58,6 +58,10 @@ func serviceConn(t *testing.T) *sql.Conn {
 	if _, err := conn.ExecContext(context.Background(), serviceStar); err != nil {
 		t.Fatal(err)
 	}
+	// the run's mining input, as the jobs build it before the first method
+	if err := PrepareWarehouse(context.Background(), conn, serviceAsOf, defaults(t).PurchaseStatuses); err != nil {
+		t.Fatal(err)
+	}
 	return conn
 }
 
@@ -102,7 +106,7 @@ func rowText(t *testing.T, conn *sql.Conn, query string) []string {
 func TestServiceByHand(t *testing.T) {
 	conn := serviceConn(t)
 	cfg := defaults(t)
-	fit, err := Service(context.Background(), conn, cfg.Service, cfg.Churn.HorizonDays, cfg.PurchaseStatuses, "en", serviceAsOf)
+	fit, err := Service(context.Background(), conn, cfg.Service, cfg.Churn.HorizonDays, "en", serviceAsOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +205,7 @@ func TestCareListsByHand(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.language, func(t *testing.T) {
-			fit, err := Care(context.Background(), conn, cfg.Care, cfg.PurchaseStatuses, tc.language, serviceAsOf)
+			fit, err := Care(context.Background(), conn, cfg.Care, tc.language, serviceAsOf)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -27,11 +27,8 @@ interactions AS (
     FROM customers AS c, today AS a
     WHERE c.birth_date IS NOT NULL AND c.birth_date <= a.d
 ), firsts AS (
-    SELECT d.customer_id, min(CAST(f.order_ts AS DATE)) AS first_day
-    FROM fact_sales AS f JOIN dim_customer AS d USING (customer_key)
-    WHERE f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
-      AND f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
-    GROUP BY d.customer_id
+    -- the purchases are the run's mining input, not fact_sales aggregated again
+    SELECT customer_id, min(CAST(ts AS DATE)) AS first_day FROM {{.T.Tx}} GROUP BY customer_id
 ), anniversaries AS (
     SELECT f.customer_id, f.first_day,
         CASE WHEN CAST(f.first_day + to_years(year(a.d) - year(f.first_day)) AS DATE) > a.d

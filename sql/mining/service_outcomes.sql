@@ -9,10 +9,9 @@
 -- drops their inputs.
 CREATE OR REPLACE TEMP TABLE service_outcomes_result AS
 WITH purchases AS (
-    SELECT DISTINCT d.customer_id, f.order_id, f.order_ts
-    FROM fact_sales AS f JOIN dim_customer AS d USING (customer_key)
-    WHERE f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
-      AND f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    -- the run's mining input, one row per purchase up to the as-of date (all lines of an order
+    -- share its time), not fact_sales aggregated again
+    SELECT customer_id, txn_id AS order_id, ts AS order_ts FROM {{.T.Tx}}
 ), activity AS (
     SELECT customer_id, max(CAST(ts AS DATE)) AS last_active FROM (
         SELECT customer_id, order_ts AS ts FROM purchases
