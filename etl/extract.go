@@ -111,9 +111,10 @@ func ExtractCSV(ctx context.Context, srcDir, lakeDir string, loadDate time.Time,
 	return out, nil
 }
 
-// largestFirst orders the contract's tables (their indexes) by size, largest first (a table
-// size lacks counts as empty), so that the biggest table starts at once and the parallel
-// workers finish together instead of one extracting the order lines alone at the end.
+// largestFirst orders the contract's tables (their indexes) by size, largest first, ties and
+// tables missing from size (counted as empty) in contract order, so that the biggest table
+// starts at once and the parallel workers finish together instead of one extracting the order
+// lines alone at the end.
 func largestFirst(size map[string]float64) []int {
 	order := make([]int, len(Contract))
 	for i := range order {
@@ -370,7 +371,8 @@ func writeCSVPartition(ctx context.Context, t *Table, src string, in io.Reader, 
 
 // fastSnappy is Parquet's SNAPPY codec compressing at s2's faster snappy-compatible level:
 // parquet-go's own uses the "better" level, a seventh of the extract's time at a million
-// customers; the files are a few percent larger and every reader reads them as before.
+// customers (with the statistics gone: 17.3 s -> 13.6 s); the files are 11% larger and every
+// reader reads them as before.
 type fastSnappy struct{ snappy.Codec }
 
 func (*fastSnappy) Encode(dst, src []byte) ([]byte, error) { return s2.EncodeSnappy(dst, src), nil }
