@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// names is the contract's table names in the order of the indexes.
-func names(order []int) []string {
+// tableNames is the contract's table names in the order of the indexes.
+func tableNames(order []int) []string {
 	out := make([]string, len(order))
 	for k, i := range order {
 		out[k] = Contract[i].Name
@@ -31,7 +31,7 @@ func TestLargestFirst(t *testing.T) {
 		{"ties in contract order", map[string]float64{"surveys": 5, "orders": 5, "stores": 7}, []string{"stores", "orders", "surveys"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := names(largestFirst(tc.size))
+			got := tableNames(largestFirst(tc.size))
 			want := slices.Clone(tc.head)
 			for _, n := range contract {
 				if !slices.Contains(tc.head, n) {
@@ -56,7 +56,7 @@ func TestCSVSizes(t *testing.T) {
 	if len(size) != 2 || size["orders"] != 11 || size["order_items"] != 29 {
 		t.Fatalf("sizes %v, want orders 11 and order_items 29 bytes only", size)
 	}
-	if got := names(largestFirst(size))[:2]; !slices.Equal(got, []string{"order_items", "orders"}) {
+	if got := tableNames(largestFirst(size))[:2]; !slices.Equal(got, []string{"order_items", "orders"}) {
 		t.Errorf("first two %v, want order_items, orders", got)
 	}
 }
