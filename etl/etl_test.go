@@ -401,3 +401,97 @@ func TestLaterExportAddsOnlyNewLines(t *testing.T) {
 		t.Errorf("fact_sales:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// fact_order holds each order of fact_sales once with its lines added up, through every way an
+// order changes: a first load, a line added to an earlier order, a new order, a status change
+// and a re-run of the date; and a warehouse whose fact_order is empty (one from before the
+// table existed) gets it whole on its next load. Checked against the same figures computed
+// here from fact_sales with a GROUP BY written separately, and by hand for the figures that
+// matter most.
+func TestFactOrderFollowsTheLines(t *testing.T) {
+	e := base()
+	lake := t.TempDir()
+	db := openDB(t)
+	ctx := context.Background()
+	load := func(e export, date time.Time, runID string) {
+		t.Helper()
+		if _, err := ExtractCSV(ctx, e.write(t), lake, date, CSVOptions{}, quiet); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(ctx, db, lake, date, runID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Order rows as text: from fact_order, and from the lines by a query of the test's own.
+	const stored = `SELECT order_id, date_key, customer_key, customer_id, store_key, employee_key, channel_key, order_ts,
+			order_status, main_category, lines, units, gross_amount, net_amount, discounted_amount, cost_amount, margin_amount
+		FROM fact_order`
+	const fromLines = `WITH l AS (
+			SELECT f.*, p.category, row_number() OVER (PARTITION BY f.order_id ORDER BY f.net_amount DESC, f.line_number) AS rank
+			FROM fact_sales AS f, dim_product AS p WHERE p.product_key = f.product_key
+		)
+		SELECT l.order_id, max(l.date_key) AS date_key, max(l.customer_key) AS customer_key, max(c.customer_id) AS customer_id,
+			max(l.store_key) AS store_key, max(l.employee_key) AS employee_key, max(l.channel_key) AS channel_key,
+			max(l.order_ts) AS order_ts, max(l.order_status) AS order_status,
+			max(l.category) FILTER (WHERE l.rank = 1) AS main_category, count(*) AS lines, sum(l.quantity) AS units,
+			sum(l.gross_amount) AS gross_amount, sum(l.net_amount) AS net_amount,
+			coalesce(sum(l.net_amount) FILTER (WHERE l.discount <> 0), 0) AS discounted_amount,
+			sum(l.cost_amount) AS cost_amount, sum(l.margin_amount) AS margin_amount
+		FROM l, dim_customer AS c WHERE c.customer_key = l.customer_key
+		GROUP BY l.order_id`
+	rowsOf := func(query string) []string {
+		t.Helper()
+		rows, err := db.Query("SELECT CAST(q AS VARCHAR) FROM (" + query + ") AS q ORDER BY 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	same := func(stage string) {
+		t.Helper()
+		got, want := rowsOf(stored), rowsOf(fromLines)
+		if len(want) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: fact_order\n%s\nthe lines give\n%s", stage, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	load(e, loadDate, "run-1")
+	same("first load")
+
+	e["orders"] += "O3,3,S2,E2,app,2025-08-01 09:30:00,completed\n"
+	e["orders"] = strings.Replace(e["orders"], "2025-07-01 20:00:00,returned", "2025-07-01 20:00:00,completed", 1)
+	e["order_items"] += "O1,3,P2,1,19.00,0\nO3,1,P1,2,480.00,0\nO3,2,P2,1,19.00,0.5\n"
+	later := loadDate.AddDate(0, 0, 1)
+	load(e, later, "run-2")
+	same("a later load")
+	load(e, later, "run-3")
+	same("the later date again")
+	// By hand: O1 gained a line (449.10 + 38.00 + 19.00, of which 449.10 discounted; the phone's
+	// line is the largest), O2 is completed now, O3 is new (960.00 + 9.50; 9.50 discounted).
+	got := rowsOf("SELECT order_id, order_status, main_category, lines, units, net_amount, discounted_amount FROM fact_order")
+	want := []string{
+		"{'order_id': O1, 'order_status': completed, 'main_category': Phones, 'lines': 3, 'units': 4, 'net_amount': 506.10, 'discounted_amount': 449.10}",
+		"{'order_id': O2, 'order_status': completed, 'main_category': Phone Accessories, 'lines': 1, 'units': 1, 'net_amount': 19.00, 'discounted_amount': 0.00}",
+		"{'order_id': O3, 'order_status': completed, 'main_category': Phones, 'lines': 2, 'units': 3, 'net_amount': 969.50, 'discounted_amount': 9.50}",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("fact_order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	if _, err := db.Exec("DELETE FROM fact_order"); err != nil {
+		t.Fatal(err)
+	}
+	load(e, later.AddDate(0, 0, 1), "run-4")
+	same("an empty fact_order")
+}
