@@ -168,11 +168,6 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 			return nil, err
 		}
 	}
-	// fact_order is built whole when it is empty (see load/fact_order.sql), else kept in step.
-	var ordersFull bool
-	if err := conn.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM fact_order)").Scan(&ordersFull); err != nil {
-		return nil, fmt.Errorf("load: %w", err)
-	}
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -211,9 +206,6 @@ func Load(ctx context.Context, db *warehouse.DB, lakeDir string, loadDate time.T
 			return nil, err
 		}
 		changed[m.source] = c
-	}
-	if _, err := run("load/fact_order.sql", map[string]any{"Full": ordersFull}); err != nil {
-		return nil, err
 	}
 	// Orders reach fact_sales through their lines: count the orders that gained lines.
 	var newOrders int64

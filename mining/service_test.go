@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
-	"github.com/crmwh/crmwh/warehouse"
 )
 
 // serviceStar is a star schema small enough to work out by hand: four customers (3 referred by 1,
@@ -57,10 +56,6 @@ func serviceConn(t *testing.T) *sql.Conn {
 	t.Helper()
 	conn := emptyConn(t)
 	if _, err := conn.ExecContext(context.Background(), serviceStar); err != nil {
-		t.Fatal(err)
-	}
-	// the orders from their lines, as the load keeps them
-	if _, err := warehouse.RunScript(context.Background(), conn, "load/fact_order.sql", map[string]any{"Full": true}); err != nil {
 		t.Fatal(err)
 	}
 	// the run's mining input, as the jobs build it before the first method

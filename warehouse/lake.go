@@ -24,7 +24,7 @@ var StarTables = []struct {
 	{"dim_date", "", "date_key"}, {"dim_customer", "", "customer_key"}, {"dim_product", "", "product_key"},
 	{"dim_store", "", "store_key"}, {"dim_employee", "", "employee_key"}, {"dim_channel", "", "channel_key"},
 	{"dim_campaign", "", "campaign_key"},
-	{"fact_sales", "order_ts", ""}, {"fact_order", "order_ts", ""}, {"fact_interaction", "interaction_ts", ""}, {"fact_survey", "survey_ts", ""},
+	{"fact_sales", "order_ts", ""}, {"fact_interaction", "interaction_ts", ""}, {"fact_survey", "survey_ts", ""},
 	{"fact_campaign_contact", "contacted_at", ""}, {"fact_customer_month", "month", ""},
 }
 

@@ -200,48 +200,6 @@ COMMENT ON COLUMN fact_sales.cost_amount IS 'quantity * unit cost of the product
 COMMENT ON COLUMN fact_sales.margin_amount IS 'net_amount - cost_amount.';
 COMMENT ON COLUMN fact_sales.load_run_id IS 'Run that loaded the line.';
 
--- Order grain beside the lines: most questions about customers are about orders (how many, when,
--- how much, through which channel), and aggregating 16M lines at a million customers for each of
--- them cost the nightly run a grouping per job. The load keeps it in step with fact_sales in the
--- same transaction (load/fact_order.sql).
-CREATE TABLE IF NOT EXISTS fact_order (
-    order_id           VARCHAR NOT NULL,
-    date_key           INTEGER NOT NULL,
-    customer_key       BIGINT NOT NULL,
-    customer_id        VARCHAR NOT NULL,
-    store_key          BIGINT NOT NULL,
-    employee_key       BIGINT NOT NULL,
-    channel_key        BIGINT NOT NULL,
-    order_ts           TIMESTAMP NOT NULL,
-    order_status       VARCHAR NOT NULL,
-    main_category      VARCHAR NOT NULL,
-    lines              INTEGER NOT NULL,
-    units              BIGINT NOT NULL,
-    gross_amount       DECIMAL(18,2) NOT NULL,
-    net_amount         DECIMAL(18,2) NOT NULL,
-    discounted_amount  DECIMAL(18,2) NOT NULL,
-    cost_amount        DECIMAL(18,2) NOT NULL,
-    margin_amount      DECIMAL(18,2) NOT NULL
-);
-COMMENT ON TABLE fact_order IS 'Sales at order grain: one row per order of fact_sales, with its lines added up. Revenue figures count completed orders: filter order_status = ''completed''.';
-COMMENT ON COLUMN fact_order.order_id IS 'Order id in the source system.';
-COMMENT ON COLUMN fact_order.date_key IS 'Order date (dim_date).';
-COMMENT ON COLUMN fact_order.customer_key IS 'Customer version at the order time (dim_customer).';
-COMMENT ON COLUMN fact_order.customer_id IS 'The customer''s id in the source system, the same for all their versions: group by it to count a customer once.';
-COMMENT ON COLUMN fact_order.store_key IS 'Store (dim_store); 0 for orders without a store.';
-COMMENT ON COLUMN fact_order.employee_key IS 'Selling employee (dim_employee); 0 when none.';
-COMMENT ON COLUMN fact_order.channel_key IS 'Sales channel (dim_channel).';
-COMMENT ON COLUMN fact_order.order_ts IS 'When the order was placed.';
-COMMENT ON COLUMN fact_order.order_status IS 'completed, cancelled or returned.';
-COMMENT ON COLUMN fact_order.main_category IS 'Product category of the line with the largest net amount (the first such line on a tie).';
-COMMENT ON COLUMN fact_order.lines IS 'Order lines.';
-COMMENT ON COLUMN fact_order.units IS 'Units sold over all lines.';
-COMMENT ON COLUMN fact_order.gross_amount IS 'Sum of the lines'' gross amounts.';
-COMMENT ON COLUMN fact_order.net_amount IS 'Sum of the lines'' net amounts: the revenue of the order.';
-COMMENT ON COLUMN fact_order.discounted_amount IS 'Net amount of the lines sold at a discount.';
-COMMENT ON COLUMN fact_order.cost_amount IS 'Sum of the lines'' costs.';
-COMMENT ON COLUMN fact_order.margin_amount IS 'net_amount - cost_amount.';
-
 CREATE TABLE IF NOT EXISTS fact_interaction (
     interaction_id    VARCHAR NOT NULL,
     date_key          INTEGER NOT NULL,

@@ -29,8 +29,8 @@ WITH p AS (
     -- the channel of most of the customer's order lines (ties: the first by name)
     SELECT customer_id, first(channel ORDER BY n DESC, channel) AS channel
     FROM (
-        SELECT f.customer_id, c.channel, sum(f.lines) AS n
-        FROM fact_order AS f JOIN dim_channel AS c USING (channel_key), p
+        SELECT k.customer_id, c.channel, count(*) AS n
+        FROM fact_sales AS f JOIN keys AS k USING (customer_key) JOIN dim_channel AS c USING (channel_key), p
         WHERE f.order_ts < p.at_end
         GROUP BY ALL
     )

@@ -14,19 +14,19 @@
 CREATE OR REPLACE TEMP TABLE loyalty_result AS
 WITH customers AS (
     SELECT customer_id, created_at, referred_by FROM customers_as_of(DATE {{quote .AsOf}})
-), orders AS (
-    SELECT customer_id, order_ts, net_amount, discounted_amount
-    FROM fact_order
-    WHERE order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
-      AND order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+), lines AS (
+    SELECT d.customer_id, f.order_id, f.order_ts, f.net_amount, f.discount
+    FROM fact_sales AS f JOIN dim_customer AS d USING (customer_key)
+    WHERE f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
+      AND f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
 ), spend AS (
     SELECT customer_id,
-        count(*) FILTER (WHERE order_ts >= CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY - INTERVAL 365 DAY) AS orders_12m,
+        count(DISTINCT order_id) FILTER (WHERE order_ts >= CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY - INTERVAL 365 DAY) AS orders_12m,
         coalesce(sum(net_amount) FILTER (WHERE order_ts >= CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY - INTERVAL 365 DAY), 0) AS spend_12m,
         CAST({{quote .AsOf}} AS DATE) - max(CAST(order_ts AS DATE)) AS recency_days,
         sum(net_amount) AS revenue,
-        sum(discounted_amount) AS discounted
-    FROM orders GROUP BY customer_id
+        coalesce(sum(net_amount) FILTER (WHERE discount > 0), 0) AS discounted
+    FROM lines GROUP BY customer_id
 ), sat AS (
     SELECT d.customer_id, round(avg(v.satisfaction), 9) AS satisfaction
     FROM fact_survey AS v JOIN dim_customer AS d USING (customer_key)

@@ -4,10 +4,15 @@
 -- line by net amount, the first line on a tie), and the members it counts for in each dimension.
 CREATE OR REPLACE TEMP TABLE {{.T.ServiceOrders}} AS
 WITH o AS (
-    SELECT f.order_id, f.customer_id, f.order_ts, f.store_key, f.employee_key, ch.channel, f.main_category AS category
-    FROM fact_order AS f
+    SELECT f.order_id, any_value(d.customer_id) AS customer_id, min(f.order_ts) AS order_ts,
+        min(f.store_key) AS store_key, min(f.employee_key) AS employee_key, min(ch.channel) AS channel,
+        arg_max(p.category, (f.net_amount, -f.line_number)) AS category
+    FROM fact_sales AS f
+    JOIN dim_customer AS d USING (customer_key)
+    JOIN dim_product AS p USING (product_key)
     JOIN dim_channel AS ch USING (channel_key)
     WHERE f.order_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
+    GROUP BY f.order_id
 )
 SELECT o.*, strftime(o.order_ts, '%Y-%m') AS period,
     CASE WHEN o.store_key = 0 THEN '(none)' ELSE st.store_id END AS store, coalesce(st.name, '(none)') AS store_name,

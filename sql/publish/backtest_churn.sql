@@ -21,8 +21,8 @@ WITH dates AS (
         AND h.valid_from <= d.d AND (h.valid_to IS NULL OR h.valid_to > d.d)
     WHERE s.{{ident .Column}} IS NOT NULL
 ), activity AS (
-    SELECT f.customer_id, CAST(f.order_ts AS DATE) AS day
-    FROM fact_order AS f
+    SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day
+    FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key)
     WHERE f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
     UNION
     SELECT c.customer_id, CAST(x.interaction_ts AS DATE)

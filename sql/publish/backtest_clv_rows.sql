@@ -3,8 +3,8 @@
 -- x repeat days, tx_days and t_days from the first), the predictions kept in the snapshot, and
 -- what happened in the {{.Window}} days after: repeat purchase days and their revenue.
 WITH days AS (
-    SELECT f.customer_id, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
-    FROM fact_order AS f
+    SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
+    FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key)
     WHERE f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
         AND f.order_ts < DATE {{quote .D}} + INTERVAL {{.Window}} DAY + INTERVAL 1 DAY
     GROUP BY ALL

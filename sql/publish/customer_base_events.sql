@@ -14,8 +14,9 @@
 --   base_end      = base_start + new + reactivated - lost;
 --   retention     = (base_end - new - reactivated) / base_start; churn = lost / base_start.
 CREATE OR REPLACE TEMP TABLE base_days AS
-SELECT f.customer_id, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
-FROM fact_order AS f
+SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
+FROM fact_sales AS f
+JOIN dim_customer AS c USING (customer_key)
 WHERE f.order_ts < DATE {{quote .AsOf}} + INTERVAL 1 DAY
     AND f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
 GROUP BY ALL;
