@@ -9,4 +9,4 @@ COPY (
         CASE WHEN email IS NOT NULL THEN left(email, 1) || '***@' || split_part(email, '@', 2) END AS email
     )
     FROM dim_customer
-) TO {{quote .File}} (FORMAT parquet, COMPRESSION zstd);
+) TO {{quote .File}} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1);
