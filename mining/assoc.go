@@ -42,9 +42,9 @@ type AssocFit struct {
 }
 
 // MineBaskets streams (basket_id, item_id) pairs, basket ids dense from 1 and item ids dense in
-// [0, items), from the table
-// (read twice, in basket order: once to count, once to build the tree; nothing else is held) and
-// mines the frequent itemsets and the rules.
+// [0, items), one per distinct item in a basket, from the table (read once, in basket order, to
+// build the tree, after the database counted the items' baskets; nothing else is held) and mines
+// the frequent itemsets and the rules.
 func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, spec AssocSpec) (*AssocFit, error) {
 	var read time.Duration
 	baskets := func(emit func([]int32)) error {
@@ -84,9 +84,25 @@ func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, s
 	if n == 0 {
 		return nil, fmt.Errorf("no baskets")
 	}
+	counts := make([]int64, items)
+	err := warehouse.ForEachRow(ctx, conn, "mining/assoc_item_counts.sql", map[string]string{"Table": table}, nil, func(r *sql.Rows) error {
+		var it int64
+		var c int64
+		if err := r.Scan(&it, &c); err != nil {
+			return err
+		}
+		if it < 0 || it >= int64(items) {
+			return fmt.Errorf("item id %d is outside [0, %d)", it, items)
+		}
+		counts[it] = c
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count items: %w", err)
+	}
 	fit := &AssocFit{Spec: spec, MinCount: max(1, int64(math.Ceil(spec.MinSupport*float64(n)-1e-9)))}
 	t0 := time.Now()
-	sets, baskets64, err := fpgrowth.Mine(ctx, items, baskets, fit.MinCount, spec.MaxLen)
+	sets, baskets64, err := fpgrowth.MineCounted(ctx, counts, n, baskets, fit.MinCount, spec.MaxLen)
 	if err != nil {
 		return nil, err
 	}

@@ -154,12 +154,22 @@ func (t *fpTree) singlePath() ([]int32, bool) {
 
 // Mine mines the itemsets contained in at least minCount baskets, of at most maxLen items
 // (0: any). baskets calls emit for every basket, as a list of item ids in [0, items) (duplicates
-// allowed); it is called twice, once to count items and once to build the tree, so the baskets
-// can be streamed rather than held. Items are ranked by frequency, the tree holds only frequent
-// items, and the first-level items are mined in parallel, each worker building its own
+// allowed); it is called twice, once to count items (Count) and once to build the tree, so the
+// baskets can be streamed rather than held. Items are ranked by frequency, the tree holds only
+// frequent items, and the first-level items are mined in parallel, each worker building its own
 // conditional trees; the result is sorted (by length, then items) so it does not depend on
 // scheduling. A cancelled ctx stops the mining within one conditional tree.
 func Mine(ctx context.Context, items int, baskets func(emit func([]int32)) error, minCount int64, maxLen int) (*Itemsets, int64, error) {
+	counts, n, err := Count(items, baskets)
+	if err != nil {
+		return nil, 0, err
+	}
+	return MineCounted(ctx, counts, n, baskets, minCount, maxLen)
+}
+
+// Count is Mine's first pass: how many baskets hold each of the items (an item twice in a basket
+// counts once) and how many baskets there are.
+func Count(items int, baskets func(emit func([]int32)) error) ([]int64, int64, error) {
 	counts := make([]int64, items)
 	var n int64
 	seen := make([]int64, items) // last basket an item was counted in, to ignore duplicates
@@ -178,6 +188,15 @@ func Mine(ctx context.Context, items int, baskets func(emit func([]int32)) error
 	if err != nil {
 		return nil, 0, err
 	}
+	return counts, n, nil
+}
+
+// MineCounted is Mine with its first pass done by the caller, who has the counts cheaper (a
+// database groups the baskets' items faster than it streams them): counts[i] baskets hold item
+// i, of n baskets. baskets is called once, and must emit those n baskets.
+func MineCounted(ctx context.Context, counts []int64, n int64, baskets func(emit func([]int32)) error, minCount int64, maxLen int) (*Itemsets, int64, error) {
+	items := len(counts)
+	seen := make([]int64, items) // last basket an item was taken from, to ignore duplicates
 	// Ranks: frequent items by count, descending (ties by id).
 	var freq []int32
 	for it, c := range counts {
@@ -204,7 +223,7 @@ func Mine(ctx context.Context, items int, baskets func(emit func([]int32)) error
 	for i := range seen {
 		seen[i] = -1
 	}
-	err = baskets(func(b []int32) {
+	err := baskets(func(b []int32) {
 		path = path[:0]
 		for _, it := range b {
 			if r := rank[it]; r >= 0 && seen[it] != b64 {
@@ -218,6 +237,9 @@ func Mine(ctx context.Context, items int, baskets func(emit func([]int32)) error
 	})
 	if err != nil {
 		return nil, 0, err
+	}
+	if b64 != n {
+		return nil, 0, fmt.Errorf("fp-growth: the items were counted in %d baskets, the baskets are %d", n, b64)
 	}
 
 	if err := ctx.Err(); err != nil {

@@ -3,8 +3,10 @@ package fpgrowth
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,20 +56,25 @@ func stream(baskets [][]int32) func(func([]int32)) error {
 	}
 }
 
+// randomBaskets makes n baskets of up to maxSize-1 of the items, with skewed popularity and
+// duplicates now and then.
+func randomBaskets(rng *rand.Rand, items, n, maxSize int) [][]int32 {
+	baskets := make([][]int32, n)
+	for i := range baskets {
+		for range rng.IntN(maxSize) {
+			baskets[i] = append(baskets[i], int32(rng.IntN(1+rng.IntN(items))))
+		}
+	}
+	return baskets
+}
+
 // Property: FP-growth's itemsets and supports equal a brute-force count's, over many random
 // basket sets, supports and length limits.
 func TestFPGrowthMatchesBruteForce(t *testing.T) {
 	for seed := range uint64(60) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		items := 4 + rng.IntN(10)
-		baskets := make([][]int32, 20+rng.IntN(200))
-		for i := range baskets {
-			size := rng.IntN(9)
-			for range size {
-				// skewed popularity, and duplicates now and then
-				baskets[i] = append(baskets[i], int32(rng.IntN(1+rng.IntN(items))))
-			}
-		}
+		baskets := randomBaskets(rng, items, 20+rng.IntN(200), 9)
 		minCount := int64(1 + rng.IntN(6))
 		maxLen := rng.IntN(4) // 0: no limit
 		got, n, err := Mine(context.Background(), items, stream(baskets), minCount, maxLen)
@@ -142,5 +149,41 @@ func TestGroceriesRules(t *testing.T) {
 	if len(rules) > 0 {
 		r := rules[0]
 		t.Logf("top rule by lift: %v → %v, lift %.3f", r.Antecedent, r.Consequent, r.Lift)
+	}
+}
+
+// MineCounted, given the items' basket counts from elsewhere (here the brute force's single
+// items), finds what Mine finds in two passes; counts of other baskets are an error, not a
+// wrong result.
+func TestMineCountedMatchesMine(t *testing.T) {
+	for seed := range uint64(30) {
+		rng := rand.New(rand.NewPCG(seed, 2))
+		items := 3 + rng.IntN(12)
+		baskets := randomBaskets(rng, items, 10+rng.IntN(150), 8)
+		counts := make([]int64, items)
+		for k, c := range bruteForce(baskets) {
+			if !strings.Contains(k, ",") {
+				var it int
+				if _, err := fmt.Sscan(k, &it); err != nil {
+					t.Fatal(err)
+				}
+				counts[it] = c
+			}
+		}
+		minCount, maxLen := int64(1+rng.IntN(5)), rng.IntN(4)
+		want, _, err := Mine(context.Background(), items, stream(baskets), minCount, maxLen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, n, err := MineCounted(context.Background(), counts, int64(len(baskets)), stream(baskets), minCount, maxLen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != int64(len(baskets)) || !slices.Equal(got.Items, want.Items) || !slices.Equal(got.Offsets, want.Offsets) || !slices.Equal(got.Counts, want.Counts) {
+			t.Errorf("seed %d: MineCounted found %d itemsets in %d baskets, Mine %d", seed, got.Len(), n, want.Len())
+		}
+		if _, _, err := MineCounted(context.Background(), counts, int64(len(baskets))+1, stream(baskets), minCount, maxLen); err == nil {
+			t.Errorf("seed %d: counts of %d baskets for %d baskets: no error", seed, len(baskets)+1, len(baskets))
+		}
 	}
 }
