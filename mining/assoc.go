@@ -7,8 +7,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,6 +38,8 @@ type AssocFit struct {
 	Spec            AssocSpec
 	Items           int   // distinct items in the baskets
 	Recommendations int64 // rows of recommendations_result; 0 without recommending
+	// RecommendSeconds is the time the recommendations took: reading the owned items and scoring.
+	RecommendSeconds float64
 	// TopPairs are the supports of the most frequent item pairs, best first; measured only
 	// when no rule was found, to say what min_support would give some.
 	TopPairs []float64
@@ -125,7 +129,7 @@ func (f *AssocFit) Model(extra map[string]any) *Model {
 	}
 	m := &Model{Method: "assoc", Customers: 0, Parameters: params,
 		Metrics: map[string]any{"baskets": f.Baskets, "itemsets": f.Sets.Len(), "rules": len(f.Rules),
-			"fit_seconds": f.FitSeconds, "read_seconds": f.ReadSeconds,
+			"fit_seconds": f.FitSeconds, "read_seconds": f.ReadSeconds, "recommend_seconds": f.RecommendSeconds,
 			"items": f.Items, "recommendations": f.Recommendations}}
 	if len(f.Rules) == 0 {
 		m.Notes = append(m.Notes, f.noRules())
@@ -224,9 +228,11 @@ func Associate(ctx context.Context, conn *sql.Conn, spec AssocSpec, rec *Recomme
 		}
 	}
 	if rec != nil {
+		t0 := time.Now()
 		if fit.Recommendations, err = fit.Recommend(ctx, conn, Temp.AssocOwned, items, *rec); err != nil {
 			return nil, err
 		}
+		fit.RecommendSeconds = time.Since(t0).Seconds()
 	}
 	if err := script(ctx, conn, "mining/assoc_result.sql", map[string]any{
 		"Recommend": rec != nil, "AsOf": asOf.Format(time.DateOnly),
@@ -398,22 +404,41 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 	var written int64
 	// One batch of customers: those after lo (none: from the first) up to and including hi (none:
 	// to the last).
+	// The items a rule can use: in an antecedent (bought) or a consequent (blocked).
+	inAntecedent, inConsequent := map[int32]bool{}, map[int32]bool{}
+	for _, r := range f.Rules {
+		for _, it := range r.Antecedent {
+			inAntecedent[it] = true
+		}
+		for _, it := range r.Consequent {
+			inConsequent[it] = true
+		}
+	}
+	idList := func(set map[int32]bool) string {
+		ids := []string{"-1"} // no item: the list is never empty
+		for _, it := range slices.Sorted(maps.Keys(set)) {
+			ids = append(ids, strconv.Itoa(int(it)))
+		}
+		return strings.Join(ids, ", ")
+	}
+	data := map[string]any{"Owned": owned, "Filter": len(fromNothing) == 0,
+		"Antecedents": idList(inAntecedent), "Consequents": idList(inConsequent)}
 	batch := func(lo, hi *string) error {
-		q := "SELECT customer_id, item_id, basis, blocked FROM " + owned
-		var where []string
 		var args []any
 		if lo != nil {
-			where, args = append(where, "customer_id > ?"), append(args, *lo)
+			args = append(args, *lo)
 		}
 		if hi != nil {
-			where, args = append(where, "customer_id <= ?"), append(args, *hi)
+			args = append(args, *hi)
 		}
-		if len(where) > 0 {
-			q += " WHERE " + strings.Join(where, " AND ")
+		data["Lo"], data["Hi"] = lo != nil, hi != nil
+		q, err := render("mining/recommend_owned.sql", data)
+		if err != nil {
+			return err
 		}
 		var cur string
 		started := false
-		err := warehouse.EachRow(ctx, conn, q+" ORDER BY customer_id, item_id", args, func(rows *sql.Rows) error {
+		err = warehouse.EachRow(ctx, conn, q, args, func(rows *sql.Rows) error {
 			var id string
 			var it int32
 			var basis, block bool
