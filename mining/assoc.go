@@ -90,8 +90,7 @@ func MineBaskets(ctx context.Context, conn *sql.Conn, table string, items int, s
 	}
 	counts := make([]int64, items)
 	err := warehouse.ForEachRow(ctx, conn, "mining/assoc_item_counts.sql", map[string]string{"Table": table}, nil, func(r *sql.Rows) error {
-		var it int64
-		var c int64
+		var it, c int64
 		if err := r.Scan(&it, &c); err != nil {
 			return err
 		}
@@ -402,8 +401,6 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 		mine = mine[:0]
 	}
 	var written int64
-	// One batch of customers: those after lo (none: from the first) up to and including hi (none:
-	// to the last).
 	// The items a rule can use: in an antecedent (bought) or a consequent (blocked).
 	inAntecedent, inConsequent := map[int32]bool{}, map[int32]bool{}
 	for _, r := range f.Rules {
@@ -423,6 +420,8 @@ func (f *AssocFit) Recommend(ctx context.Context, conn *sql.Conn, owned string, 
 	}
 	data := map[string]any{"Owned": owned, "Filter": len(fromNothing) == 0,
 		"Antecedents": idList(inAntecedent), "Consequents": idList(inConsequent)}
+	// One batch of customers: those after lo (none: from the first) up to and including hi (none:
+	// to the last).
 	batch := func(lo, hi *string) error {
 		var args []any
 		if lo != nil {
