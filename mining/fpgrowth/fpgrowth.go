@@ -154,22 +154,22 @@ func (t *fpTree) singlePath() ([]int32, bool) {
 
 // Mine mines the itemsets contained in at least minCount baskets, of at most maxLen items
 // (0: any). baskets calls emit for every basket, as a list of item ids in [0, items) (duplicates
-// allowed); it is called twice, once to count items (Count) and once to build the tree, so the
-// baskets can be streamed rather than held. Items are ranked by frequency, the tree holds only
-// frequent items, and the first-level items are mined in parallel, each worker building its own
-// conditional trees; the result is sorted (by length, then items) so it does not depend on
+// allowed); it is called twice, once to count items (countItems) and once to build the tree, so
+// the baskets can be streamed rather than held. Items are ranked by frequency, the tree holds
+// only frequent items, and the first-level items are mined in parallel, each worker building its
+// own conditional trees; the result is sorted (by length, then items) so it does not depend on
 // scheduling. A cancelled ctx stops the mining within one conditional tree.
 func Mine(ctx context.Context, items int, baskets func(emit func([]int32)) error, minCount int64, maxLen int) (*Itemsets, int64, error) {
-	counts, n, err := Count(items, baskets)
+	counts, n, err := countItems(items, baskets)
 	if err != nil {
 		return nil, 0, err
 	}
 	return MineCounted(ctx, counts, n, baskets, minCount, maxLen)
 }
 
-// Count is Mine's first pass: how many baskets hold each of the items (an item twice in a basket
-// counts once) and how many baskets there are.
-func Count(items int, baskets func(emit func([]int32)) error) ([]int64, int64, error) {
+// countItems is Mine's first pass: how many baskets hold each of the items (an item twice in a
+// basket counts once) and how many baskets there are.
+func countItems(items int, baskets func(emit func([]int32)) error) ([]int64, int64, error) {
 	counts := make([]int64, items)
 	var n int64
 	seen := make([]int64, items) // last basket an item was counted in, to ignore duplicates
