@@ -18,28 +18,24 @@ SELECT customer_id, score, value FROM (
 
 {{- if .Append}}
 
--- Append: close what changed or disappeared, open what is new. Both sets are found before the
--- UPDATE, while the history is as committed: after it, DuckDB reads the open intervals through
--- the transaction's changes (the opening anti-join at a million customers: 2.5 s -> 0.8 s). A
--- value that stays open matches no closed interval, so the sets are the same either way.
-CREATE OR REPLACE TEMP TABLE history_closed AS
-SELECT h.customer_id, h.score
-FROM scores.customer_score_history AS h
-LEFT JOIN history_new AS n USING (customer_id, score, value)
-WHERE h.valid_to IS NULL AND n.customer_id IS NULL;
-
-CREATE OR REPLACE TEMP TABLE history_opened AS
-SELECT n.customer_id, n.score, n.value
-FROM history_new AS n
-LEFT JOIN (SELECT * FROM scores.customer_score_history WHERE valid_to IS NULL) AS h USING (customer_id, score, value)
-WHERE h.customer_id IS NULL;
+-- Append: close what changed or disappeared, open what is new. Both come from one full join of
+-- the open intervals with the new values on (customer, score), where each side has at most one
+-- row per pair (UNPIVOT leaves NULLs out): at a million customers 1.7-1.8 s, against 3.7-4.7 s
+-- for two anti-joins on (customer, score, value). It runs before the UPDATE, while the history is
+-- as committed: after it, DuckDB reads the open intervals through the transaction's changes, far
+-- slower.
+CREATE OR REPLACE TEMP TABLE history_changed AS
+SELECT h.customer_id AS closed_id, n.customer_id AS opened_id, coalesce(h.score, n.score) AS score, n.value
+FROM (SELECT customer_id, score, value FROM scores.customer_score_history WHERE valid_to IS NULL) AS h
+FULL JOIN history_new AS n ON h.customer_id = n.customer_id AND h.score = n.score
+WHERE h.value IS DISTINCT FROM n.value;
 
 UPDATE scores.customer_score_history AS h SET valid_to = DATE {{quote .AsOf}}
-FROM history_closed AS c
-WHERE h.valid_to IS NULL AND h.customer_id = c.customer_id AND h.score = c.score;
+FROM history_changed AS c
+WHERE h.valid_to IS NULL AND h.customer_id = c.closed_id AND h.score = c.score;
 
 INSERT INTO scores.customer_score_history
-SELECT customer_id, score, value, DATE {{quote .AsOf}}, NULL FROM history_opened;
+SELECT opened_id, score, value, DATE {{quote .AsOf}}, NULL FROM history_changed WHERE opened_id IS NOT NULL;
 {{- else}}
 
 -- Cut the intervals holding at the date around it.
