@@ -48,19 +48,28 @@ func (f *TreeFit) TrainLogit(ctx context.Context, c float64, maxIter int, thresh
 // like TreeFit.Score, the tree_scores table: probability, predicted class and the reason: the
 // features that raise this customer's risk most, with their values.
 func (f *TreeFit) ScoreLogit(ctx context.Context, conn *sql.Conn, lf *LogitFit, table string, words map[string]string) (int, error) {
+	return f.writeScores(ctx, conn, "logistic regression", table, f.logitScorer(lf, words, true), nil)
+}
+
+// logitScorer scores with the challenger; with reasons, the features that raise the risk most.
+func (f *TreeFit) logitScorer(lf *LogitFit, words map[string]string, reasons bool) rowScorer {
 	classes := f.Tree.Classes
 	negative := classes[0]
 	if f.Positive == 0 {
 		negative = classes[1]
 	}
-	return f.writeScores(ctx, conn, "logistic regression", table, func(row []float64) (float64, string, string) {
+	return func(row []float64) (float64, string, string) {
 		p := lf.Model.Proba(row)
 		predicted := negative
 		if p >= 0.5 {
 			predicted = classes[f.Positive]
 		}
-		return p, predicted, f.logitReason(lf.Model, row, words)
-	})
+		reason := ""
+		if reasons {
+			reason = f.logitReason(lf.Model, row, words)
+		}
+		return p, predicted, reason
+	}
 }
 
 // logitReason names up to three features that raise the row's log-odds most, with the row's

@@ -73,7 +73,9 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	if c.Model == "logistic" || c.Model == "auto" && out.Logit.Metrics.AUC > fit.Metrics.AUC {
 		out.Chosen = "logistic"
 	}
-	if out.Scored, err = out.score(ctx, conn, Temp.ChurnScore, features.Words(language, c.HorizonDays)); err != nil {
+	// Both models score tonight's customers in one pass, so that both can be back-tested: the
+	// one in use with reasons, the other's probability beside it.
+	if out.Scored, err = out.score(ctx, conn, Temp.ChurnScore, features.Words(language, c.HorizonDays), true); err != nil {
 		return nil, err
 	}
 	if err := fit.WriteNodes(ctx, conn); err != nil {
@@ -82,26 +84,23 @@ func Churn(ctx context.Context, conn *sql.Conn, c configs.Churn, language string
 	if err := script(ctx, conn, "mining/churn_result.sql", map[string]any{"High": c.HighRisk, "Medium": c.MediumRisk}); err != nil {
 		return nil, err
 	}
-	other := *out
-	other.Chosen = map[string]string{"tree": "logistic", "logistic": "tree"}[out.Chosen]
-	if _, err := other.score(ctx, conn, Temp.ChurnScore, nil); err != nil {
-		return nil, err
-	}
-	if err := script(ctx, conn, "mining/churn_other.sql", nil); err != nil {
-		return nil, err
-	}
 	if err := drift(ctx, conn, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// score scores table with the chosen model into tree_scores.
-func (f *ChurnFit) score(ctx context.Context, conn *sql.Conn, table string, words map[string]string) (int, error) {
+// score scores table into tree_scores with the chosen model, with reasons in words when words
+// is set, and with both, the other model's probability as probability_other.
+func (f *ChurnFit) score(ctx context.Context, conn *sql.Conn, table string, words map[string]string, both bool) (int, error) {
+	model, chosen, other := "tree", f.treeScorer(words, words != nil), f.logitScorer(f.Logit, nil, false)
 	if f.Chosen == "logistic" {
-		return f.ScoreLogit(ctx, conn, f.Logit, table, words)
+		model, chosen, other = "logistic regression", f.logitScorer(f.Logit, words, words != nil), f.treeScorer(nil, false)
 	}
-	return f.Score(ctx, conn, table, words)
+	if !both {
+		other = nil
+	}
+	return f.writeScores(ctx, conn, model, table, chosen, other)
 }
 
 // drift measures, into feature_drift_result, how far tonight's features and predicted
@@ -120,7 +119,7 @@ func drift(ctx context.Context, conn *sql.Conn, fit *ChurnFit) error {
 	}
 	// The training rows' probabilities, for the score's own drift (replacing tonight's scores,
 	// which churn_result holds already).
-	if _, err := fit.score(ctx, conn, Temp.ChurnTrain, nil); err != nil {
+	if _, err := fit.score(ctx, conn, Temp.ChurnTrain, nil, false); err != nil {
 		return err
 	}
 	return script(ctx, conn, "mining/score_drift.sql", nil)

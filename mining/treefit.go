@@ -170,7 +170,16 @@ func (f *TreeFit) Model(method string, spec TreeSpec, extra map[string]any) *Mod
 // probability, predicted, reason) on the connection: the positive class's probability, the most
 // probable class and the path's conditions in words.
 func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words map[string]string) (int, error) {
-	return f.writeScores(ctx, conn, "tree", table, func(row []float64) (float64, string, string) {
+	return f.writeScores(ctx, conn, "tree", table, f.treeScorer(words, true), nil)
+}
+
+// rowScorer scores one encoded row: the positive class's probability, the predicted class and the
+// reason (empty when the pass needs none).
+type rowScorer func(row []float64) (p float64, predicted, reason string)
+
+// treeScorer scores with the tree; with reasons, the path's conditions in words.
+func (f *TreeFit) treeScorer(words map[string]string, reasons bool) rowScorer {
+	return func(row []float64) (float64, string, string) {
 		p := f.Tree.Proba(row)
 		best := 0
 		for c, v := range p {
@@ -178,8 +187,12 @@ func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words
 				best = c
 			}
 		}
-		return p[f.Positive], f.Tree.Classes[best], f.Encoding.Reason(f.Tree, row, words)
-	})
+		reason := ""
+		if reasons {
+			reason = f.Encoding.Reason(f.Tree, row, words)
+		}
+		return p[f.Positive], f.Tree.Classes[best], reason
+	}
 }
 
 // scoreBatch is how many rows a scoring pass encodes at a time: its memory stays flat whatever
@@ -187,12 +200,13 @@ func (f *TreeFit) Score(ctx context.Context, conn *sql.Conn, table string, words
 const scoreBatch = 100_000
 
 // writeScores leaves Temp.TreeScores (input_row = the row's rowid in table): for each row of
-// table, the probability, predicted class and reason score gives its encoding. model names the
-// scorer in errors.
-func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, model, table string, score func(row []float64) (float64, string, string)) (int, error) {
+// table, the probability, predicted class and reason score gives its encoding, and other's
+// probability as probability_other (NULL without other): two models score in one pass over the
+// table. model names the rowScorer in errors.
+func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, model, table string, score, other rowScorer) (int, error) {
 	wrap := func(err error) error { return fmt.Errorf("%s: score %s: %w", model, table, err) }
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+Temp.TreeScores+` (input_row BIGINT, probability DOUBLE,
-		predicted VARCHAR, reason VARCHAR)`); err != nil {
+		predicted VARCHAR, reason VARCHAR, probability_other DOUBLE)`); err != nil {
 		return 0, wrap(err)
 	}
 	n := 0
@@ -203,8 +217,13 @@ func (f *TreeFit) writeScores(ctx context.Context, conn *sql.Conn, model, table 
 				return err
 			}
 			for i := range x.Rows {
-				p, predicted, reason := score(x.Row(i))
-				if err := a.AppendRow(rowids[i], p, predicted, reason); err != nil {
+				row := x.Row(i)
+				p, predicted, reason := score(row)
+				var po any
+				if other != nil {
+					po, _, _ = other(row)
+				}
+				if err := a.AppendRow(rowids[i], p, predicted, reason, po); err != nil {
 					a.Close()
 					return err
 				}

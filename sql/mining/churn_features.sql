@@ -47,7 +47,9 @@ WITH p AS (
     WHERE x.interaction_ts < p.at_end
     GROUP BY k.customer_id
 ), s AS (
-    SELECT k.customer_id, avg(v.satisfaction) AS satisfaction, arg_max(v.satisfaction, v.survey_ts) AS last_satisfaction
+    -- the mean rounded to 9 places: a parallel sum differs in the last bits from run to run, and
+    -- the logistic challenger's probabilities with it
+    SELECT k.customer_id, round(avg(v.satisfaction), 9) AS satisfaction, arg_max(v.satisfaction, v.survey_ts) AS last_satisfaction
     FROM fact_survey AS v JOIN keys AS k USING (customer_key), p
     WHERE v.survey_ts < p.at_end
     GROUP BY k.customer_id
