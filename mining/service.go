@@ -57,9 +57,11 @@ func bandNames(bounds []float64, language string) []band {
 	return out
 }
 
-// serviceOrderDimensions are the columns of Temp.ServiceOrders the orders are counted by, for the
-// response and complaint rates (besides the total).
-var serviceOrderDimensions = []string{"store", "employee", "category", "channel"}
+// serviceOrderDimensions are the dimensions the orders are counted by, for the response and
+// complaint rates (besides the total), with their key in Temp.ServiceOrders.
+var serviceOrderDimensions = []struct{ Name, Key string }{
+	{"store", "store_key"}, {"employee", "employee_key"}, {"category", "category_id"}, {"channel", "channel_key"},
+}
 
 // Service computes the customer-relations department's service measures at asOf: satisfaction
 // (CSI and gap) and complaints (rates, resolution, repeat complainers) by store, employee,

@@ -27,7 +27,7 @@ var Temp = struct {
 	TreeSample      string // the seeded sample of a tree's training table it learns from (TreeSpec.MaxRows)
 	ChurnTrain      string // churn features at as-of − horizon with the label
 	ChurnScore      string // churn features at the as-of date
-	ServiceOrders   string // orders (any status) with their store, seller, channel and main category, for the service measures; dropped by service_outcomes.sql
+	ServiceOrders   string // orders (any status) with their customer, month, store, seller, channel and main category as keys, for the service measures; dropped by service_outcomes.sql
 }{
 	Tx: "mining_tx", AssocItems: "assoc_items", AssocBaskets: "assoc_baskets", AssocOwned: "assoc_owned",
 	RulesRaw: "rules_raw", ClusterAssigned: "cluster_assigned", KMeansInput: "kmeans_input",

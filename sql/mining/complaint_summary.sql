@@ -6,20 +6,23 @@
 -- Leaves complaint_summary_result; needs service_order_counts (satisfaction_summary.sql).
 CREATE OR REPLACE TEMP TABLE service_complaint_members AS
 WITH c AS (
-    SELECT x.interaction_id, d.customer_id, x.interaction_ts, x.category AS topic,
+    SELECT x.interaction_id, d.customer_id, d.cust, x.interaction_ts, x.category AS topic,
         CASE WHEN x.resolved_at IS NOT NULL THEN x.resolved_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
              ELSE x.outcome = 'resolved' END AS resolved,
         CASE WHEN x.resolved_at < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
              THEN date_diff('second', x.interaction_ts, x.resolved_at) / 86400.0 END AS resolution_days
     FROM fact_interaction AS x
-    JOIN dim_customer AS d USING (customer_key)
+    JOIN service_customers AS d USING (customer_key)
     WHERE x.interaction_type = 'complaint' AND x.interaction_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
 ), a AS (
-    SELECT c.*, strftime(c.interaction_ts, '%Y-%m') AS period, o.order_id,
-        coalesce(o.store, '(unknown)') AS store, coalesce(o.store_name, '(unknown)') AS store_name,
-        coalesce(o.employee, '(unknown)') AS employee, coalesce(o.employee_name, '(unknown)') AS employee_name,
-        coalesce(o.category, '(unknown)') AS category
-    FROM c ASOF LEFT JOIN {{.T.ServiceOrders}} AS o ON o.customer_id = c.customer_id AND c.interaction_ts >= o.order_ts
+    SELECT c.* EXCLUDE (cust), strftime(c.interaction_ts, '%Y-%m') AS period, o.order_id,
+        coalesce(st.member, '(unknown)') AS store, coalesce(st.member_name, '(unknown)') AS store_name,
+        coalesce(e.member, '(unknown)') AS employee, coalesce(e.member_name, '(unknown)') AS employee_name,
+        coalesce(cat.member, '(unknown)') AS category
+    FROM c ASOF LEFT JOIN {{.T.ServiceOrders}} AS o ON o.cust = c.cust AND c.interaction_ts >= o.order_ts
+    LEFT JOIN service_members AS st ON st.dimension = 'store' AND st.k = o.store_key
+    LEFT JOIN service_members AS e ON e.dimension = 'employee' AND e.k = o.employee_key
+    LEFT JOIN service_members AS cat ON cat.dimension = 'category' AND cat.k = o.category_id
 )
 SELECT interaction_id, customer_id, resolved, resolution_days, period, unnest([
     {'dimension': 'total', 'member': 'all', 'member_name': 'All'},

@@ -12,11 +12,13 @@ WITH s AS (
         CASE WHEN v.store_key IS NULL THEN '(unknown)' ELSE coalesce(st.name, '(none)') END AS store_name,
         CASE WHEN v.employee_key IS NULL THEN '(unknown)' WHEN v.employee_key = 0 THEN '(none)' ELSE e.employee_id END AS employee,
         CASE WHEN v.employee_key IS NULL THEN '(unknown)' ELSE coalesce(e.name, '(none)') END AS employee_name,
-        coalesce(o.category, '(unknown)') AS category, coalesce(o.channel, '(unknown)') AS channel
+        coalesce(cat.member, '(unknown)') AS category, coalesce(chn.member, '(unknown)') AS channel
     FROM fact_survey AS v
     LEFT JOIN dim_store AS st ON st.store_key = v.store_key AND v.store_key <> 0
     LEFT JOIN dim_employee AS e ON e.employee_key = v.employee_key AND v.employee_key <> 0
     LEFT JOIN {{.T.ServiceOrders}} AS o USING (order_id)
+    LEFT JOIN service_members AS cat ON cat.dimension = 'category' AND cat.k = o.category_id
+    LEFT JOIN service_members AS chn ON chn.dimension = 'channel' AND chn.k = o.channel_key
     WHERE v.survey_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
 )
 SELECT survey_id, satisfaction, gap, period, unnest([
@@ -29,19 +31,23 @@ SELECT survey_id, satisfaction, gap, period, unnest([
 FROM s;
 
 -- Orders and customers with an order per dimension, member and period (each month and 'all'),
--- for the rates here and in complaint_summary.sql: one grouping per dimension (the columns of
--- {{.T.ServiceOrders}} named in OrderDimensions, and the total) with its months
--- and its total as grouping sets, customers as a DISTINCT count (a third of the time of counting
--- per customer first over all five dimensions at once).
+-- for the rates here and in complaint_summary.sql: one grouping per dimension (the keys of
+-- {{.T.ServiceOrders}} named in OrderDimensions, and the total) with its months and its total as
+-- grouping sets, customers as a DISTINCT count (a third of the time of counting per customer
+-- first over all five dimensions at once), all on integers; the members are named afterwards.
 CREATE OR REPLACE TEMP TABLE service_order_counts AS
-SELECT 'total' AS dimension, 'all' AS member, coalesce(period, 'all') AS period, count(*) AS orders,
-    count(DISTINCT customer_id) AS customers
-FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((period), ())
-{{- range .OrderDimensions}}
-UNION ALL
-SELECT '{{.}}', {{.}}, coalesce(period, 'all'), count(*), count(DISTINCT customer_id)
-FROM {{$.T.ServiceOrders}} GROUP BY GROUPING SETS (({{.}}, period), ({{.}}))
-{{- end}};
+WITH c AS (
+    SELECT 'total' AS dimension, 0 AS k, month, count(*) AS orders, count(DISTINCT cust) AS customers
+    FROM {{.T.ServiceOrders}} GROUP BY GROUPING SETS ((month), ())
+    {{- range .OrderDimensions}}
+    UNION ALL
+    SELECT '{{.Name}}', {{.Key}}, month, count(*), count(DISTINCT cust)
+    FROM {{$.T.ServiceOrders}} GROUP BY GROUPING SETS (({{.Key}}, month), ({{.Key}}))
+    {{- end}}
+)
+SELECT c.dimension, CASE WHEN c.dimension = 'total' THEN 'all' ELSE m.member END AS member,
+    coalesce(strftime(c.month, '%Y-%m'), 'all') AS period, c.orders, c.customers
+FROM c LEFT JOIN service_members AS m ON m.dimension = c.dimension AND m.k = c.k;
 
 CREATE OR REPLACE TEMP TABLE satisfaction_summary_result AS
 WITH s AS (

@@ -70,3 +70,6 @@ DROP TABLE service_survey_members;
 DROP TABLE service_complaint_members;
 DROP TABLE service_order_counts;
 DROP TABLE {{.T.ServiceOrders}};
+DROP TABLE service_members;
+DROP TABLE service_products;
+DROP TABLE service_customers;
