@@ -172,6 +172,20 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	if err != nil {
 		return err
 	}
+	// A date two migrations compare (the previous one, on most appends) is read from the history
+	// once: each date's scores go into a temp table, dropped at the end.
+	scores := map[time.Time]string{}
+	scoresOf := func(d time.Time) (string, error) {
+		if t, ok := scores[d]; ok {
+			return t, nil
+		}
+		t := fmt.Sprintf("migration_scores_%d", len(scores))
+		if _, err := warehouse.RunScript(ctx, tx, "publish/migration_scores.sql", map[string]any{"Table": t, "Date": d.Format(time.DateOnly)}); err != nil {
+			return "", fmt.Errorf("publish: migration: %w", err)
+		}
+		scores[d] = t
+		return t, nil
+	}
 	for i := 1; i < len(dates); i++ {
 		from, to := dates[i-1], dates[i]
 		switch {
@@ -183,8 +197,21 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 		case prev.Valid && !to.After(prev.Time):
 			continue
 		}
-		if err := saveMigration(ctx, tx, from, to); err != nil {
+		f, err := scoresOf(from)
+		if err != nil {
 			return err
+		}
+		t, err := scoresOf(to)
+		if err != nil {
+			return err
+		}
+		if err := saveMigration(ctx, tx, from, to, f, t); err != nil {
+			return err
+		}
+	}
+	for _, t := range scores {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE "+t); err != nil {
+			return fmt.Errorf("publish: migration: %w", err)
 		}
 	}
 	return nil
@@ -220,9 +247,13 @@ func recordedDates(ctx context.Context, tx *sql.Tx) ([]time.Time, error) {
 	return out, nil
 }
 
-// saveMigration keeps the migration between two recorded dates in scores.segment_migration.
-func saveMigration(ctx context.Context, tx *sql.Tx, from, to time.Time) error {
-	q, err := MigrationQuery(from, to, Dimensions())
+// saveMigration keeps the migration between two recorded dates in scores.segment_migration,
+// reading their scores from the temp tables fromTable and toTable (migration_scores.sql).
+func saveMigration(ctx context.Context, tx *sql.Tx, from, to time.Time, fromTable, toTable string) error {
+	q, err := warehouse.Render("publish/migration.sql", map[string]any{
+		"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": Dimensions(),
+		"FromTable": fromTable, "ToTable": toTable,
+	})
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,12 @@
 -- and at {{.To}} (columns), with their CLV (at the later date; at the earlier one for customers
 -- gone by then). (new): not yet known at the earlier date; (gone): no longer known at the later
 -- one; (none): known but without a value. Both sides come from scores_as_of, so any two dates
--- of the history can be compared.
+-- of the history can be compared; FromTable and ToTable, when set, hold them already (the
+-- publish reads a date that two migrations compare once: migration_scores.sql).
 WITH f AS (
-    SELECT * FROM scores_as_of(DATE {{quote .From}})
+    SELECT * FROM {{if .FromTable}}{{.FromTable}}{{else}}scores_as_of(DATE {{quote .From}}){{end}}
 ), t AS (
-    SELECT * FROM scores_as_of(DATE {{quote .To}})
+    SELECT * FROM {{if .ToTable}}{{.ToTable}}{{else}}scores_as_of(DATE {{quote .To}}){{end}}
 ), pairs AS (
     SELECT f.customer_id AS f_id, t.customer_id AS t_id, coalesce(t.clv, 0) AS t_clv, coalesce(f.clv, 0) AS f_clv
     {{- range .Dimensions}},
