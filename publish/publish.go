@@ -173,14 +173,18 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 		return err
 	}
 	// A date two migrations compare (the previous one, on most appends) is read from the history
-	// once: each date's scores go into a temp table, dropped at the end.
+	// once: each date's scores go into a temp table, dropped at the end. The as-of date's are
+	// those just published when its snapshot holds their numbers too (the latest date or a
+	// month end): the same values, without pivoting the history.
 	scores := map[time.Time]string{}
+	current := !next.Valid || data["MonthEnd"].(bool)
 	scoresOf := func(d time.Time) (string, error) {
 		if t, ok := scores[d]; ok {
 			return t, nil
 		}
 		t := fmt.Sprintf("migration_scores_%d", len(scores))
-		if _, err := warehouse.RunScript(ctx, tx, "publish/migration_scores.sql", map[string]any{"Table": t, "Date": d.Format(time.DateOnly)}); err != nil {
+		if _, err := warehouse.RunScript(ctx, tx, "publish/migration_scores.sql", map[string]any{"Table": t, "Date": d.Format(time.DateOnly),
+			"Current": current && d.Equal(asOf), "Dimensions": Dimensions()}); err != nil {
 			return "", fmt.Errorf("publish: migration: %w", err)
 		}
 		scores[d] = t
