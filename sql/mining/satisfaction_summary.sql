@@ -4,29 +4,25 @@
 -- and for its order's main category and channel; (unknown) when it names no order, (none) for
 -- an order without a store or seller. Means are rounded to 9 places so that parallel sums give
 -- the same figures every run. Leaves satisfaction_summary_result.
+-- Each survey once per dimension it counts for, by the member's key (-1: (unknown)), named only
+-- in the grouped result: at a million customers 1.1 s, against 3.3-3.9 s with the names in
+-- every row.
 CREATE OR REPLACE TEMP TABLE service_survey_members AS
 WITH s AS (
-    SELECT v.survey_id, v.satisfaction, v.perceived_score - v.expected_score AS gap,
-        strftime(v.survey_ts, '%Y-%m') AS period,
-        CASE WHEN v.store_key IS NULL THEN '(unknown)' WHEN v.store_key = 0 THEN '(none)' ELSE st.store_id END AS store,
-        CASE WHEN v.store_key IS NULL THEN '(unknown)' ELSE coalesce(st.name, '(none)') END AS store_name,
-        CASE WHEN v.employee_key IS NULL THEN '(unknown)' WHEN v.employee_key = 0 THEN '(none)' ELSE e.employee_id END AS employee,
-        CASE WHEN v.employee_key IS NULL THEN '(unknown)' ELSE coalesce(e.name, '(none)') END AS employee_name,
-        coalesce(cat.member, '(unknown)') AS category, coalesce(chn.member, '(unknown)') AS channel
+    SELECT v.satisfaction, v.perceived_score - v.expected_score AS gap,
+        CAST(date_trunc('month', v.survey_ts) AS DATE) AS month,
+        coalesce(v.store_key, -1) AS store_key, coalesce(v.employee_key, -1) AS employee_key,
+        coalesce(o.category_id, -1) AS category_id, coalesce(o.channel_key, -1) AS channel_key
     FROM fact_survey AS v
-    LEFT JOIN dim_store AS st ON st.store_key = v.store_key AND v.store_key <> 0
-    LEFT JOIN dim_employee AS e ON e.employee_key = v.employee_key AND v.employee_key <> 0
     LEFT JOIN {{.T.ServiceOrders}} AS o USING (order_id)
-    LEFT JOIN service_members AS cat ON cat.dimension = 'category' AND cat.k = o.category_id
-    LEFT JOIN service_members AS chn ON chn.dimension = 'channel' AND chn.k = o.channel_key
     WHERE v.survey_ts < CAST({{quote .AsOf}} AS DATE) + INTERVAL 1 DAY
 )
-SELECT survey_id, satisfaction, gap, period, unnest([
-    {'dimension': 'total', 'member': 'all', 'member_name': 'All'},
-    {'dimension': 'store', 'member': store, 'member_name': store_name},
-    {'dimension': 'employee', 'member': employee, 'member_name': employee_name},
-    {'dimension': 'category', 'member': category, 'member_name': category},
-    {'dimension': 'channel', 'member': channel, 'member_name': channel}
+SELECT satisfaction, gap, month, unnest([
+    {'dimension': 'total', 'k': 0},
+    {'dimension': 'store', 'k': store_key},
+    {'dimension': 'employee', 'k': employee_key},
+    {'dimension': 'category', 'k': category_id},
+    {'dimension': 'channel', 'k': channel_key}
 ], recursive := true)
 FROM s;
 
@@ -50,11 +46,16 @@ SELECT c.dimension, CASE WHEN c.dimension = 'total' THEN 'all' ELSE m.member END
 FROM c LEFT JOIN service_members AS m ON m.dimension = c.dimension AND m.k = c.k;
 
 CREATE OR REPLACE TEMP TABLE satisfaction_summary_result AS
-WITH s AS (
-    SELECT dimension, member, min(member_name) AS member_name, coalesce(period, 'all') AS period,
-        count(*) AS surveys, round(avg(satisfaction), 9) AS csi, round(avg(gap), 9) AS gap
+WITH g AS (
+    SELECT dimension, k, month, count(*) AS surveys, round(avg(satisfaction), 9) AS csi, round(avg(gap), 9) AS gap
     FROM service_survey_members
-    GROUP BY GROUPING SETS ((dimension, member, period), (dimension, member))
+    GROUP BY GROUPING SETS ((dimension, k, month), (dimension, k))
+), s AS (
+    SELECT g.dimension,
+        CASE WHEN g.dimension = 'total' THEN 'all' WHEN g.k = -1 THEN '(unknown)' ELSE m.member END AS member,
+        CASE WHEN g.dimension = 'total' THEN 'All' WHEN g.k = -1 THEN '(unknown)' ELSE m.member_name END AS member_name,
+        coalesce(strftime(g.month, '%Y-%m'), 'all') AS period, g.surveys, g.csi, g.gap
+    FROM g LEFT JOIN service_members AS m ON m.dimension = g.dimension AND m.k = g.k
 )
 SELECT s.dimension, s.member, s.member_name, s.period, s.surveys, s.csi, s.gap, CAST(o.orders AS BIGINT) AS orders,
     s.surveys / nullif(o.orders, 0) AS response_rate
