@@ -20,14 +20,19 @@ WITH dates AS (
     LEFT JOIN scores.customer_score_history AS h ON h.customer_id = s.customer_id AND h.score = 'churn_risk'
         AND h.valid_from <= d.d AND (h.valid_to IS NULL OR h.valid_to > d.d)
     WHERE s.{{ident .Column}} IS NOT NULL
+), span AS (
+    -- the days an outcome can fall on: after the first date, up to the last date's horizon (none
+    -- on most nights, when every date is back-tested already: then no activity is read)
+    SELECT min(d) + 1 AS lo, max(d) + {{.Horizon}} + 1 AS hi FROM dates
 ), activity AS (
     SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day
-    FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key)
+    FROM fact_sales AS f JOIN dim_customer AS c USING (customer_key), span
     WHERE f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
+        AND f.order_ts >= span.lo AND f.order_ts < span.hi
     UNION
     SELECT c.customer_id, CAST(x.interaction_ts AS DATE)
-    FROM fact_interaction AS x JOIN dim_customer AS c USING (customer_key)
-    WHERE x.interaction_type = 'service visit'
+    FROM fact_interaction AS x JOIN dim_customer AS c USING (customer_key), span
+    WHERE x.interaction_type = 'service visit' AND x.interaction_ts >= span.lo AND x.interaction_ts < span.hi
 )
 SELECT s.*, NOT EXISTS (
         SELECT 1 FROM activity AS a WHERE a.customer_id = s.customer_id AND a.day > s.d AND a.day <= s.d + {{.Horizon}}
