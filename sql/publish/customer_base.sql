@@ -6,13 +6,13 @@ DELETE FROM scores.customer_base_trend;
 
 INSERT INTO scores.customer_base_trend BY NAME
 WITH who AS (
-    SELECT customer_id, acquisition_channel, region, customer_type
-    FROM dim_customer
-    WHERE valid_from < DATE {{quote .AsOf}} + INTERVAL 1 DAY AND valid_to >= DATE {{quote .AsOf}} + INTERVAL 1 DAY
+    SELECT k.cust, d.acquisition_channel, d.region, d.customer_type
+    FROM dim_customer AS d JOIN base_customers AS k USING (customer_key)
+    WHERE d.valid_from < DATE {{quote .AsOf}} + INTERVAL 1 DAY AND d.valid_to >= DATE {{quote .AsOf}} + INTERVAL 1 DAY
 ), tagged AS (
     SELECT e.*, m.dimension, m.member
     FROM base_events AS e
-    LEFT JOIN who AS w USING (customer_id),
+    LEFT JOIN who AS w USING (cust),
     LATERAL (VALUES ('all', 'all'),
         ('acquisition_channel', coalesce(w.acquisition_channel, '(unknown)')),
         ('region', coalesce(w.region, '(unknown)')),
@@ -23,7 +23,7 @@ WITH who AS (
         count(*) FILTER (WHERE kind = 'active') AS active_customers,
         count(*) FILTER (WHERE kind = 'repeat') AS repeat_customers,
         count(*) FILTER (WHERE kind = 'lost') AS lost_customers,
-        count(DISTINCT customer_id) FILTER (WHERE kind = 'reactivated') AS reactivated_customers,
+        count(DISTINCT cust) FILTER (WHERE kind = 'reactivated') AS reactivated_customers,
         coalesce(sum(amount) FILTER (WHERE kind = 'active'), 0) AS revenue
     FROM tagged GROUP BY ALL
 ), grid AS (
@@ -56,13 +56,13 @@ DELETE FROM scores.cohort_retention;
 
 INSERT INTO scores.cohort_retention BY NAME
 WITH first AS (
-    SELECT customer_id, date_trunc('month', min(day)) AS cohort_month FROM base_days GROUP BY customer_id
+    SELECT cust, date_trunc('month', min(day)) AS cohort_month FROM base_days GROUP BY cust
 ), sizes AS (
     SELECT cohort_month, count(*) AS cohort_customers FROM first GROUP BY cohort_month
 ), monthly AS (
     SELECT f.cohort_month, date_diff('month', f.cohort_month, date_trunc('month', d.day)) AS months_since,
-        count(DISTINCT d.customer_id) AS active_customers, sum(d.amount) AS revenue
-    FROM base_days AS d JOIN first AS f USING (customer_id)
+        count(DISTINCT d.cust) AS active_customers, sum(d.amount) AS revenue
+    FROM base_days AS d JOIN first AS f USING (cust)
     GROUP BY ALL
 ), grid AS (
     SELECT s.cohort_month, s.cohort_customers, CAST(k.months_since AS INTEGER) AS months_since

@@ -13,29 +13,35 @@
 --   reactivated   a purchase by a customer who was lost;
 --   base_end      = base_start + new + reactivated - lost;
 --   retention     = (base_end - new - reactivated) / base_start; churn = lost / base_start.
+--
+-- A customer is counted by cust, their first key, which stands for all their versions: the days
+-- and events are grouped and windowed on an integer, not on the customer's text id.
+CREATE OR REPLACE TEMP TABLE base_customers AS
+SELECT customer_key, min(customer_key) OVER (PARTITION BY customer_id) AS cust FROM dim_customer;
+
 CREATE OR REPLACE TEMP TABLE base_days AS
-SELECT c.customer_id, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
+SELECT c.cust, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
 FROM fact_sales AS f
-JOIN dim_customer AS c USING (customer_key)
+JOIN base_customers AS c USING (customer_key)
 WHERE f.order_ts < DATE {{quote .AsOf}} + INTERVAL 1 DAY
     AND f.order_status IN ({{range $i, $s := .Statuses}}{{if $i}}, {{end}}{{quote $s}}{{end}})
 GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE base_events AS
 WITH d AS (
-    SELECT customer_id, day, amount,
-        lag(day) OVER (PARTITION BY customer_id ORDER BY day) AS prev_day,
-        lead(day) OVER (PARTITION BY customer_id ORDER BY day) AS next_day,
-        min(day) OVER (PARTITION BY customer_id) AS first_day
+    SELECT cust, day, amount,
+        lag(day) OVER (PARTITION BY cust ORDER BY day) AS prev_day,
+        lead(day) OVER (PARTITION BY cust ORDER BY day) AS next_day,
+        min(day) OVER (PARTITION BY cust) AS first_day
     FROM base_days
 )
-SELECT customer_id, date_trunc('month', first_day) AS month, 'new' AS kind, 0 AS amount FROM d WHERE day = first_day
+SELECT cust, date_trunc('month', first_day) AS month, 'new' AS kind, 0 AS amount FROM d WHERE day = first_day
 UNION ALL
-SELECT customer_id, date_trunc('month', day), 'active', sum(amount) FROM d GROUP BY customer_id, date_trunc('month', day)
+SELECT cust, date_trunc('month', day), 'active', sum(amount) FROM d GROUP BY cust, date_trunc('month', day)
 UNION ALL
-SELECT DISTINCT customer_id, date_trunc('month', day), 'repeat', 0 FROM d WHERE date_trunc('month', first_day) < date_trunc('month', day)
+SELECT DISTINCT cust, date_trunc('month', day), 'repeat', 0 FROM d WHERE date_trunc('month', first_day) < date_trunc('month', day)
 UNION ALL
-SELECT customer_id, date_trunc('month', day + {{.Horizon}} + 1), 'lost', 0 FROM d
+SELECT cust, date_trunc('month', day + {{.Horizon}} + 1), 'lost', 0 FROM d
 WHERE (next_day IS NULL OR next_day > day + {{.Horizon}}) AND day + {{.Horizon}} + 1 <= DATE {{quote .AsOf}}
 UNION ALL
-SELECT customer_id, date_trunc('month', day), 'reactivated', 0 FROM d WHERE day - prev_day > {{.Horizon}};
+SELECT cust, date_trunc('month', day), 'reactivated', 0 FROM d WHERE day - prev_day > {{.Horizon}};
