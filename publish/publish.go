@@ -144,11 +144,12 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	}
 	// Appending after the latest date only closes and opens intervals; anything else cuts.
 	appending := !latest.Valid || asOf.After(latest.Time)
+	monthEnd := asOf.AddDate(0, 0, 1).Day() == 1 // a month end keeps its numeric snapshot
 	data := map[string]any{
 		"AsOf": day, "Scores": Categorical,
 		"Append":   appending,
 		"Latest":   !next.Valid,
-		"MonthEnd": asOf.AddDate(0, 0, 1).Day() == 1,
+		"MonthEnd": monthEnd,
 		"Next":     "NULL",
 	}
 	boundaries := []string{"DATE " + warehouse.Quote(day)}
@@ -177,7 +178,7 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	// those just published when its snapshot holds their numbers too (the latest date or a
 	// month end): the same values, without pivoting the history.
 	scores := map[time.Time]string{}
-	current := !next.Valid || data["MonthEnd"].(bool)
+	current := !next.Valid || monthEnd
 	scoresOf := func(d time.Time) (string, error) {
 		if t, ok := scores[d]; ok {
 			return t, nil

@@ -7,6 +7,12 @@ WHERE valid_from < CAST(d AS DATE) + INTERVAL 1 DAY
     AND valid_to >= CAST(d AS DATE) + INTERVAL 1 DAY
     AND created_at < CAST(d AS DATE) + INTERVAL 1 DAY;
 
+-- customer_keys(): every customer version's key with the customer's id and cust, the customer's
+-- first key, which stands for all their versions: jobs that group or window per customer do it
+-- on this integer rather than on the text id.
+CREATE OR REPLACE MACRO customer_keys() AS TABLE
+SELECT customer_key, customer_id, min(customer_key) OVER (PARTITION BY customer_id) AS cust FROM dim_customer;
+
 -- scores_as_of(DATE), callable without a schema in the warehouse and in every published catalog
 -- (the lake job runs this file there too): the customers with the categorical scores scores.customer_scores held after
 -- the latest recorded run at or before the date, and the numeric scores of the nearest snapshot

@@ -9,7 +9,7 @@
 --
 -- cust is a customer's first key and stands for all their versions (as in the marts).
 CREATE OR REPLACE TEMP TABLE service_customers AS
-SELECT customer_key, customer_id, min(customer_key) OVER (PARTITION BY customer_id) AS cust FROM dim_customer;
+FROM customer_keys();
 
 -- Every product version's category, numbered.
 CREATE OR REPLACE TEMP TABLE service_products AS

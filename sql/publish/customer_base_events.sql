@@ -17,7 +17,7 @@
 -- A customer is counted by cust, their first key, which stands for all their versions: the days
 -- and events are grouped and windowed on an integer, not on the customer's text id.
 CREATE OR REPLACE TEMP TABLE base_customers AS
-SELECT customer_key, min(customer_key) OVER (PARTITION BY customer_id) AS cust FROM dim_customer;
+SELECT customer_key, cust FROM customer_keys();
 
 CREATE OR REPLACE TEMP TABLE base_days AS
 SELECT c.cust, CAST(f.order_ts AS DATE) AS day, sum(f.net_amount) AS amount
