@@ -85,11 +85,11 @@ func TestOpenMigratesAndCounts(t *testing.T) {
 }
 
 func TestRenderTemplate(t *testing.T) {
-	got, err := Render("load/check_duplicates.sql", map[string]any{"Stage": "stg_x", "KeyColumns": []string{"a", "b"}})
+	got, err := Render("load/check_duplicates.sql", map[string]any{"Table": "x", "KeyColumns": []string{"a", "b"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"UPDATE stg_x AS s", "GROUP BY a, b", "s.a = d.a AND s.b = d.b"} {
+	for _, want := range []string{"INSERT INTO rej_x", "FROM stg_x AS s", "GROUP BY a, b", "s.a = d.a AND s.b = d.b"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rendered SQL lacks %q:\n%s", want, got)
 		}
