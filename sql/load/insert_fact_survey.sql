@@ -1,15 +1,15 @@
--- New surveys into fact_survey, with the customer version valid at the time (one join per
--- statement, as in insert_fact_sales.sql). What the survey is about: the store and employee the
--- source names, else those of the order it names; 0 (none) when it names an
+-- New surveys into fact_survey, with the customer version valid at the time (few joins per
+-- statement, as in insert_fact_sales.sql; the anti-join with the facts and the customer lookup
+-- share one, as in insert_fact_interaction.sql). What the survey is about: the store and employee
+-- the source names, else those of the order it names; 0 (none) when it names an
 -- order without them, NULL when it names nothing.
-CREATE OR REPLACE TEMP TABLE new_surveys AS
-SELECT s.* FROM stg_surveys AS s
-ANTI JOIN fact_survey AS f ON f.survey_id = s.survey_id
-WHERE s.reason IS NULL;
-
 CREATE OR REPLACE TEMP TABLE new_surveys_c AS
 SELECT v.*, c.customer_key
-FROM new_surveys AS v
+FROM (
+    SELECT s.* FROM stg_surveys AS s
+    ANTI JOIN fact_survey AS f ON f.survey_id = s.survey_id
+    WHERE s.reason IS NULL
+) AS v
 JOIN dim_customer AS c ON c.customer_id = v.customer_id AND v.survey_ts >= c.valid_from AND v.survey_ts < c.valid_to;
 
 CREATE OR REPLACE TEMP TABLE new_surveys_o AS
