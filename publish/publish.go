@@ -144,11 +144,12 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	}
 	// Appending after the latest date only closes and opens intervals; anything else cuts.
 	appending := !latest.Valid || asOf.After(latest.Time)
-	monthEnd := asOf.AddDate(0, 0, 1).Day() == 1 // a month end keeps its numeric snapshot
+	// The numeric snapshot of asOf is kept when it is the latest date or a month end.
+	isLatest, monthEnd := !next.Valid, isMonthEnd(asOf)
 	data := map[string]any{
 		"AsOf": day, "Scores": Categorical,
 		"Append":   appending,
-		"Latest":   !next.Valid,
+		"Latest":   isLatest,
 		"MonthEnd": monthEnd,
 		"Next":     "NULL",
 	}
@@ -178,7 +179,7 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 	// those just published when its snapshot holds their numbers too (the latest date or a
 	// month end): the same values, without pivoting the history.
 	scores := map[time.Time]string{}
-	current := !next.Valid || monthEnd
+	current := isLatest || monthEnd
 	scoresOf := func(d time.Time) (string, error) {
 		if t, ok := scores[d]; ok {
 			return t, nil
@@ -195,7 +196,7 @@ func RecordHistory(ctx context.Context, tx *sql.Tx, runID string, asOf time.Time
 		from, to := dates[i-1], dates[i]
 		switch {
 		case appending:
-			pruned := latest.Valid && latest.Time.AddDate(0, 0, 1).Day() != 1
+			pruned := latest.Valid && !isMonthEnd(latest.Time)
 			if !to.Equal(asOf) && !(pruned && to.Equal(latest.Time)) {
 				continue
 			}
@@ -298,3 +299,6 @@ func ModelHealth(ctx context.Context, db warehouse.Querier, asOf time.Time, minA
 	}
 	return out, nil
 }
+
+// isMonthEnd reports whether d is the last day of its month: its numeric snapshot is kept.
+func isMonthEnd(d time.Time) bool { return d.AddDate(0, 0, 1).Day() == 1 }
