@@ -28,7 +28,7 @@ type ClusterSpec struct {
 	Standardize bool     // z-score each feature
 	// K > 0 fixes k; otherwise it is chosen in [KMin, KMax] by the silhouette score on
 	// SilhouetteSample rows (kmeans.ChooseK with SilhouetteTolerance), the candidates fitted on
-	// CandidateSample rows (0: all) and the chosen k then on all rows.
+	// CandidateSample rows (0: all) and the chosen k then on all rows, from the sample's centres.
 	K, KMin, KMax, SilhouetteSample, CandidateSample int
 	SilhouetteTolerance                              float64
 	NInit, MaxIter                                   int
@@ -240,7 +240,9 @@ func chooseK(ctx context.Context, all *matrix.Dense, spec ClusterSpec, opt kmean
 	}
 	chosen := fits[kmeans.ChooseK(ks, scores, spec.SilhouetteTolerance)]
 	if x != all {
-		opt.K = chosen.K
+		// Every customer, from the sample's centres: one Lloyd run, which needs fewer iterations
+		// than one restart from seeding, instead of NInit restarts.
+		opt.K, opt.Init = chosen.K, chosen.Centers
 		if chosen, err = kmeans.Fit(ctx, all, opt); err != nil {
 			return nil, nil, err
 		}

@@ -22,6 +22,9 @@ type Options struct {
 	Seed    uint64
 	// Trials is k-means++'s candidates per centre (the greedy variant); 0 means 2 + ln k.
 	Trials int
+	// Init, when set, holds K × d starting centres (row-major): one Lloyd run from them instead
+	// of NInit seeded restarts. A fit on a sample gives good ones for the fit on every row.
+	Init []float64
 }
 
 // Result is a fitted clustering.
@@ -60,6 +63,16 @@ func Fit(ctx context.Context, x *matrix.Dense, opt Options) (*Result, error) {
 		opt.Trials = 2 + int(math.Log(float64(k)))
 	}
 	tol := opt.Tol * meanVariance(x)
+	if opt.Init != nil {
+		if len(opt.Init) != opt.K*x.Cols {
+			return nil, fmt.Errorf("k-means: %d starting values for %d centres of %d features", len(opt.Init), opt.K, x.Cols)
+		}
+		if k == opt.K { // fewer distinct rows than centres: seeded below, as without Init
+			f := newFit(x, k)
+			copy(f.centers, opt.Init)
+			return f.lloyd(ctx, opt.MaxIter, tol)
+		}
+	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x6b6d65616e73))
 	var best *Result
 	for range opt.NInit {

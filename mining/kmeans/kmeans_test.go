@@ -62,30 +62,83 @@ func TestKMeansMatchesPlainLloyd(t *testing.T) {
 	if err := f.seed(context.Background(), rand.New(rand.NewPCG(5, 0x6b6d65616e73)), 2+int(math.Log(6))); err != nil {
 		t.Fatal(err)
 	}
-	centers := append([]float64(nil), f.centers...)
+	labels := plainLloyd(x, f.centers, 500)
+	if ari := AdjustedRand(res.Labels, labels); ari != 1 {
+		t.Errorf("Hamerly and plain Lloyd disagree: adjusted Rand %.6f", ari)
+	}
+}
+
+// plainLloyd is Lloyd's algorithm as written in the textbook, from the given centres, for iters
+// iterations: the reference the fits are compared with.
+func plainLloyd(x *matrix.Dense, start []float64, iters int) []int32 {
+	d := x.Cols
+	k := len(start) / d
+	centers := append([]float64(nil), start...)
 	labels := make([]int32, x.Rows)
-	for range 500 {
+	for range iters {
 		for i := range x.Rows {
 			best := math.Inf(1)
-			for j := range 6 {
-				if s := sqDist(x.Row(i), centers[j*3:(j+1)*3]); s < best {
+			for j := range k {
+				if s := sqDist(x.Row(i), centers[j*d:(j+1)*d]); s < best {
 					best, labels[i] = s, int32(j)
 				}
 			}
 		}
-		sums, n := make([]float64, 18), make([]float64, 6)
+		sums, n := make([]float64, k*d), make([]float64, k)
 		for i, l := range labels {
 			n[l]++
-			for t := range 3 {
-				sums[int(l)*3+t] += x.Row(i)[t]
+			for t := range d {
+				sums[int(l)*d+t] += x.Row(i)[t]
 			}
 		}
-		for j := range 18 {
-			sums[j] /= n[j/3]
+		for j := range k * d {
+			sums[j] /= n[j/d]
 		}
 		centers = sums
 	}
-	if ari := AdjustedRand(res.Labels, labels); ari != 1 {
-		t.Errorf("Hamerly and plain Lloyd disagree: adjusted Rand %.6f", ari)
+	return labels
+}
+
+// A fit started from given centres (the cluster job's fit on every customer, started from the
+// fit on a sample) is Lloyd's from those centres, and as good as seeded restarts on all rows.
+func TestKMeansFromGivenCentres(t *testing.T) {
+	x, _ := blobs(17, 6000, 4, 5, 3)
+	sample := &matrix.Dense{Data: x.Data[:1500*4], Rows: 1500, Cols: 4} // blobs cycles through the centres: every one is in the sample
+	opt := Options{K: 5, NInit: 4, MaxIter: 500, Tol: 0, Seed: 3}
+	onSample, err := Fit(context.Background(), sample, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded, err := Fit(context.Background(), x, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Init = onSample.Centers
+	warm, err := Fit(context.Background(), x, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ari := AdjustedRand(warm.Labels, plainLloyd(x, onSample.Centers, 500)); ari != 1 {
+		t.Errorf("the fit from given centres is not Lloyd's from them: adjusted Rand %.6f", ari)
+	}
+	if warm.Inertia > seeded.Inertia*1.001 {
+		t.Errorf("inertia %.2f from the sample's centres, %.2f from four seeded restarts", warm.Inertia, seeded.Inertia)
+	}
+	t.Logf("iterations %d warm, %d seeded; inertia %.4f warm, %.4f seeded", warm.Iterations, seeded.Iterations, warm.Inertia, seeded.Inertia)
+	if warm.Iterations >= seeded.Iterations {
+		t.Errorf("%d iterations from the sample's centres, %d from seeding: nothing was saved", warm.Iterations, seeded.Iterations)
+	}
+	// Started from its own result, a fit stops at once with the same clusters.
+	opt.Init = warm.Centers
+	again, err := Fit(context.Background(), x, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Iterations != 1 || again.Inertia != warm.Inertia || AdjustedRand(again.Labels, warm.Labels) != 1 {
+		t.Errorf("from converged centres: %d iterations, inertia %.6f against %.6f", again.Iterations, again.Inertia, warm.Inertia)
+	}
+	opt.Init = warm.Centers[:7]
+	if _, err := Fit(context.Background(), x, opt); err == nil {
+		t.Error("7 starting values for 5 centres of 4 features were accepted")
 	}
 }
