@@ -192,7 +192,7 @@ func (w *DB) PublishSnapshot(ctx context.Context, lakeDir, runID, asOf string) e
 		if n == 0 || len(changed) > 0 {
 			sort.Strings(changed)
 			data := map[string]any{"Table": it.table, "Dir": tdir, "File": it.name + ".parquet", "PartitionBy": it.partitionBy,
-				"Empty": n == 0, "Parts": changed}
+				"Empty": n == 0, "Parts": changed, "All": len(changed) == len(fps)}
 			if _, err := RunScript(ctx, w, "lake/copy_table.sql", data); err != nil {
 				return fmt.Errorf("snapshot %s: %w", it.table, err)
 			}
