@@ -13,6 +13,7 @@ import (
 
 	"github.com/crmwh/crmwh/etl/demodata"
 	"github.com/crmwh/crmwh/publish"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // The columns scores_as_of reconstructs, categorical and numeric.
@@ -41,6 +42,47 @@ func rowsOf(t *testing.T, db *sql.DB, cols []string, from string) map[string]str
 		out[id] = v
 	}
 	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// renderedMigration is migration.sql for every dimension, computed from the history.
+func renderedMigration(t *testing.T, from, to time.Time) string {
+	return renderedMigrationOf(t, from, to, publish.Dimensions())
+}
+
+func renderedMigrationOf(t *testing.T, from, to time.Time, dims []string) string {
+	t.Helper()
+	q, err := warehouse.Render("publish/migration.sql", map[string]any{
+		"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dims})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// queryLines reads a query's rows, each as its values in fmt's default format.
+func queryLines(t *testing.T, db warehouse.Querier, q string) []string {
+	t.Helper()
+	var out []string
+	err := warehouse.EachRow(context.Background(), db, q, nil, func(rows *sql.Rows) error {
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		out = append(out, fmt.Sprint(vals...))
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -212,6 +254,23 @@ func TestScoreHistory(t *testing.T) {
 			}
 		}
 	}
+	// The migration between consecutive dates is read as the publish kept it, and equals the one
+	// computed from the history; other pairs are computed.
+	ctx := context.Background()
+	for _, pair := range [][2]time.Time{{dates[2], dates[3]}, {dates[1], dates[4]}} {
+		q, err := publish.MigrationQuery(ctx, db, pair[0], pair[1], publish.Dimensions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		computed := renderedMigration(t, pair[0], pair[1])
+		kept := pair[1] == dates[3]
+		if got := strings.Contains(q, "scores.segment_migration"); got != kept {
+			t.Errorf("%v: the query reads the kept migration: %v, want %v", pair, got, kept)
+		}
+		if got, want := queryLines(t, db, q), queryLines(t, db, computed); !slices.Equal(got, want) || len(got) == 0 {
+			t.Errorf("%v: migration\n%v\ncomputed\n%v", pair, got, want)
+		}
+	}
 	// The lake has the history partitioned by month, as other engines read it.
 	var lakeRows, months, want2 int64
 	glob := filepath.Join(env.LakeDir(), "warehouse", "scores", "customer_score_history", "**", "*.parquet")
@@ -225,6 +284,28 @@ func TestScoreHistory(t *testing.T) {
 		t.Errorf("lake: %d history rows in %d month partitions, the warehouse has %d rows over 7+ months", lakeRows, months, want2)
 	}
 	db.Close()
+
+	// A kept pair without one of the dimensions asked (a dimension added since) is computed.
+	rw, err := warehouse.Open(ctx, env.WarehousePath(), warehouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := rw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("DELETE FROM scores.segment_migration WHERE dimension = 'tier' AND to_as_of = ?", dates[3]); err != nil {
+		t.Fatal(err)
+	}
+	if q, err := publish.MigrationQuery(ctx, tx, dates[2], dates[3], []string{"tier", "abc_class"}); err != nil {
+		t.Fatal(err)
+	} else if q != renderedMigrationOf(t, dates[2], dates[3], []string{"tier", "abc_class"}) {
+		t.Errorf("a kept pair lacking tier: not computed:\n%s", q)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	rw.Close()
 
 	// Re-running a date changes nothing.
 	run(t, env, dates[3])

@@ -272,11 +272,24 @@ func saveMigration(ctx context.Context, tx *sql.Tx, from, to time.Time, fromTabl
 }
 
 // MigrationQuery is the query of the migration between any two dates of the history for the
-// given categorical scores (Dimensions() for all).
-func MigrationQuery(from, to time.Time, dimensions []string) (string, error) {
-	return warehouse.Render("publish/migration.sql", map[string]any{
-		"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dimensions,
-	})
+// given categorical scores (Dimensions() for all), in db: what a publish kept when it compared
+// these two dates (consecutive recorded dates) for every dimension asked, else computed from the
+// history.
+func MigrationQuery(ctx context.Context, db warehouse.Querier, from, to time.Time, dimensions []string) (string, error) {
+	data := map[string]any{"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dimensions}
+	q, err := warehouse.Render("publish/migration_saved.sql", map[string]any{
+		"From": data["From"], "To": data["To"], "Dimensions": dimensions, "Count": true})
+	if err != nil {
+		return "", err
+	}
+	var kept int
+	if err := warehouse.EachRow(ctx, db, q, nil, func(rows *sql.Rows) error { return rows.Scan(&kept) }); err != nil {
+		return "", fmt.Errorf("migration kept by the publish: %w", err)
+	}
+	if kept == len(dimensions) {
+		return warehouse.Render("publish/migration_saved.sql", data)
+	}
+	return warehouse.Render("publish/migration.sql", data)
 }
 
 // ModelHealth lists, one sentence each with its numbers, what tonight's drift and the newest

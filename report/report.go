@@ -380,7 +380,7 @@ func (b *builder) migration() (*Section, string, error) {
 	if !b.opt.Compare.Before(asOf) {
 		return nil, fmt.Sprintf(b.t("why.compare_after"), b.r.Compare, b.r.AsOf), nil
 	}
-	q, err := publish.MigrationQuery(b.opt.Compare, asOf, []string{"clv_quadrant", "churn_risk", "tier"})
+	q, err := publish.MigrationQuery(b.ctx, b.db, b.opt.Compare, asOf, []string{"clv_quadrant", "churn_risk", "tier"})
 	if err != nil {
 		return nil, "", err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 )
 
 // Querier is anything rows are read from: a warehouse, a connection, a transaction or a
@@ -20,7 +22,11 @@ func ForEachRow(ctx context.Context, db Querier, file string, data any, args []a
 	if err != nil {
 		return err
 	}
-	if err := EachRow(ctx, db, q, args, fn); err != nil {
+	t0 := time.Now()
+	err = EachRow(ctx, db, q, args, fn)
+	// as RunScript logs a statement: the query and the reading of its rows
+	slog.DebugContext(ctx, "sql statement", "file", file, "statement", 1, "seconds", time.Since(t0).Seconds())
+	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
 	return nil

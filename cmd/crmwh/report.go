@@ -116,15 +116,15 @@ Dimensions: ` + strings.Join(publish.Dimensions(), ", ") + `.`,
 			if !t.After(f) {
 				return fmt.Errorf("--to %s must be after --from %s", to, from)
 			}
-			q, err := publish.MigrationQuery(f, t, []string{by})
-			if err != nil {
-				return err
-			}
 			db, err := openReader(cmd, env)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			q, err := publish.MigrationQuery(cmd.Context(), db, f, t, []string{by})
+			if err != nil {
+				return err
+			}
 			return runQuery(cmd.Context(), db, cmd.OutOrStdout(), q, format)
 		},
 	}
