@@ -1,7 +1,11 @@
 -- The customer base month by month (scores.customer_base_trend) and acquisition cohorts
 -- (scores.cohort_retention), recomputed over all history up to {{.AsOf}} at each publish from the
 -- temp tables base_days and base_events (customer_base_events.sql, which defines the events).
--- The breakdowns use the customer's version valid at the as-of date.
+-- The breakdowns use the customer's version valid at the as-of date. The events are counted by
+-- month, kind and the customer's three breakdowns first, and the four views of the base are
+-- summed from those counts: at a million customers 0.9 s, against 3.3 s tagging each of the
+-- 9.5M events four times. Reactivations come once a customer a month (base_events), so
+-- counting events counts reactivated customers.
 DELETE FROM scores.customer_base_trend;
 
 INSERT INTO scores.customer_base_trend BY NAME
@@ -9,21 +13,24 @@ WITH who AS (
     SELECT k.cust, d.acquisition_channel, d.region, d.customer_type
     FROM dim_customer AS d JOIN base_customers AS k USING (customer_key)
     WHERE d.valid_from < DATE {{quote .AsOf}} + INTERVAL 1 DAY AND d.valid_to >= DATE {{quote .AsOf}} + INTERVAL 1 DAY
+), ev AS (
+    SELECT e.month, e.kind, w.acquisition_channel, w.region, w.customer_type, count(*) AS n, sum(e.amount) AS amount
+    FROM base_events AS e LEFT JOIN who AS w USING (cust)
+    GROUP BY ALL
 ), tagged AS (
-    SELECT e.*, m.dimension, m.member
-    FROM base_events AS e
-    LEFT JOIN who AS w USING (cust),
+    SELECT ev.*, m.dimension, m.member
+    FROM ev,
     LATERAL (VALUES ('all', 'all'),
-        ('acquisition_channel', coalesce(w.acquisition_channel, '(unknown)')),
-        ('region', coalesce(w.region, '(unknown)')),
-        ('customer_type', coalesce(w.customer_type, '(unknown)'))) AS m(dimension, member)
+        ('acquisition_channel', coalesce(acquisition_channel, '(unknown)')),
+        ('region', coalesce(region, '(unknown)')),
+        ('customer_type', coalesce(customer_type, '(unknown)'))) AS m(dimension, member)
 ), counts AS (
     SELECT dimension, member, month,
-        count(*) FILTER (WHERE kind = 'new') AS new_customers,
-        count(*) FILTER (WHERE kind = 'active') AS active_customers,
-        count(*) FILTER (WHERE kind = 'repeat') AS repeat_customers,
-        count(*) FILTER (WHERE kind = 'lost') AS lost_customers,
-        count(DISTINCT cust) FILTER (WHERE kind = 'reactivated') AS reactivated_customers,
+        CAST(coalesce(sum(n) FILTER (WHERE kind = 'new'), 0) AS BIGINT) AS new_customers,
+        CAST(coalesce(sum(n) FILTER (WHERE kind = 'active'), 0) AS BIGINT) AS active_customers,
+        CAST(coalesce(sum(n) FILTER (WHERE kind = 'repeat'), 0) AS BIGINT) AS repeat_customers,
+        CAST(coalesce(sum(n) FILTER (WHERE kind = 'lost'), 0) AS BIGINT) AS lost_customers,
+        CAST(coalesce(sum(n) FILTER (WHERE kind = 'reactivated'), 0) AS BIGINT) AS reactivated_customers,
         coalesce(sum(amount) FILTER (WHERE kind = 'active'), 0) AS revenue
     FROM tagged GROUP BY ALL
 ), grid AS (

@@ -10,7 +10,7 @@
 --   active        a purchase in the month; repeat: active and bought before the month;
 --   in the base   from the first purchase while the last purchase is at most the horizon ago;
 --   lost          on the day after last purchase + horizon, when no purchase came in between;
---   reactivated   a purchase by a customer who was lost;
+--   reactivated   a purchase by a customer who was lost (once a month, however short the horizon);
 --   base_end      = base_start + new + reactivated - lost;
 --   retention     = (base_end - new - reactivated) / base_start; churn = lost / base_start.
 --
@@ -44,4 +44,4 @@ UNION ALL
 SELECT cust, date_trunc('month', day + {{.Horizon}} + 1), 'lost', 0 FROM d
 WHERE (next_day IS NULL OR next_day > day + {{.Horizon}}) AND day + {{.Horizon}} + 1 <= DATE {{quote .AsOf}}
 UNION ALL
-SELECT cust, date_trunc('month', day), 'reactivated', 0 FROM d WHERE day - prev_day > {{.Horizon}};
+SELECT DISTINCT cust, date_trunc('month', day), 'reactivated', 0 FROM d WHERE day - prev_day > {{.Horizon}};
