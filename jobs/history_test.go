@@ -71,11 +71,7 @@ func queryLines(t *testing.T, db warehouse.Querier, q string) []string {
 		if err != nil {
 			return err
 		}
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		vals, ptrs := warehouse.ScanTargets(len(cols))
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}

@@ -106,11 +106,7 @@ func lakeReader(t *testing.T, env *Env) {
 			}
 			exprs = append(exprs, "count("+q+")", "coalesce("+sum+", 0)")
 		}
-		vals := make([]any, 1+len(exprs))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		vals, ptrs := warehouse.ScanTargets(1 + len(exprs))
 		if err := db.QueryRow(fmt.Sprintf("SELECT count(*), %s FROM read_parquet(?, hive_partitioning = false)", strings.Join(exprs, ", ")), glob).Scan(ptrs...); err != nil {
 			t.Fatalf("%s: %v", table, err)
 		}

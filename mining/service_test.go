@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmwh/crmwh/configs"
+	"github.com/crmwh/crmwh/warehouse"
 )
 
 // serviceStar is a star schema small enough to work out by hand: four customers (3 referred by 1,
@@ -76,11 +77,7 @@ func rowText(t *testing.T, conn *sql.Conn, query string) []string {
 	cols, _ := rows.Columns()
 	var out []string
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		vals, ptrs := warehouse.ScanTargets(len(cols))
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}

@@ -179,11 +179,7 @@ func (b *builder) table(file string, args []any, title string, cols ...Column) (
 		if err != nil {
 			return err
 		}
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		vals, ptrs := warehouse.ScanTargets(len(names))
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}

@@ -166,11 +166,7 @@ func readGrid(ctx context.Context, db warehouse.Querier, file, id, keys string, 
 			return err
 		}
 		g.Columns = cols
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
+		vals, ptrs := warehouse.ScanTargets(len(cols))
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}

@@ -387,11 +387,7 @@ func WriteList(ctx context.Context, db warehouse.Querier, sel Selection, format 
 	for i, t := range types {
 		cols[i] = t.Name()
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
+	vals, ptrs := warehouse.ScanTargets(len(cols))
 	var n int64
 	switch format {
 	case "csv":

@@ -562,11 +562,7 @@ func (e *SQLEndpoint) execute(ctx context.Context, sess *sqlSession, text string
 // writeRows writes up to limit rows (all when negative) to w, converted for pgx's encoders, and
 // returns how many it wrote.
 func writeRows(rows *sql.Rows, convs []func(any) any, w wire.DataWriter, limit int64) (int64, error) {
-	vals := make([]any, len(convs)) // a conversion per column
-	ptrs := make([]any, len(convs))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
+	vals, ptrs := warehouse.ScanTargets(len(convs)) // a conversion per column
 	var n int64
 	for (limit < 0 || n < limit) && rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {

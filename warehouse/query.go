@@ -47,6 +47,16 @@ func EachRow(ctx context.Context, db Querier, query string, args []any, fn func(
 	return rows.Err()
 }
 
+// ScanTargets returns n values and a pointer to each, for rows.Scan(ptrs...): each column lands
+// in vals as the driver gives it.
+func ScanTargets(n int) (vals, ptrs []any) {
+	vals, ptrs = make([]any, n), make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	return vals, ptrs
+}
+
 // IsNumeric tells whether a DuckDB type name is a number (integers of every width, signed or
 // not, floating point and DECIMAL): right-aligned in tables, a feature for the models.
 func IsNumeric(typ string) bool {

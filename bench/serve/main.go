@@ -259,11 +259,7 @@ func countSQL(ctx context.Context, db *sql.DB, q string, args ...any) (int, erro
 	if err != nil {
 		return 0, err
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
+	_, ptrs := warehouse.ScanTargets(len(cols))
 	n := 0
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {

@@ -164,11 +164,7 @@ func runQuery(ctx context.Context, db warehouse.Querier, w io.Writer, query, for
 		names[i] = c.Name()
 		numeric[i] = warehouse.IsNumeric(c.DatabaseTypeName())
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
+	vals, ptrs := warehouse.ScanTargets(len(cols))
 
 	var cw *csv.Writer
 	var t *table
