@@ -47,12 +47,8 @@ func rowsOf(t *testing.T, db *sql.DB, cols []string, from string) map[string]str
 	return out
 }
 
-// renderedMigration is migration.sql for every dimension, computed from the history.
-func renderedMigration(t *testing.T, from, to time.Time) string {
-	return renderedMigrationOf(t, from, to, publish.Dimensions())
-}
-
-func renderedMigrationOf(t *testing.T, from, to time.Time, dims []string) string {
+// renderedMigration is migration.sql for dims, computed from the history.
+func renderedMigration(t *testing.T, from, to time.Time, dims []string) string {
 	t.Helper()
 	q, err := warehouse.Render("publish/migration.sql", map[string]any{
 		"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dims})
@@ -258,7 +254,7 @@ func TestScoreHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		computed := renderedMigration(t, pair[0], pair[1])
+		computed := renderedMigration(t, pair[0], pair[1], publish.Dimensions())
 		kept := pair[1] == dates[3]
 		if got := strings.Contains(q, "scores.segment_migration"); got != kept {
 			t.Errorf("%v: the query reads the kept migration: %v, want %v", pair, got, kept)
@@ -295,7 +291,7 @@ func TestScoreHistory(t *testing.T) {
 	}
 	if q, err := publish.MigrationQuery(ctx, tx, dates[2], dates[3], []string{"tier", "abc_class"}); err != nil {
 		t.Fatal(err)
-	} else if q != renderedMigrationOf(t, dates[2], dates[3], []string{"tier", "abc_class"}) {
+	} else if q != renderedMigration(t, dates[2], dates[3], []string{"tier", "abc_class"}) {
 		t.Errorf("a kept pair lacking tier: not computed:\n%s", q)
 	}
 	if err := tx.Rollback(); err != nil {

@@ -277,8 +277,9 @@ func saveMigration(ctx context.Context, tx *sql.Tx, from, to time.Time, fromTabl
 // history.
 func MigrationQuery(ctx context.Context, db warehouse.Querier, from, to time.Time, dimensions []string) (string, error) {
 	data := map[string]any{"From": from.Format(time.DateOnly), "To": to.Format(time.DateOnly), "Dimensions": dimensions}
-	q, err := warehouse.Render("publish/migration_saved.sql", map[string]any{
-		"From": data["From"], "To": data["To"], "Dimensions": dimensions, "Count": true})
+	data["Count"] = true
+	q, err := warehouse.Render("publish/migration_saved.sql", data)
+	data["Count"] = false
 	if err != nil {
 		return "", err
 	}
